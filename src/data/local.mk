@@ -1,0 +1,1 @@
+# src/data/local.mk — sources and tests of the data module.

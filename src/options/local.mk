@@ -1,0 +1,1 @@
+# src/options/local.mk — sources and tests of the options module.

@@ -1,0 +1,193 @@
+/* comm.c — MPI collectives behind intent-named calls, with a one-rank
+ * fallback when mtt is built without MPI. */
+#include "config.h"
+
+#include "parallel/comm.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifdef HAVE_MPI
+#include <mpi.h>
+#endif
+
+struct mtt_comm {
+#ifdef HAVE_MPI
+    MPI_Comm comm;
+    int initialized_mpi;  /* this module called MPI_Init */
+#endif
+    int rank;
+    int size;
+};
+
+mtt_status mtt_comm_init(int *argc, char ***argv, mtt_comm **out, mtt_error *err)
+{
+    mtt_comm *c = calloc(1, sizeof *c);
+    MTT_RETURN_ERROR_IF(!c, err, MTT_ERR_NOMEM, "out of memory creating the communicator");
+#ifdef HAVE_MPI
+    int flag = 0;
+    MPI_Initialized(&flag);
+    if (!flag) {
+        if (MPI_Init(argc, argv) != MPI_SUCCESS) {
+            free(c);
+            return mtt_error_set(err, MTT_ERR_INTERNAL, "MPI_Init failed; check the MPI installation and the mpirun command");
+        }
+        c->initialized_mpi = 1;
+    }
+    MPI_Comm_dup(MPI_COMM_WORLD, &c->comm);
+    MPI_Comm_rank(c->comm, &c->rank);
+    MPI_Comm_size(c->comm, &c->size);
+#else
+    (void)argc;
+    (void)argv;
+    c->rank = 0;
+    c->size = 1;
+#endif
+    *out = c;
+    return MTT_OK;
+}
+
+void mtt_comm_finalize(mtt_comm *c)
+{
+    if (!c) return;
+#ifdef HAVE_MPI
+    MPI_Comm_free(&c->comm);
+    if (c->initialized_mpi) MPI_Finalize();
+#endif
+    free(c);
+}
+
+int mtt_comm_rank(const mtt_comm *c) { return c ? c->rank : 0; }
+int mtt_comm_size(const mtt_comm *c) { return c ? c->size : 1; }
+
+int mtt_comm_any_true(const mtt_comm *c, int failed)
+{
+    int any = failed ? 1 : 0;
+#ifdef HAVE_MPI
+    if (c) MPI_Allreduce(MPI_IN_PLACE, &any, 1, MPI_INT, MPI_LOR, c->comm);
+#else
+    (void)c;
+#endif
+    return any;
+}
+
+mtt_status mtt_comm_agree(const mtt_comm *c, mtt_status st, mtt_error *err)
+{
+#ifdef HAVE_MPI
+    if (!c || c->size == 1) return st;
+    /* lowest failing rank */
+    int mine = (st != MTT_OK) ? c->rank : c->size;
+    int first = c->size;
+    MPI_Allreduce(&mine, &first, 1, MPI_INT, MPI_MIN, c->comm);
+    if (first == c->size) return MTT_OK;
+    int code = (int)st;
+    mtt_error tmp;
+    if (c->rank == first && err) tmp = *err;
+    else mtt_error_clear(&tmp);
+    MPI_Bcast(&code, 1, MPI_INT, first, c->comm);
+    MPI_Bcast(tmp.msg, (int)sizeof tmp.msg, MPI_CHAR, first, c->comm);
+    if (err) {
+        *err = tmp;
+        err->status = (mtt_status)code;
+    }
+    return (mtt_status)code;
+#else
+    (void)c;
+    (void)err;
+    return st;
+#endif
+}
+
+void mtt_comm_bcast_bytes(const mtt_comm *c, void *buf, size_t n, int root)
+{
+#ifdef HAVE_MPI
+    if (!c || c->size == 1) return;
+    unsigned char *p = buf;
+    while (n > 0) {  /* MPI counts are int */
+        int chunk = n > (1u << 30) ? (1 << 30) : (int)n;
+        MPI_Bcast(p, chunk, MPI_BYTE, root, c->comm);
+        p += chunk;
+        n -= (size_t)chunk;
+    }
+#else
+    (void)c;
+    (void)buf;
+    (void)n;
+    (void)root;
+#endif
+}
+
+mtt_status mtt_comm_bcast_string(const mtt_comm *c, char **s, int root, mtt_error *err)
+{
+    if (!c || c->size == 1) return MTT_OK;
+    uint64_t len = (c->rank == root && *s) ? strlen(*s) + 1 : 0;
+    mtt_comm_bcast_bytes(c, &len, sizeof len, root);
+    if (c->rank != root) {
+        free(*s);
+        *s = NULL;
+        if (len) *s = malloc(len);
+    }
+    int fail = (len && !*s);
+    if (mtt_comm_any_true(c, fail))
+        return mtt_error_set(err, MTT_ERR_NOMEM, "out of memory receiving a broadcast string");
+    if (len) mtt_comm_bcast_bytes(c, *s, len, root);
+    return MTT_OK;
+}
+
+void mtt_comm_sum_doubles(const mtt_comm *c, double *x, size_t n)
+{
+#ifdef HAVE_MPI
+    if (!c || c->size == 1 || n == 0) return;
+    MPI_Allreduce(MPI_IN_PLACE, x, (int)n, MPI_DOUBLE, MPI_SUM, c->comm);
+#else
+    (void)c;
+    (void)x;
+    (void)n;
+#endif
+}
+
+void mtt_comm_sum_int64(const mtt_comm *c, int64_t *x, size_t n)
+{
+#ifdef HAVE_MPI
+    if (!c || c->size == 1 || n == 0) return;
+    MPI_Allreduce(MPI_IN_PLACE, x, (int)n, MPI_INT64_T, MPI_SUM, c->comm);
+#else
+    (void)c;
+    (void)x;
+    (void)n;
+#endif
+}
+
+void mtt_comm_barrier(const mtt_comm *c)
+{
+#ifdef HAVE_MPI
+    if (c) MPI_Barrier(c->comm);
+#else
+    (void)c;
+#endif
+}
+
+void mtt_comm_abort(const mtt_comm *c, int code)
+{
+#ifdef HAVE_MPI
+    MPI_Abort(c ? c->comm : MPI_COMM_WORLD, code);
+#else
+    (void)c;
+#endif
+    exit(code);
+}
+
+const char *mtt_comm_library_version(void)
+{
+#ifdef HAVE_MPI
+    static char buf[MPI_MAX_LIBRARY_VERSION_STRING];
+    int len = 0;
+    MPI_Get_library_version(buf, &len);
+    char *nl = strpbrk(buf, ",\n");  /* first clause is enough */
+    if (nl) *nl = '\0';
+    return buf;
+#else
+    return "none (serial build)";
+#endif
+}

@@ -1,0 +1,1 @@
+# src/train/local.mk — sources and tests of the train module.

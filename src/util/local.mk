@@ -1,0 +1,4 @@
+# src/util/local.mk — errors, logging, RNG, run folder, CSV: the bottom layer.
+libmttcore_la_SOURCES += \
+  src/util/status.c src/util/status.h \
+  src/util/log.c src/util/log.h

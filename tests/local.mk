@@ -1,0 +1,9 @@
+# tests/local.mk — shared test support; each module's own tests are listed in
+# its src/<module>/local.mk, the command-line tests here.
+check_LTLIBRARIES += tests/libcunit_tap.la
+tests_libcunit_tap_la_SOURCES = tests/cunit_tap.c tests/cunit_tap.h
+tests_libcunit_tap_la_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
+tests_libcunit_tap_la_LIBADD = $(CUNIT_LIBS)
+# A CUnit test program: prog_LDADD = $(TEST_LINK_LIBS), prog_CFLAGS = $(TEST_COMPILE_FLAGS)
+TEST_LINK_LIBS = libmttcore.la tests/libcunit_tap.la $(CUNIT_LIBS)
+TEST_COMPILE_FLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS) -I$(top_srcdir)/tests
