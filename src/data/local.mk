@@ -1,1 +1,2 @@
-# src/data/local.mk — sources and tests of the data module.
+# src/data/local.mk — extended-XYZ reader, dataset, statistics, splits.
+include src/data/splits.mk

@@ -1,0 +1,1 @@
+# src/data/splits.mk — train/validation/test splits and index files.

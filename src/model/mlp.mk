@@ -1,0 +1,1 @@
+# src/model/mlp.mk — per-species networks: forward, backward, tangent pass.

@@ -1,0 +1,1 @@
+# src/model/soap.mk — neighbour lists, radial basis, spherical harmonics, SOAP.
