@@ -1,3 +1,64 @@
-/* main.c — placeholder, replaced below */
+/* main.c — `mtt`: dispatch to the train, export and eval sub-commands.
+ *
+ * mtt [--debug] <command> [args]   |   mtt --version   |   mtt --help
+ */
 #include "config.h"
-int main(void) { return 0; }
+
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/commands.h"
+#include "util/log.h"
+
+typedef struct {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const mtt_command_spec *spec;
+} command_entry;
+
+static const command_entry commands[] = {
+    {"train", mtt_cmd_train, &mtt_cmd_train_spec},
+    {"export", mtt_cmd_export, &mtt_cmd_export_spec},
+    {"eval", mtt_cmd_eval, &mtt_cmd_eval_spec},
+};
+
+static void print_usage(FILE *f)
+{
+    fprintf(f, "usage: mtt [--debug] <command> [arguments]\n"
+               "       mtt --version | --help\n\n"
+               "Train machine-learned interatomic potentials (metatrain-compatible options).\n\n"
+               "commands:\n");
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; ++i)
+        fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].spec->summary);
+    fprintf(f, "\nRun 'mtt <command> --help' for the arguments of a command.\n");
+}
+
+int main(int argc, char **argv)
+{
+    int a = 1;
+    for (; a < argc && argv[a][0] == '-'; ++a) {
+        if (strcmp(argv[a], "--version") == 0 || strcmp(argv[a], "-V") == 0) {
+            mtt_cli_print_version();
+            return 0;
+        } else if (strcmp(argv[a], "--help") == 0 || strcmp(argv[a], "-h") == 0) {
+            print_usage(stdout);
+            return 0;
+        } else if (strcmp(argv[a], "--debug") == 0) {
+            mtt_log_set_debug(1);
+        } else {
+            fprintf(stderr, "mtt: unknown option '%s'\n\n", argv[a]);
+            print_usage(stderr);
+            return 2;
+        }
+    }
+    if (a >= argc) {
+        print_usage(stderr);
+        return 2;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; ++i)
+        if (strcmp(argv[a], commands[i].name) == 0)
+            return commands[i].run(argc - a - 1, argv + a + 1);
+    fprintf(stderr, "mtt: unknown command '%s'\n\n", argv[a]);
+    print_usage(stderr);
+    return 2;
+}

@@ -2,3 +2,4 @@
 libmttcore_la_SOURCES += \
   src/util/status.c src/util/status.h \
   src/util/log.c src/util/log.h
+libmttcore_la_SOURCES += src/util/file.c src/util/file.h

@@ -1,0 +1,19 @@
+/* file.h — small whole-file helpers (options files, index files). */
+#ifndef MTT_UTIL_FILE_H
+#define MTT_UTIL_FILE_H
+
+#include <stddef.h>
+
+#include "util/status.h"
+
+/* Read a whole text file (at most max_bytes) into a NUL-terminated malloc'd
+ * buffer.  Missing/unreadable → MTT_ERR_IO naming the path; larger than
+ * max_bytes → MTT_ERR_IO saying so.  `what` names the file's role in
+ * messages ("options file"). */
+mtt_status mtt_file_read_text(const char *path, size_t max_bytes, const char *what, char **out,
+                              size_t *len, mtt_error *err);
+
+/* Write text to path atomically: path.tmp, fsync, rename. */
+mtt_status mtt_file_write_atomic(const char *path, const char *text, size_t len, mtt_error *err);
+
+#endif
