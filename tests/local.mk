@@ -7,3 +7,9 @@ tests_libcunit_tap_la_LIBADD = $(CUNIT_LIBS)
 # A CUnit test program: prog_LDADD = $(TEST_LINK_LIBS), prog_CFLAGS = $(TEST_COMPILE_FLAGS)
 TEST_LINK_LIBS = libmttcore.la tests/libcunit_tap.la $(CUNIT_LIBS)
 TEST_COMPILE_FLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS) -I$(top_srcdir)/tests
+
+check_PROGRAMS += tests/test_shard
+TESTS += tests/test_shard
+tests_test_shard_SOURCES = tests/test_shard.c
+tests_test_shard_CFLAGS = $(TEST_COMPILE_FLAGS)
+tests_test_shard_LDADD = $(TEST_LINK_LIBS)

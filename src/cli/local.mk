@@ -1,2 +1,3 @@
 # src/cli/local.mk — the mtt command.
-mtt_SOURCES += src/cli/main.c
+mtt_SOURCES += src/cli/main.c src/cli/args.c src/cli/args.h src/cli/commands.h \
+  src/cli/version.c src/cli/cmd_export.c src/cli/cmd_eval.c src/cli/cmd_train.c

@@ -1,2 +1,2 @@
-# src/train/local.mk — sources and tests of the train module.
+# src/train/local.mk — loss, optimizer, schedule, trainer loop, metrics.
 libmttcore_la_SOURCES +=
