@@ -1,2 +1,2 @@
 # src/train/local.mk — loss, optimizer, schedule, trainer loop, metrics.
-libmttcore_la_SOURCES +=
+libmttcore_la_SOURCES += src/train/train_data.c src/train/train_data.h
