@@ -13,3 +13,6 @@ TESTS += tests/test_shard
 tests_test_shard_SOURCES = tests/test_shard.c
 tests_test_shard_CFLAGS = $(TEST_COMPILE_FLAGS)
 tests_test_shard_LDADD = $(TEST_LINK_LIBS)
+
+# mtt train end to end: bad input of every kind, run folder, MPI agreement
+TESTS += tests/test_cli_train.sh
