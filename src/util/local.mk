@@ -3,3 +3,15 @@ libmttcore_la_SOURCES += \
   src/util/status.c src/util/status.h \
   src/util/log.c src/util/log.h
 libmttcore_la_SOURCES += src/util/file.c src/util/file.h
+# Counter-based RNG and the run folder.
+libmttcore_la_SOURCES += \
+  src/util/rng.c src/util/rng.h \
+  src/util/run_dir.c src/util/run_dir.h
+check_PROGRAMS += tests/test_rng tests/test_run_dir
+TESTS += tests/test_rng tests/test_run_dir
+tests_test_rng_SOURCES = tests/test_rng.c
+tests_test_rng_CFLAGS = $(TEST_COMPILE_FLAGS)
+tests_test_rng_LDADD = $(TEST_LINK_LIBS)
+tests_test_run_dir_SOURCES = tests/test_run_dir.c
+tests_test_run_dir_CFLAGS = $(TEST_COMPILE_FLAGS)
+tests_test_run_dir_LDADD = $(TEST_LINK_LIBS)
