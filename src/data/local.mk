@@ -10,3 +10,18 @@ libmttcore_la_SOURCES += \
   src/data/xyz_index.c src/data/xyz_read.c \
   src/data/dataset.c src/data/dataset.h \
   src/data/dataset_stats.c src/data/dataset_stats.h
+
+check_PROGRAMS += tests/test_xyz tests/test_xyz_number tests/test_xyz_broken tests/test_dataset
+TESTS += tests/test_xyz tests/test_xyz_number tests/test_xyz_broken tests/test_dataset
+tests_test_xyz_SOURCES = tests/test_xyz.c
+tests_test_xyz_CFLAGS = $(TEST_COMPILE_FLAGS)
+tests_test_xyz_LDADD = $(TEST_LINK_LIBS)
+tests_test_xyz_number_SOURCES = tests/test_xyz_number.c
+tests_test_xyz_number_CFLAGS = $(TEST_COMPILE_FLAGS)
+tests_test_xyz_number_LDADD = $(TEST_LINK_LIBS)
+tests_test_xyz_broken_SOURCES = tests/test_xyz_broken.c
+tests_test_xyz_broken_CFLAGS = $(TEST_COMPILE_FLAGS)
+tests_test_xyz_broken_LDADD = $(TEST_LINK_LIBS)
+tests_test_dataset_SOURCES = tests/test_dataset.c
+tests_test_dataset_CFLAGS = $(TEST_COMPILE_FLAGS)
+tests_test_dataset_LDADD = $(TEST_LINK_LIBS)

@@ -172,6 +172,16 @@ static mtt_status read_comment(mtt_xyz_frame_ctx *c, size_t s,
     return MTT_OK;
 }
 
+/* A line holding one whole number: the next frame's count line. */
+static int looks_like_count(const char *line, int64_t *n)
+{
+    while (mtt_xyz_is_space(*line)) ++line;
+    const char *e = mtt_xyz_parse_int(line, n);
+    if (!e) return 0;
+    while (mtt_xyz_is_space(*e)) ++e;
+    return *e == '\0';
+}
+
 static const char *column_name(int action, const char *forces_key)
 {
     if (action >= MTT_XYZ_COL_FORCE) return forces_key;
@@ -180,8 +190,7 @@ static const char *column_name(int action, const char *forces_key)
 }
 
 /* Parse atom line (index a in the dataset) following the column plan. */
-static mtt_status read_atom(mtt_xyz_frame_ctx *c, char *line, size_t a,
-                            int64_t count_line, int64_t n_atoms, size_t i,
+static mtt_status read_atom(mtt_xyz_frame_ctx *c, const char *line, size_t a,
                             mtt_error *err)
 {
     const mtt_xyz_lines *r = &c->lines;
@@ -240,15 +249,6 @@ static mtt_status read_atom(mtt_xyz_frame_ctx *c, char *line, size_t a,
         }
     }
     if (t == n_tok && !*p) return MTT_OK;
-    int64_t dummy;
-    while (*p) ++p;  /* count the rest for the message */
-    if (t == 1 && mtt_xyz_parse_int(line + strspn(line, " \t"), &dummy))
-        return mtt_error_set(err, MTT_ERR_DATA,
-                             "%s:%lld: found the next frame's atom count after "
-                             "%zu atom lines, but line %lld says %lld atoms; "
-                             "fix that atom-count line", r->path,
-                             (long long)r->line_no, i, (long long)count_line,
-                             (long long)n_atoms);
     return mtt_error_set(err, MTT_ERR_DATA,
                          "%s:%lld: atom line has %s columns than the %zu that "
                          "Properties declares; fix the line or Properties",
@@ -288,8 +288,17 @@ mtt_status mtt_xyz_frame_read(mtt_xyz_frame_ctx *c, size_t frame,
                                  "atom-count line", r->path,
                                  (long long)r->line_no, (long long)i,
                                  (long long)count_line, (long long)n);
-        MTT_FORWARD_IF_ERROR(read_atom(c, line, a0 + (size_t)i, count_line, n,
-                                       (size_t)i, err));
+        mtt_status st = read_atom(c, line, a0 + (size_t)i, err);
+        if (st != MTT_OK) {
+            int64_t dummy;
+            if (st != MTT_ERR_DATA || !looks_like_count(line, &dummy)) return st;
+            return mtt_error_set(err, MTT_ERR_DATA,
+                                 "%s:%lld: found the next frame's atom count "
+                                 "after %lld atom lines, but line %lld says %lld "
+                                 "atoms; fix that atom-count line", r->path,
+                                 (long long)r->line_no, (long long)i,
+                                 (long long)count_line, (long long)n);
+        }
     }
     ds->frame[s] = frame;
     ds->n_atoms = a0 + (size_t)n;

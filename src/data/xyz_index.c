@@ -68,12 +68,19 @@ mtt_status mtt_xyz_index_build(const char *path, mtt_xyz_index **out,
             size_t len;
             st = mtt_xyz_lines_next(&r, &line, &len, err);
             if (st != MTT_OK) goto cleanup;
+            if (!line && i == 0) {
+                st = mtt_error_set(err, MTT_ERR_DATA,
+                                   "%s:%lld: the file ends after the atom-count "
+                                   "line; a comment line and the atom lines are "
+                                   "missing", path, (long long)count_line);
+                goto cleanup;
+            }
             if (!line) {
                 st = mtt_error_set(err, MTT_ERR_DATA,
                                    "%s:%lld: the file ends after %lld atom lines "
                                    "but line %lld says %lld atoms; fix that "
                                    "atom-count line", path, (long long)r.line_no,
-                                   (long long)(i > 0 ? i - 1 : 0),
+                                   (long long)(i - 1),
                                    (long long)count_line, (long long)n);
                 goto cleanup;
             }
