@@ -25,3 +25,9 @@ tests_test_xyz_broken_LDADD = $(TEST_LINK_LIBS)
 tests_test_dataset_SOURCES = tests/test_dataset.c
 tests_test_dataset_CFLAGS = $(TEST_COMPILE_FLAGS)
 tests_test_dataset_LDADD = $(TEST_LINK_LIBS)
+
+# Benchmark of the reader (bench/xyz_reader/run.sh); built by `make`, not
+# installed.  noinst_PROGRAMS is first set here: a later fragment adds with +=.
+noinst_PROGRAMS = bench/xyz_reader/bench_xyz
+bench_xyz_reader_bench_xyz_SOURCES = bench/xyz_reader/bench_xyz.c
+bench_xyz_reader_bench_xyz_LDADD = libmttcore.la
