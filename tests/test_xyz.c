@@ -10,6 +10,7 @@
 
 static const mtt_xyz_keys energy_forces = {"energy", "forces", NULL, NULL};
 static const mtt_xyz_keys with_stress = {"energy", "forces", "stress", NULL};
+static const mtt_xyz_keys with_virial = {"energy", "forces", "stress", "virial"};
 
 static const char *data(const char *name)
 {
@@ -114,7 +115,7 @@ static void test_ase_periodic(void)
 
 static void test_extra_columns_quotes_voigt(void)
 {
-    mtt_dataset *ds = read_ok("extra_columns.xyz", &with_stress);
+    mtt_dataset *ds = read_ok("extra_columns.xyz", &with_virial);
     CU_ASSERT_PTR_NOT_NULL_FATAL(ds);
     CU_ASSERT_EQUAL(ds->n_structures, 2);
     CU_ASSERT_EQUAL(ds->n_atoms, 5);
@@ -140,6 +141,9 @@ static void test_extra_columns_quotes_voigt(void)
     CU_ASSERT_EQUAL(ds->cell[9 + 3], 1.0);
     CU_ASSERT_TRUE(ds->pbc[3] && ds->pbc[4] && ds->pbc[5]);
     CU_ASSERT_EQUAL(ds->stress[9 + 8], 1.0);
+    CU_ASSERT_TRUE_FATAL(ds->has_virial);
+    for (int k = 0; k < 9; ++k) CU_ASSERT_EQUAL(ds->virial[k], (double)(k + 1));
+    for (int k = 0; k < 9; ++k) CU_ASSERT_EQUAL(ds->virial[9 + k], s0[k]);
     mtt_dataset_free(ds);
 }
 
@@ -196,6 +200,19 @@ static void test_index_and_subset(void)
     mtt_xyz_index_free(idx);
 }
 
+static void test_crlf_and_missing_virial(void)
+{
+    mtt_dataset *ds = read_ok("crlf.xyz", &with_virial);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(ds);
+    CU_ASSERT_EQUAL(ds->n_atoms, 2);
+    CU_ASSERT_EQUAL(ds->energy[0], -3.5);
+    CU_ASSERT_EQUAL(ds->forces[5], -3.25);
+    CU_ASSERT_EQUAL(ds->numbers[1], 8);
+    CU_ASSERT_FALSE(ds->has_stress || ds->has_virial);
+    CU_ASSERT_PTR_NULL(ds->virial);
+    mtt_dataset_free(ds);
+}
+
 static void test_no_keys_positions_only(void)
 {
     mtt_dataset *ds = read_ok("ethanol_reduced_100.xyz", NULL);
@@ -216,6 +233,7 @@ int main(void)
     CU_add_test(s, "ASE periodic file with stress", test_ase_periodic);
     CU_add_test(s, "extra columns, quotes, Voigt stress", test_extra_columns_quotes_voigt);
     CU_add_test(s, "index and subset equal full read", test_index_and_subset);
+    CU_add_test(s, "CRLF lines, missing stress/virial", test_crlf_and_missing_virial);
     CU_add_test(s, "no keys: positions only", test_no_keys_positions_only);
     return mtt_cunit_run_tap();
 }

@@ -39,6 +39,8 @@ static const broken_case cases[] = {
     {"broken_unterminated_quote.xyz", ":2:", "unterminated quote", 0},
     {"broken_blank_between.xyz", ":4:", "empty line where an atom count was expected", 1},
     {"broken_bad_pbc.xyz", ":2:", "malformed pbc", 0},
+    {"broken_pbc_without_lattice.xyz", ":2:", "pbc is periodic but there is no Lattice", 0},
+    {"broken_huge_count.xyz", ":3:", "the file ends after 1 atom lines but line 1 says 2000000000 atoms", 1},
     {"broken_no_comment.xyz", ":1:", "ends after the atom-count line", 1},
 };
 

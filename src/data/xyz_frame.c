@@ -273,13 +273,17 @@ mtt_status mtt_xyz_frame_read(mtt_xyz_frame_ctx *c, size_t frame,
                              (long long)expect_atoms);
     size_t s = ds->n_structures;
     size_t a0 = ds->n_atoms;
-    MTT_FORWARD_IF_ERROR(mtt_dataset_reserve(ds, a0 + (size_t)n, s + 1, err));
+    /* atoms are reserved as they come: a bogus count must not allocate */
+    MTT_FORWARD_IF_ERROR(mtt_dataset_reserve(ds, a0, s + 1, err));
     MTT_FORWARD_IF_ERROR(read_comment(c, s, count_line, err));
-    if (ds->forces && !c->header.has_forces)
-        memset(ds->forces + 3 * a0, 0, 3 * (size_t)n * sizeof(double));
     for (int64_t i = 0; i < n; ++i) {
         char *line;
         size_t len;
+        size_t a = a0 + (size_t)i;
+        if (a >= ds->cap_atoms)
+            MTT_FORWARD_IF_ERROR(mtt_dataset_reserve(ds, a + 1, s + 1, err));
+        if (ds->forces && !c->header.has_forces)
+            ds->forces[3 * a] = ds->forces[3 * a + 1] = ds->forces[3 * a + 2] = 0;
         MTT_FORWARD_IF_ERROR(mtt_xyz_lines_next(r, &line, &len, err));
         if (!line)
             return mtt_error_set(err, MTT_ERR_DATA,
@@ -288,7 +292,7 @@ mtt_status mtt_xyz_frame_read(mtt_xyz_frame_ctx *c, size_t frame,
                                  "atom-count line", r->path,
                                  (long long)r->line_no, (long long)i,
                                  (long long)count_line, (long long)n);
-        mtt_status st = read_atom(c, line, a0 + (size_t)i, err);
+        mtt_status st = read_atom(c, line, a, err);
         if (st != MTT_OK) {
             int64_t dummy;
             if (st != MTT_ERR_DATA || !looks_like_count(line, &dummy)) return st;
