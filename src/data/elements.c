@@ -1,8 +1,8 @@
 /* elements.c — periodic table up to oganesson (Z = 118).
  *
  * The symbol -> Z table is indexed by (first letter, second letter) so a
- * lookup is two subtractions and one load; it was generated from the symbol
- * list below and both are checked against each other in tests/test_xyz_elements.c.
+ * lookup is two subtractions and one load; it was generated from the
+ * symbol list below; tests/test_xyz_number.c checks both against each other.
  */
 #include "config.h"
 

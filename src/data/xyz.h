@@ -9,7 +9,7 @@
  * missing forces column, stress or virial key is not: the dataset comes back
  * without that array (has_* = 0) and one warning names the file and key.
  * Stress and virial may be 9 numbers (row-major 3x3) or 6 in Voigt order
- * xx yy zz yz xz xy.  Every user error is MTT_ERR_DATA (MTT_ERR_IO for a
+ * xx yy zz yz xz xy (ASE itself writes and accepts only 9).  Every user error is MTT_ERR_DATA (MTT_ERR_IO for a
  * missing file) with one sentence "FILE:LINE: problem; what to do".
  * Cost: one streaming pass, memory = the dataset arrays + one 1 MiB buffer
  * (lines are capped at 64 MiB); no allocation per line.

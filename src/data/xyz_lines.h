@@ -45,10 +45,4 @@ mtt_status mtt_xyz_lines_next(mtt_xyz_lines *r, char **line, size_t *len,
 mtt_status mtt_xyz_lines_seek(mtt_xyz_lines *r, int64_t offset,
                               int64_t line_no, mtt_error *err);
 
-/* Byte offset and line number of the line the next call will return. */
-static inline int64_t mtt_xyz_lines_next_offset(const mtt_xyz_lines *r)
-{
-    return r->buf_offset;
-}
-
 #endif
