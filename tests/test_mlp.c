@@ -394,6 +394,52 @@ static void test_gemm_vs_reference(void)
     }
 }
 
+/* A large batch (takes the transposed first-layer product, n ≥ 64 and
+ * D ≥ 4H) equals the same atoms pushed through one at a time. */
+static void test_batch_equals_rows(void)
+{
+    enum { NB = 70, DB = 24, HB = 5 };
+    mtt_mlp *net = NULL;
+    mtt_mlp_work *ws = NULL;
+    mtt_mlp_config cfg = {DB, 2, HB, 1};
+    int zs[2] = {1, 8};
+    CU_ASSERT_FATAL(mtt_mlp_create(&cfg, 2, zs, &net, NULL) == MTT_OK);
+    CU_ASSERT_FATAL(mtt_mlp_work_create(net, NB, &ws, NULL) == MTT_OK);
+    size_t np = net->n_params;
+    double *params = malloc(np * sizeof *params);
+    double *g1 = calloc(np, sizeof *g1), *g2 = calloc(np, sizeof *g2);
+    double *p = malloc(NB * DB * sizeof *p), *v = malloc(NB * DB * sizeof *v);
+    double *d1 = malloc(NB * DB * sizeof *d1), *d2 = malloc(NB * DB * sizeof *d2);
+    double a[NB], y1[NB], y2[NB], t1[NB], t2[NB];
+    mtt_mlp_init_params_seeded(net, params, 5);
+    for (size_t i = 0; i < NB * DB; i++) {
+        p[i] = urand();
+        v[i] = urand();
+    }
+    for (size_t i = 0; i < NB; i++) a[i] = urand();
+    CU_ASSERT(mtt_mlp_forward(ws, params, 1, NB, p, y1, NULL) == MTT_OK);
+    CU_ASSERT(mtt_mlp_input_gradient(ws, d1, NULL) == MTT_OK);
+    CU_ASSERT(mtt_mlp_backward(ws, a, v, t1, g1, NULL) == MTT_OK);
+    for (size_t i = 0; i < NB; i++) {
+        mtt_mlp_forward(ws, params, 1, 1, p + i * DB, y2 + i, NULL);
+        mtt_mlp_input_gradient(ws, d2 + i * DB, NULL);
+        mtt_mlp_backward(ws, a + i, v + i * DB, t2 + i, g2, NULL);
+    }
+    CU_ASSERT(rel_err(NB, y1, y2) < 1e-12);
+    CU_ASSERT(rel_err(NB * DB, d1, d2) < 1e-12);
+    CU_ASSERT(rel_err(NB, t1, t2) < 1e-12);
+    CU_ASSERT(rel_err(np, g1, g2) < 1e-12);
+    free(params);
+    free(g1);
+    free(g2);
+    free(p);
+    free(v);
+    free(d1);
+    free(d2);
+    mtt_mlp_work_free(ws);
+    mtt_mlp_free(net);
+}
+
 int main(void)
 {
     CU_initialize_registry();
@@ -408,5 +454,6 @@ int main(void)
     CU_add_test(s, "energy and force parameter gradients vs FD, depth 0-3, +-layernorm",
                 test_param_gradients_fd);
     CU_add_test(s, "GEMM path equals plain-loop path", test_gemm_vs_reference);
+    CU_add_test(s, "large batch equals atom by atom", test_batch_equals_rows);
     return mtt_cunit_run_tap();
 }

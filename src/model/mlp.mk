@@ -13,3 +13,9 @@ tests_test_blas_LDADD = $(TEST_LINK_LIBS)
 tests_test_mlp_SOURCES = tests/test_mlp.c
 tests_test_mlp_CFLAGS = $(TEST_COMPILE_FLAGS)
 tests_test_mlp_LDADD = $(TEST_LINK_LIBS)
+
+# Micro-benchmark: built by `make check` (so it keeps compiling), never run
+# by it; run it with bench/mlp/run.sh.
+check_PROGRAMS += bench/mlp/bench_mlp
+bench_mlp_bench_mlp_SOURCES = bench/mlp/bench_mlp.c
+bench_mlp_bench_mlp_LDADD = libmttcore.la

@@ -124,6 +124,26 @@ static size_t width(const mtt_mlp *net, size_t l)
     return l == 0 ? net->cfg.n_input : net->cfg.n_neurons;
 }
 
+/* out (n×H) = X (n×fan_in) · Wᵀ.  For the wide first layer OpenBLAS runs the
+ * transposed product W · Xᵀ (H×n) about 35% faster (bench/mlp: 33 vs 24
+ * GFLOP/s at n = 4096, D = 2100, H = 32), so compute that into the scratch M
+ * and transpose the small result. */
+static void linear_rows(mtt_mlp_work *ws, size_t n, size_t fan_in, const double *X,
+                        const double *W, double *out)
+{
+    size_t H = ws->net->cfg.n_neurons;
+    if (fan_in >= 4 * H && n >= 64) {
+        double *T = ws->M;
+        ws->gemm(MTT_BLAS_NOTRANS, MTT_BLAS_TRANS, H, n, fan_in, 1.0, W, fan_in, X, fan_in,
+                 0.0, T, n);
+        for (size_t i = 0; i < n; i++)
+            for (size_t j = 0; j < H; j++) out[i * H + j] = T[j * n + i];
+    } else {
+        ws->gemm(MTT_BLAS_NOTRANS, MTT_BLAS_TRANS, n, H, fan_in, 1.0, X, fan_in, W, fan_in,
+                 0.0, out, H);
+    }
+}
+
 mtt_status mtt_mlp_forward(mtt_mlp_work *ws, const double *params, size_t s, size_t n,
                            const double *p, double *y, mtt_error *err)
 {
@@ -152,8 +172,7 @@ mtt_status mtt_mlp_forward(mtt_mlp_work *ws, const double *params, size_t s, siz
         size_t fan_in = width(net, l - 1);
         double *A = BUF(ws, BUF_A, l);
         /* Z_l = A_{l−1} W_lᵀ, then σ in place, keeping σ' and σ''. */
-        ws->gemm(MTT_BLAS_NOTRANS, MTT_BLAS_TRANS, n, H, fan_in, 1.0, prev, fan_in,
-                 weight(ws, l - 1), fan_in, 0.0, A, H);
+        linear_rows(ws, n, fan_in, prev, weight(ws, l - 1), A);
         mtt_silu_eval(n * H, A, A, BUF(ws, BUF_S1, l), BUF(ws, BUF_S2, l));
         prev = A;
     }
@@ -224,8 +243,7 @@ static void tangent_up(mtt_mlp_work *ws, const double *v, double *ydot)
         size_t fan_in = width(net, l - 1);
         double *Zd = BUF(ws, BUF_ZD, l), *Ad = BUF(ws, BUF_AD, l);
         const double *S1 = BUF(ws, BUF_S1, l);
-        ws->gemm(MTT_BLAS_NOTRANS, MTT_BLAS_TRANS, n, H, fan_in, 1.0, prev, fan_in,
-                 weight(ws, l - 1), fan_in, 0.0, Zd, H);
+        linear_rows(ws, n, fan_in, prev, weight(ws, l - 1), Zd);
         for (size_t e = 0; e < n * H; e++) Ad[e] = S1[e] * Zd[e];
         prev = Ad;
     }
