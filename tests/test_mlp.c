@@ -381,9 +381,9 @@ static void test_gemm_vs_reference(void)
         size_t len = 2 * NROWS + NROWS * DIM + f.net->n_params;
         double *x1 = malloc(len * sizeof *x1), *x2 = malloc(len * sizeof *x2);
         run_all(&f, x1);
-        mtt_mlp_work_set_gemm(f.ws, mtt_blas_ref_gemm);
+        mtt_mlp_work_use_reference_blas(f.ws, 1);
         run_all(&f, x2);
-        mtt_mlp_work_set_gemm(f.ws, NULL);
+        mtt_mlp_work_use_reference_blas(f.ws, 0);
         CU_ASSERT(rel_err(len, x1, x2) < 1e-12);
         double nonzero = 0;
         for (size_t k = 0; k < len; k++) nonzero += fabs(x1[k]);
@@ -440,6 +440,66 @@ static void test_batch_equals_rows(void)
     mtt_mlp_free(net);
 }
 
+/* ---- single precision -------------------------------------------------------- */
+
+/* Everything the float network computes agrees with the double network to
+ * float accuracy, for a small batch and a large one (transposed first layer). */
+static void check_f32_matches_f64(size_t n, size_t d, size_t hidden, int ln)
+{
+    mtt_mlp *net = NULL;
+    mtt_mlp_work *wd = NULL, *wf = NULL;
+    mtt_mlp_config cfg = {d, hidden, WIDTH, ln};
+    CU_ASSERT_FATAL(mtt_mlp_create(&cfg, 3, SPECIES, &net, NULL) == MTT_OK);
+    CU_ASSERT_FATAL(mtt_mlp_work_create(net, n, &wd, NULL) == MTT_OK);
+    CU_ASSERT_FATAL(mtt_mlp_work_create_f32(net, n, &wf, NULL) == MTT_OK);
+    size_t np = net->n_params, len = 2 * n + n * d + np;
+    double *pd = malloc(np * sizeof *pd), *xd = malloc(2 * n * d * sizeof *xd);
+    float *pf = malloc(np * sizeof *pf), *xf = malloc(2 * n * d * sizeof *xf);
+    double *ad = malloc(n * sizeof *ad), *od = calloc(len, sizeof *od);
+    float *af = malloc(n * sizeof *af), *of = calloc(len, sizeof *of);
+    double *ofd = malloc(len * sizeof *ofd);
+    mtt_mlp_init_params_seeded(net, pd, 3);
+    for (size_t k = 0; k < np; k++) pf[k] = (float)(pd[k] = (double)(float)(2 * pd[k]));
+    for (size_t k = 0; k < 2 * n * d; k++) xf[k] = (float)(xd[k] = (double)(float)urand());
+    for (size_t k = 0; k < n; k++) af[k] = (float)(ad[k] = (double)(float)urand());
+    /* outputs: y (n), dydp (n·d), ydot (n), grad (np) */
+    CU_ASSERT(mtt_mlp_forward(wd, pd, 2, n, xd, od, NULL) == MTT_OK);
+    CU_ASSERT(mtt_mlp_input_gradient(wd, od + n, NULL) == MTT_OK);
+    CU_ASSERT(mtt_mlp_backward(wd, ad, xd + n * d, od + n + n * d, od + 2 * n + n * d, NULL) ==
+              MTT_OK);
+    CU_ASSERT(mtt_mlp_forward_f32(wf, pf, 2, n, xf, of, NULL) == MTT_OK);
+    CU_ASSERT(mtt_mlp_input_gradient_f32(wf, of + n, NULL) == MTT_OK);
+    CU_ASSERT(mtt_mlp_backward_f32(wf, af, xf + n * d, of + n + n * d, of + 2 * n + n * d,
+                                   NULL) == MTT_OK);
+    for (size_t k = 0; k < len; k++) ofd[k] = of[k];
+    CU_ASSERT(rel_err(n, ofd, od) < 2e-5);
+    CU_ASSERT(rel_err(n * d, ofd + n, od + n) < 2e-5);
+    CU_ASSERT(rel_err(n, ofd + n + n * d, od + n + n * d) < 2e-5);
+    CU_ASSERT(rel_err(np, ofd + 2 * n + n * d, od + 2 * n + n * d) < 2e-5);
+    /* Mixing precisions is refused. */
+    CU_ASSERT(mtt_mlp_forward(wf, pd, 0, n, xd, NULL, NULL) == MTT_ERR_INTERNAL);
+    CU_ASSERT(mtt_mlp_backward_f32(wd, af, NULL, NULL, of, NULL) == MTT_ERR_INTERNAL);
+    free(pd);
+    free(xd);
+    free(pf);
+    free(xf);
+    free(ad);
+    free(od);
+    free(af);
+    free(of);
+    free(ofd);
+    mtt_mlp_work_free(wd);
+    mtt_mlp_work_free(wf);
+    mtt_mlp_free(net);
+}
+
+static void test_f32_matches_f64(void)
+{
+    for (size_t L = 0; L <= 3; L++)
+        for (int ln = 0; ln < 2; ln++) check_f32_matches_f64(NROWS, DIM, L, ln);
+    check_f32_matches_f64(80, 40, 2, 1);
+}
+
 int main(void)
 {
     CU_initialize_registry();
@@ -455,5 +515,6 @@ int main(void)
                 test_param_gradients_fd);
     CU_add_test(s, "GEMM path equals plain-loop path", test_gemm_vs_reference);
     CU_add_test(s, "large batch equals atom by atom", test_batch_equals_rows);
+    CU_add_test(s, "float network matches the double one", test_f32_matches_f64);
     return mtt_cunit_run_tap();
 }

@@ -125,6 +125,41 @@ int main(int argc, char **argv)
            3 * ndh / tb * 1e-9);
     printf("%-44s %8.3f ms for %zu atoms (%.2f us/atom)\n", "whole step", 1e3 * (tf + tg + tb),
            n, 1e6 * (tf + tg + tb) / (double)n);
+
+    /* The same pass in single precision (base_precision: 32). */
+    mtt_mlp_work *wf = NULL;
+    if (mtt_mlp_work_create_f32(net, n, &wf, NULL) != MTT_OK) return 1;
+    float *fbuf = malloc((2 * net->n_params + 3 * n * D + 3 * n) * sizeof *fbuf);
+    if (!fbuf) return 1;
+    for (size_t i = 0; i < 2 * net->n_params + 3 * n * D + 3 * n; i++)
+        fbuf[i] = (float)((i * 2654435761u) % 1000) * 1e-3f - 0.5f;
+    float *fparams = fbuf, *fgrad = fparams + net->n_params, *fp = fgrad + net->n_params;
+    float *fv = fp + n * D, *fdydp = fv + n * D, *fy = fdydp + n * D, *fa = fy + n;
+    float *fyd = fa + n;
+    for (size_t i = 0; i < net->n_params; i++) fparams[i] = (float)params[i];
+    double sf = 1e30, sg = 1e30, sb = 1e30;
+    for (int rep = 0; rep < 3; rep++) {
+        double t0 = now();
+        mtt_mlp_forward_f32(wf, fparams, 0, n, fp, fy, NULL);
+        double t1 = now();
+        mtt_mlp_input_gradient_f32(wf, fdydp, NULL);
+        double t2 = now();
+        mtt_mlp_backward_f32(wf, fa, fv, fyd, fgrad, NULL);
+        double t3 = now();
+        if (t1 - t0 < sf) sf = t1 - t0;
+        if (t2 - t1 < sg) sg = t2 - t1;
+        if (t3 - t2 < sb) sb = t3 - t2;
+    }
+    printf("%-44s %8.3f ms  %7.2f GFLOP/s (first layer only)\n", "mtt_mlp_forward_f32",
+           1e3 * sf, ndh / sf * 1e-9);
+    printf("%-44s %8.3f ms  %7.2f GFLOP/s\n", "mtt_mlp_input_gradient_f32", 1e3 * sg,
+           ndh / sg * 1e-9);
+    printf("%-44s %8.3f ms  %7.2f GFLOP/s\n", "mtt_mlp_backward_f32 (energy + force)",
+           1e3 * sb, 3 * ndh / sb * 1e-9);
+    printf("%-44s %8.3f ms for %zu atoms (%.2f us/atom)\n", "whole step, float",
+           1e3 * (sf + sg + sb), n, 1e6 * (sf + sg + sb) / (double)n);
+    free(fbuf);
+    mtt_mlp_work_free(wf);
     free(params);
     free(grad);
     free(p);

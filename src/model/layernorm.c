@@ -72,3 +72,62 @@ void mtt_layernorm_jvp(size_t n, size_t d, const double *xhat, const double *inv
         for (size_t c2 = 0; c2 < d; c2++) outr[c2] = (vr[c2] - mv - xr[c2] * mxv) * is;
     }
 }
+
+/* ---- single precision: same algorithm, sums in double ------------------- */
+
+static void row_sumsf(size_t d, const float *x, double shift, double *sum, double *sumsq)
+{
+    double s0 = 0, s1 = 0, q0 = 0, q1 = 0;
+    size_t c = 0;
+    for (; c + 2 <= d; c += 2) {
+        double a = x[c] - shift, b = x[c + 1] - shift;
+        s0 += a, s1 += b;
+        q0 += a * a, q1 += b * b;
+    }
+    for (; c < d; c++) {
+        double a = x[c] - shift;
+        s0 += a;
+        q0 += a * a;
+    }
+    *sum = s0 + s1;
+    *sumsq = q0 + q1;
+}
+
+void mtt_layernorm_forwardf(size_t n, size_t d, double eps, const float *p, float *xhat,
+                            float *inv_s)
+{
+    for (size_t r = 0; r < n; r++) {
+        const float *pr = p + r * d;
+        float *xr = xhat + r * d;
+        double sum, sumsq;
+        row_sumsf(d, pr, 0.0, &sum, &sumsq);
+        double mu = sum / (double)d;
+        row_sumsf(d, pr, mu, &sum, &sumsq);
+        double is = 1.0 / sqrt(sumsq / (double)d + eps);
+        for (size_t c = 0; c < d; c++) xr[c] = (float)((pr[c] - mu) * is);
+        inv_s[r] = (float)is;
+    }
+}
+
+void mtt_layernorm_jvpf(size_t n, size_t d, const float *xhat, const float *inv_s,
+                        const float *v, float *out)
+{
+    for (size_t r = 0; r < n; r++) {
+        const float *xr = xhat + r * d;
+        const float *vr = v + r * d;
+        float *outr = out + r * d;
+        double v0 = 0, v1 = 0, w0 = 0, w1 = 0;
+        size_t c = 0;
+        for (; c + 2 <= d; c += 2) {
+            v0 += vr[c], v1 += vr[c + 1];
+            w0 += (double)xr[c] * vr[c], w1 += (double)xr[c + 1] * vr[c + 1];
+        }
+        for (; c < d; c++) {
+            v0 += vr[c];
+            w0 += (double)xr[c] * vr[c];
+        }
+        float mv = (float)((v0 + v1) / (double)d), mxv = (float)((w0 + w1) / (double)d);
+        float is = inv_s[r];
+        for (size_t c2 = 0; c2 < d; c2++) outr[c2] = (vr[c2] - mv - xr[c2] * mxv) * is;
+    }
+}

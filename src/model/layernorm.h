@@ -27,4 +27,10 @@ void mtt_layernorm_forward(size_t n, size_t d, double eps, const double *p, doub
 void mtt_layernorm_jvp(size_t n, size_t d, const double *xhat, const double *inv_s,
                        const double *v, double *out);
 
+/* Single-precision versions (row sums accumulated in double). */
+void mtt_layernorm_forwardf(size_t n, size_t d, double eps, const float *p, float *xhat,
+                            float *inv_s);
+void mtt_layernorm_jvpf(size_t n, size_t d, const float *xhat, const float *inv_s,
+                        const float *v, float *out);
+
 #endif

@@ -3,7 +3,7 @@ libmttcore_la_SOURCES += \
   src/model/activation.c src/model/activation.h \
   src/model/layernorm.c src/model/layernorm.h \
   src/model/mlp.c src/model/mlp.h \
-  src/model/mlp_pass.c src/model/mlp_pass.h
+  src/model/mlp_pass.c src/model/mlp_pass.h src/model/mlp_pass_impl.h
 
 check_PROGRAMS += tests/test_blas tests/test_mlp
 TESTS += tests/test_blas tests/test_mlp

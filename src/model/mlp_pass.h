@@ -33,7 +33,6 @@
 
 #include <stddef.h>
 
-#include "model/blas.h"
 #include "model/mlp.h"
 #include "util/status.h"
 
@@ -45,9 +44,9 @@ mtt_status mtt_mlp_work_create(const mtt_mlp *net, size_t max_rows, mtt_mlp_work
 void mtt_mlp_work_free(mtt_mlp_work *ws);
 /* Bytes a workspace for max_rows rows takes (for memory budgets). */
 size_t mtt_mlp_work_bytes(const mtt_mlp *net, size_t max_rows);
-/* Route every product through gemm (e.g. mtt_blas_ref_gemm in tests);
- * NULL restores mtt_blas_gemm. */
-void mtt_mlp_work_set_gemm(mtt_mlp_work *ws, mtt_blas_gemm_fn gemm);
+/* on = 1: every product goes through the plain-loop mtt_blas_ref_*gemm
+ * (tests: the GEMM path must equal the loop path); 0: OpenBLAS (default). */
+void mtt_mlp_work_use_reference_blas(mtt_mlp_work *ws, int on);
 
 /* Forward pass of species index s over n atoms: y[i] = net_s(p_i).
  * y may be NULL (activations are still kept).  Errors: MTT_ERR_INTERNAL when
@@ -64,5 +63,19 @@ mtt_status mtt_mlp_input_gradient(mtt_mlp_work *ws, double *dydp, mtt_error *err
  * not NULL (requires v).  grad may be NULL to get ẏ only. */
 mtt_status mtt_mlp_backward(mtt_mlp_work *ws, const double *a, const double *v,
                             double *ydot, double *grad, mtt_error *err);
+
+/* ---- single precision (base_precision: 32) ---------------------------------
+ * Same protocol and contracts with float arrays: params/grad are a float
+ * flat array with the same layout (mtt_mlp_init_params fills doubles; convert
+ * them).  Products use sgemm; layer-norm row sums are accumulated in double.
+ * A workspace is created for one precision; mixing is an MTT_ERR_INTERNAL. */
+mtt_status mtt_mlp_work_create_f32(const mtt_mlp *net, size_t max_rows, mtt_mlp_work **out,
+                                   mtt_error *err);
+size_t mtt_mlp_work_bytes_f32(const mtt_mlp *net, size_t max_rows);
+mtt_status mtt_mlp_forward_f32(mtt_mlp_work *ws, const float *params, size_t s, size_t n,
+                               const float *p, float *y, mtt_error *err);
+mtt_status mtt_mlp_input_gradient_f32(mtt_mlp_work *ws, float *dydp, mtt_error *err);
+mtt_status mtt_mlp_backward_f32(mtt_mlp_work *ws, const float *a, const float *v,
+                                float *ydot, float *grad, mtt_error *err);
 
 #endif
