@@ -3,8 +3,8 @@
  * Row-major dense matrices (C order: element (r, c) of a matrix with leading
  * dimension ld sits at [r * ld + c]).  Every product has a plain-loop
  * reference (mtt_blas_ref_*) with the same contract; the tests compare the
- * two, and callers (e.g. the MLP) can switch to the reference through a
- * mtt_blas_gemm_fn pointer to check a whole pass.
+ * two, and callers (e.g. the MLP) can switch to the reference to check a
+ * whole pass.
  *
  * Cost of a gemm: 2·m·n·k flops.  No allocation, no global state besides the
  * OpenBLAS thread count.
@@ -50,12 +50,5 @@ void mtt_blas_sgemm(mtt_blas_trans ta, mtt_blas_trans tb, size_t m, size_t n, si
 void mtt_blas_ref_sgemm(mtt_blas_trans ta, mtt_blas_trans tb, size_t m, size_t n, size_t k,
                         float alpha, const float *A, size_t lda, const float *B, size_t ldb,
                         float beta, float *C, size_t ldc);
-
-/* Signature shared by mtt_blas_gemm and mtt_blas_ref_gemm, so a caller can be
- * pointed at either. */
-typedef void (*mtt_blas_gemm_fn)(mtt_blas_trans ta, mtt_blas_trans tb, size_t m, size_t n,
-                                 size_t k, double alpha, const double *A, size_t lda,
-                                 const double *B, size_t ldb, double beta, double *C,
-                                 size_t ldc);
 
 #endif
