@@ -1,8 +1,11 @@
-/* blas.c — OpenBLAS through CBLAS: thread control, kernel report, products. */
+/* blas.c — OpenBLAS through CBLAS: thread control, kernel report, products.
+ * The only file that includes cblas.h; see blas.h for the contracts. */
 #include "config.h"
 
 #include "model/blas.h"
 
+#include <assert.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -40,4 +43,84 @@ int mtt_blas_generic_kernel_on_fast_cpu(void)
     int fast = 0;
 #endif
     return generic && fast;
+}
+
+/* ---- products ------------------------------------------------------------- */
+
+/* C = beta·C over an m×n block, honouring "beta == 0 means C is not read". */
+#define MTT_SCALE_BLOCK(C, m, n, ldc, beta)                            \
+    do {                                                               \
+        for (size_t r_ = 0; r_ < (m); r_++)                            \
+            for (size_t c_ = 0; c_ < (n); c_++)                        \
+                (C)[r_ * (ldc) + c_] =                                 \
+                    (beta) == 0 ? 0 : (beta) * (C)[r_ * (ldc) + c_];   \
+    } while (0)
+
+static enum CBLAS_TRANSPOSE cblas_trans(mtt_blas_trans t)
+{
+    return t == MTT_BLAS_TRANS ? CblasTrans : CblasNoTrans;
+}
+
+void mtt_blas_gemm(mtt_blas_trans ta, mtt_blas_trans tb, size_t m, size_t n, size_t k,
+                   double alpha, const double *A, size_t lda, const double *B, size_t ldb,
+                   double beta, double *C, size_t ldc)
+{
+    if (m == 0 || n == 0) return;
+    /* OpenBLAS rejects some degenerate leading dimensions; BLAS semantics are
+     * simple here, so do them ourselves. */
+    if (k == 0 || alpha == 0) {
+        MTT_SCALE_BLOCK(C, m, n, ldc, beta);
+        return;
+    }
+    assert(m <= INT_MAX && n <= INT_MAX && k <= INT_MAX);
+    assert(lda <= INT_MAX && ldb <= INT_MAX && ldc <= INT_MAX);
+    cblas_dgemm(CblasRowMajor, cblas_trans(ta), cblas_trans(tb), (blasint)m, (blasint)n,
+                (blasint)k, alpha, A, (blasint)lda, B, (blasint)ldb, beta, C, (blasint)ldc);
+}
+
+void mtt_blas_sgemm(mtt_blas_trans ta, mtt_blas_trans tb, size_t m, size_t n, size_t k,
+                    float alpha, const float *A, size_t lda, const float *B, size_t ldb,
+                    float beta, float *C, size_t ldc)
+{
+    if (m == 0 || n == 0) return;
+    if (k == 0 || alpha == 0) {
+        MTT_SCALE_BLOCK(C, m, n, ldc, beta);
+        return;
+    }
+    assert(m <= INT_MAX && n <= INT_MAX && k <= INT_MAX);
+    assert(lda <= INT_MAX && ldb <= INT_MAX && ldc <= INT_MAX);
+    cblas_sgemm(CblasRowMajor, cblas_trans(ta), cblas_trans(tb), (blasint)m, (blasint)n,
+                (blasint)k, alpha, A, (blasint)lda, B, (blasint)ldb, beta, C, (blasint)ldc);
+}
+
+/* The reference: C(r,c) = alpha Σ_q opA(r,q) opB(q,c) + beta C(r,c), summed in
+ * long double so it is a meaningful yardstick for the optimised kernel. */
+#define MTT_REF_GEMM_BODY(T)                                                   \
+    do {                                                                       \
+        for (size_t r = 0; r < m; r++) {                                       \
+            for (size_t c = 0; c < n; c++) {                                   \
+                long double s = 0;                                             \
+                for (size_t q = 0; q < k; q++) {                               \
+                    T a = ta == MTT_BLAS_TRANS ? A[q * lda + r] : A[r * lda + q]; \
+                    T b = tb == MTT_BLAS_TRANS ? B[c * ldb + q] : B[q * ldb + c]; \
+                    s += (long double)a * b;                                   \
+                }                                                              \
+                T old = beta == 0 ? 0 : beta * C[r * ldc + c];                 \
+                C[r * ldc + c] = (T)(alpha * s) + old;                         \
+            }                                                                  \
+        }                                                                      \
+    } while (0)
+
+void mtt_blas_ref_gemm(mtt_blas_trans ta, mtt_blas_trans tb, size_t m, size_t n, size_t k,
+                       double alpha, const double *A, size_t lda, const double *B,
+                       size_t ldb, double beta, double *C, size_t ldc)
+{
+    MTT_REF_GEMM_BODY(double);
+}
+
+void mtt_blas_ref_sgemm(mtt_blas_trans ta, mtt_blas_trans tb, size_t m, size_t n, size_t k,
+                        float alpha, const float *A, size_t lda, const float *B, size_t ldb,
+                        float beta, float *C, size_t ldc)
+{
+    MTT_REF_GEMM_BODY(float);
 }

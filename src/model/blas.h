@@ -1,7 +1,13 @@
 /* blas.h — the one BLAS wrapper.  Nothing else includes cblas.h.
  *
- * Row-major dense matrices of doubles.  Every routine has a plain-loop
- * reference (mtt_blas_ref_*) that the tests compare against.
+ * Row-major dense matrices (C order: element (r, c) of a matrix with leading
+ * dimension ld sits at [r * ld + c]).  Every product has a plain-loop
+ * reference (mtt_blas_ref_*) with the same contract; the tests compare the
+ * two, and callers (e.g. the MLP) can switch to the reference to check a
+ * whole pass.
+ *
+ * Cost of a gemm: 2·m·n·k flops.  No allocation, no global state besides the
+ * OpenBLAS thread count.
  */
 #ifndef MTT_MODEL_BLAS_H
 #define MTT_MODEL_BLAS_H
@@ -16,5 +22,33 @@ void mtt_blas_describe(char *buf, size_t n);
 const char *mtt_blas_corename(void);
 /* 1 when OpenBLAS runs a generic kernel although the CPU has AVX2/AVX-512. */
 int mtt_blas_generic_kernel_on_fast_cpu(void);
+
+/* Whether an operand is used as stored or transposed. */
+typedef enum mtt_blas_trans {
+    MTT_BLAS_NOTRANS = 0,
+    MTT_BLAS_TRANS = 1
+} mtt_blas_trans;
+
+/* C (m×n) = alpha · op(A) · op(B) + beta · C, row-major doubles.
+ * op(A) is m×k: A is stored m×k (NOTRANS, lda ≥ k) or k×m (TRANS, lda ≥ m);
+ * op(B) is k×n: B is stored k×n (NOTRANS, ldb ≥ n) or n×k (TRANS, ldb ≥ k);
+ * ldc ≥ n.  As in BLAS, beta == 0 means C is not read (may hold garbage),
+ * and m, n or k may be 0 (k == 0 gives C = beta·C).  Sizes must fit in int
+ * (programmer error otherwise).  C must not alias A or B. */
+void mtt_blas_gemm(mtt_blas_trans ta, mtt_blas_trans tb, size_t m, size_t n, size_t k,
+                   double alpha, const double *A, size_t lda, const double *B, size_t ldb,
+                   double beta, double *C, size_t ldc);
+/* Same contract, plain loops (slow; for tests and cross-checks). */
+void mtt_blas_ref_gemm(mtt_blas_trans ta, mtt_blas_trans tb, size_t m, size_t n, size_t k,
+                       double alpha, const double *A, size_t lda, const double *B,
+                       size_t ldb, double beta, double *C, size_t ldc);
+
+/* Single-precision versions, same contract. */
+void mtt_blas_sgemm(mtt_blas_trans ta, mtt_blas_trans tb, size_t m, size_t n, size_t k,
+                    float alpha, const float *A, size_t lda, const float *B, size_t ldb,
+                    float beta, float *C, size_t ldc);
+void mtt_blas_ref_sgemm(mtt_blas_trans ta, mtt_blas_trans tb, size_t m, size_t n, size_t k,
+                        float alpha, const float *A, size_t lda, const float *B, size_t ldb,
+                        float beta, float *C, size_t ldc);
 
 #endif
