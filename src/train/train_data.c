@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "data/dataset_stats.h"
 #include "data/elements.h"
 #include "data/shard.h"
 #include "data/splits.h"
@@ -82,29 +83,26 @@ static mtt_status load_set(mtt_set_info *info, const mtt_xyz_index *idx, const m
     st = mtt_comm_agree(comm, st, err);
     if (st != MTT_OK) goto cleanup;
 
-    /* global statistics: counts, per-atom energy moments, types, what was found */
-    const mtt_dataset *ds = *shard;
-    double sums[3] = {0.0, 0.0, 0.0};  /* structures with energy, Σ e/N, Σ (e/N)² */
+    /* global statistics: this rank's summary (data/dataset_stats.h) turned
+     * into sums that add over ranks: counts, per-atom energy moments, types */
+    mtt_dataset_stats local;
+    mtt_dataset_stats_compute(*shard, &local);
+    double n_e = local.has_energy ? (double)local.n_structures : 0.0;
+    double sums[3] = {n_e, n_e * local.energy_per_atom_mean,
+                      n_e * (local.energy_per_atom_std * local.energy_per_atom_std +
+                             local.energy_per_atom_mean * local.energy_per_atom_mean)};
     int64_t found[5] = {0, 0, 0, 0, 0}; /* non-empty ranks, with energy, forces, stress, virial */
-    int64_t atoms = (int64_t)ds->n_atoms;
-    memset(info->count_by_z, 0, sizeof info->count_by_z);
-    for (size_t a = 0; a < ds->n_atoms; ++a)
-        if (ds->numbers[a] >= 0 && ds->numbers[a] <= MTT_MAX_Z) info->count_by_z[ds->numbers[a]]++;
-    if (ds->has_energy)
-        for (size_t s = 0; s < ds->n_structures; ++s) {
-            double n = (double)(ds->atom_start[s + 1] - ds->atom_start[s]);
-            double epa = ds->energy[s] / n;
-            sums[0] += 1.0;
-            sums[1] += epa;
-            sums[2] += epa * epa;
-        }
-    if (ds->n_structures > 0) {
+    if (local.n_structures > 0) {
         found[0] = 1;
-        found[1] = ds->has_energy;
-        found[2] = ds->has_forces;
-        found[3] = ds->has_stress;
-        found[4] = ds->has_virial;
+        found[1] = local.has_energy;
+        found[2] = local.has_forces;
+        found[3] = local.has_stress;
+        found[4] = local.has_virial;
     }
+    int64_t atoms = (int64_t)local.n_atoms;
+    memset(info->count_by_z, 0, sizeof info->count_by_z);
+    for (size_t t = 0; t < local.n_types; ++t)
+        if (local.types[t] >= 0 && local.types[t] <= MTT_MAX_Z) info->count_by_z[local.types[t]] = 1;
     mtt_comm_sum_doubles(comm, sums, 3);
     mtt_comm_sum_int64(comm, found, 5);
     mtt_comm_sum_int64(comm, &atoms, 1);

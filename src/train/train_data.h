@@ -43,7 +43,7 @@ typedef struct mtt_set_info {
     double energy_per_atom_mean;  /* in the data's unit, over all structures */
     double energy_per_atom_std;   /* population standard deviation */
     int has_energy, has_forces, has_stress, has_virial;  /* found in every structure */
-    int64_t count_by_z[MTT_MAX_Z + 1];  /* atoms of each atomic number */
+    int64_t count_by_z[MTT_MAX_Z + 1];  /* ranks holding each atomic number (> 0: present) */
 } mtt_set_info;
 
 typedef struct mtt_train_data {
