@@ -285,6 +285,46 @@ static void test_dataset_shorthands(void)
     mtt_options_free(o);
 }
 
+static void test_metatrain_expanded(void)
+{
+    mtt_options *o = load_file_ok("good/metatrain_expanded.yaml", NULL, 0);
+    if (!o) return;
+    CU_ASSERT_EQUAL(o->seed, 0);
+    CU_ASSERT_EQUAL(o->seed_given, 1);
+    CU_ASSERT_EQUAL(o->training.loss_type, MTT_LOSS_HUBER);
+    CU_ASSERT_DOUBLE_EQUAL(o->training.huber_delta, 0.1, 0);
+    CU_ASSERT_DOUBLE_EQUAL(o->training.forces_weight, 5.0, 0); /* gradients.positions */
+    CU_ASSERT_STRING_EQUAL(o->training_set.energy.unit, "eV");
+    CU_ASSERT_EQUAL(o->training_set.energy.stress, 0);
+    mtt_options_free(o);
+    const char *tail = "training_set: a.xyz\nvalidation_set: 0.1\n";
+    char text[512];
+    snprintf(text, sizeof text, "architecture:\n  name: soap_bpnn\n  training:\n    loss:\n"
+             "      energy: {gradients: {strain: {weight: 2}}}\n%s", tail);
+    o = load_text_ok(text, NULL, 0);
+    if (o) CU_ASSERT_DOUBLE_EQUAL(o->training.stress_weight, 2.0, 0);
+    mtt_options_free(o);
+    snprintf(text, sizeof text, "architecture:\n  name: soap_bpnn\n  training:\n    loss:\n"
+             "      energy: {forces: {weight: 1}, gradients: {positions: {weight: 2}}}\n%s", tail);
+    expect_text_error(text, NULL, 0, MTT_ERR_OPTIONS,
+                      "opts.yaml:5:49: architecture.training.loss.energy.gradients.positions: given twice; "
+                      "keep either loss.energy.forces or this");
+    snprintf(text, sizeof text, "architecture:\n  name: soap_bpnn\n  training:\n    loss:\n"
+             "      energy: {stress: {weight: 1}, virial: {weight: 2}}\n%s", tail);
+    expect_text_error(text, NULL, 0, MTT_ERR_OPTIONS,
+                      "opts.yaml:5:37: architecture.training.loss.energy.virial: give the loss of either "
+                      "stress or virial, not both");
+    snprintf(text, sizeof text, "architecture:\n  name: soap_bpnn\n  training:\n    loss:\n"
+             "      energy: {type: huber, delta: 0.5, forces: {delta: 0.2}}\n%s", tail);
+    expect_text_error(text, NULL, 0, MTT_ERR_OPTIONS,
+                      "opts.yaml:5:57: architecture.training.loss.energy.forces.delta: mtt uses one Huber "
+                      "delta for energy and its gradients; set loss.energy.delta instead");
+    snprintf(text, sizeof text, "architecture: {name: soap_bpnn}\ntraining_set:\n  systems: a.xyz\n"
+             "  targets: {energy: {per_atom: true}}\nvalidation_set: 0.1\n");
+    expect_text_error(text, NULL, 0, MTT_ERR_OPTIONS,
+                      "opts.yaml:4:32: training_set.targets.energy.per_atom: only false is supported");
+}
+
 /* ---- overrides -------------------------------------------------------------- */
 static void test_overrides(void)
 {
@@ -315,10 +355,26 @@ static void test_overrides(void)
     const char *bad3[] = {"num_epochs"};
     expect_text_error(text, bad3, 1, MTT_ERR_OPTIONS,
                       "--override num_epochs: expected key.path=value, e.g. architecture.training.num_epochs=5");
-    const char *bad4[] = {"training_set.systems.read_from=b.xyz"};
+    const char *bad4[] = {"architecture.name.x=1"};
     expect_text_error(text, bad4, 1, MTT_ERR_OPTIONS,
-                      "--override training_set.systems.read_from=b.xyz: 'training_set' is not a block in the "
-                      "options (it holds a single value); override 'training_set' itself");
+                      "--override architecture.name.x=1: 'name' is not a block in the "
+                      "options (it holds a single value); override 'name' itself");
+    /* shorthands are spelled out before the overrides: reach inside them */
+    const char *inside[] = {"training_set.systems.read_from=b.xyz",
+                            "training_set.targets.energy.virial=on"};
+    o = load_text_ok(text, inside, 2);
+    if (o) {
+        CU_ASSERT_STRING_EQUAL(o->training_set.read_from, "b.xyz");
+        CU_ASSERT_STRING_EQUAL(o->training_set.energy.read_from, "a.xyz");
+        CU_ASSERT_EQUAL(o->training_set.energy.virial, 1);
+        CU_ASSERT_EQUAL(o->training_set.energy.stress, 0);
+    }
+    mtt_options_free(o);
+    const char *both[] = {"training_set.targets.energy.virial=on",
+                          "training_set.targets.energy.stress=on"};
+    expect_text_error(text, both, 2, MTT_ERR_OPTIONS,
+                      "--override training_set.targets.energy.virial=on: cannot train on both stress and "
+                      "virial; set stress: off or virial: off");
     const char *bad5[] = {"validation_set=1.5"};
     expect_text_error(text, bad5, 1, MTT_ERR_OPTIONS,
                       "--override validation_set=1.5: 1.5 is out of range; a fraction must be in [0, 1)");
@@ -378,6 +434,11 @@ static void test_round_trip(void)
     round_trip("good/minimal.yaml", NULL, 0);
     round_trip("good/design.yaml", NULL, 0);
     round_trip("good/blocks.yaml", NULL, 0);
+    const char *off[] = {"training_set.targets.energy.forces={key: F, read_from: x.xyz}",
+                         "training_set.targets.energy.forces=off"};
+    round_trip("good/minimal.yaml", off, 1);
+    const char *on[] = {"training_set.targets.energy.stress={key: S}", "validation_set=v.xyz"};
+    round_trip("good/minimal.yaml", on, 2);
     const char *ov[] = {"training_set.targets.energy.unit=\"quote\\\" and \\\\ back\"",
                         "architecture.training.learning_rate=0.1"};
     round_trip("good/blocks.yaml", ov, 2);
@@ -539,6 +600,7 @@ int main(void)
     CU_add_test(s, "forces/stress shorthands", test_gradient_shorthands);
     CU_add_test(s, "loss shorthands", test_loss_shorthands);
     CU_add_test(s, "dataset shorthands", test_dataset_shorthands);
+    CU_add_test(s, "metatrain's expanded form", test_metatrain_expanded);
     CU_add_test(s, "overrides", test_overrides);
     CU_add_test(s, "round trip through write_yaml", test_round_trip);
     CU_add_test(s, "written yaml text", test_written_text);

@@ -77,7 +77,8 @@ int mtt_scalar_bool(const mtt_node *n, int *out); /* 1 when a boolean */
 /* ---- overrides and expansion ---------------------------------------------- */
 mtt_status mtt_options_apply_overrides(mtt_tree *t, const char *const *ov, size_t n,
                                        mtt_error *err);
-mtt_status mtt_options_expand(mtt_tree *t, mtt_error *err);
+/* full = 0: text shorthands only (before overrides); 1: everything. */
+mtt_status mtt_options_expand(mtt_tree *t, int full, mtt_error *err);
 
 /* ---- the schema table ----------------------------------------------------- */
 typedef enum mtt_opt_type {

@@ -81,8 +81,9 @@ mtt_status mtt_options_load_text(const char *text, const char *name,
         return mtt_error_set(err, MTT_ERR_OPTIONS,
                              "%s: options text larger than 1 MiB; is this really an options.yaml?", name);
     if ((st = mtt_tree_parse(text, len, name, &t, err)) != MTT_OK) goto cleanup;
+    if ((st = mtt_options_expand(t, 0, err)) != MTT_OK) goto cleanup;
     if ((st = mtt_options_apply_overrides(t, overrides, n_overrides, err)) != MTT_OK) goto cleanup;
-    if ((st = mtt_options_expand(t, err)) != MTT_OK) goto cleanup;
+    if ((st = mtt_options_expand(t, 1, err)) != MTT_OK) goto cleanup;
     if (!(o = calloc(1, sizeof *o)) || !(o->source_path = strdup(name))) {
         st = mtt_error_set(err, MTT_ERR_NOMEM, "out of memory reading options");
         goto cleanup;

@@ -22,6 +22,19 @@ static mtt_status inherit(char **slot, const char *from, mtt_error *err)
     return MTT_OK;
 }
 
+static mtt_status reset_gradient(int on, char **key, const char *def, char **read_from,
+                                 char **reader, mtt_error *err)
+{
+    if (on) return MTT_OK;
+    free(*read_from);
+    free(*reader);
+    *read_from = *reader = NULL;
+    if (*key && !strcmp(*key, def)) return MTT_OK;
+    free(*key);
+    *key = NULL;
+    return inherit(key, def, err);
+}
+
 static mtt_status check_dataset(const mtt_tree *t, const char *name, mtt_dataset_opts *d,
                                 mtt_error *err)
 {
@@ -41,6 +54,14 @@ static mtt_status check_dataset(const mtt_tree *t, const char *name, mtt_dataset
                              "missing energy target; add 'targets: {energy: {key: energy}}' to %s",
                              name);
     mtt_target_opts *e = &d->energy;
+    /* a switched-off gradient keeps no settings, so the written file (which
+     * says only `forces: false`) reads back to the same struct */
+    MTT_FORWARD_IF_ERROR(reset_gradient(e->forces, &e->forces_key, "forces", &e->forces_read_from,
+                                        &e->forces_reader, err));
+    MTT_FORWARD_IF_ERROR(reset_gradient(e->stress, &e->stress_key, "stress", &e->stress_read_from,
+                                        &e->stress_reader, err));
+    MTT_FORWARD_IF_ERROR(reset_gradient(e->virial, &e->virial_key, "virial", &e->virial_read_from,
+                                        &e->virial_reader, err));
     MTT_FORWARD_IF_ERROR(inherit(&e->read_from, d->read_from, err));
     MTT_FORWARD_IF_ERROR(inherit(&e->forces_read_from, e->read_from, err));
     MTT_FORWARD_IF_ERROR(inherit(&e->stress_read_from, e->read_from, err));
