@@ -1,0 +1,115 @@
+/* validate.c — checks across options, required options, derived defaults.
+ *
+ * Runs after apply.c filled the struct: each check is one rule that a single
+ * row cannot express (width < radius, fractions summing below 1, required
+ * blocks) and points at the node that breaks it (or at the file start for a
+ * missing option).  Then the defaults that depend on other values are
+ * resolved: targets read from systems.read_from, gradients from their target.
+ */
+#include "config.h"
+
+#include "options/internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static mtt_status inherit(char **slot, const char *from, mtt_error *err)
+{
+    if (*slot || !from) return MTT_OK;
+    if (!(*slot = strdup(from)))
+        return mtt_error_set(err, MTT_ERR_NOMEM, "out of memory resolving options");
+    return MTT_OK;
+}
+
+static mtt_status reset_gradient(int on, char **key, const char *def, char **read_from,
+                                 char **reader, mtt_error *err)
+{
+    if (on) return MTT_OK;
+    free(*read_from);
+    free(*reader);
+    *read_from = *reader = NULL;
+    if (*key && !strcmp(*key, def)) return MTT_OK;
+    free(*key);
+    *key = NULL;
+    return inherit(key, def, err);
+}
+
+static mtt_status check_dataset(const mtt_tree *t, const char *name, mtt_dataset_opts *d,
+                                mtt_error *err)
+{
+    char path[128];
+    const mtt_node *block = mtt_tree_lookup(t, name);
+    if (!d->present) return MTT_OK;
+    snprintf(path, sizeof path, "%s.systems.read_from", name);
+    const mtt_node *rf = mtt_tree_lookup(t, path);
+    if (!rf)
+        return mtt_tree_fail(t, block, 1, path, err,
+                             "missing structures file; add 'systems: FILE.xyz' to %s", name);
+    if (!d->read_from || !*d->read_from)
+        return mtt_tree_fail(t, rf, 0, path, err, "empty file name; give the structures file");
+    snprintf(path, sizeof path, "%s.targets.energy", name);
+    if (!mtt_tree_lookup(t, path))
+        return mtt_tree_fail(t, block, 1, path, err,
+                             "missing energy target; add 'targets: {energy: {key: energy}}' to %s",
+                             name);
+    mtt_target_opts *e = &d->energy;
+    /* a switched-off gradient keeps no settings, so the written file (which
+     * says only `forces: false`) reads back to the same struct */
+    MTT_FORWARD_IF_ERROR(reset_gradient(e->forces, &e->forces_key, "forces", &e->forces_read_from,
+                                        &e->forces_reader, err));
+    MTT_FORWARD_IF_ERROR(reset_gradient(e->stress, &e->stress_key, "stress", &e->stress_read_from,
+                                        &e->stress_reader, err));
+    MTT_FORWARD_IF_ERROR(reset_gradient(e->virial, &e->virial_key, "virial", &e->virial_read_from,
+                                        &e->virial_reader, err));
+    MTT_FORWARD_IF_ERROR(inherit(&e->read_from, d->read_from, err));
+    MTT_FORWARD_IF_ERROR(inherit(&e->forces_read_from, e->read_from, err));
+    MTT_FORWARD_IF_ERROR(inherit(&e->stress_read_from, e->read_from, err));
+    MTT_FORWARD_IF_ERROR(inherit(&e->virial_read_from, e->read_from, err));
+    if (e->stress && e->virial) { /* expand.c catches the tree form; overrides of the struct too */
+        snprintf(path, sizeof path, "%s.targets.energy.virial", name);
+        return mtt_tree_fail(t, mtt_tree_lookup(t, path), 1, path, err,
+                             "cannot train on both stress and virial; set stress: off or virial: off");
+    }
+    return MTT_OK;
+}
+
+mtt_status mtt_options_validate(const mtt_tree *t, mtt_options *o, mtt_error *err)
+{
+    for (size_t i = 0; i < mtt_opt_table_len; i++) {
+        const mtt_opt_row *row = &mtt_opt_table[i];
+        if (row->scope != MTT_SCOPE_ROOT || !(row->flags & MTT_OPT_REQUIRED)) continue;
+        if (mtt_tree_lookup(t, row->path) && !mtt_scalar_is_null(mtt_tree_lookup(t, row->path)))
+            continue;
+        if (!strcmp(row->path, "training_set"))
+            return mtt_tree_fail(t, t->root, 0, row->path, err,
+                                 "missing required option; add e.g. 'training_set: data.xyz'");
+        if (!strcmp(row->path, "validation_set"))
+            return mtt_tree_fail(t, t->root, 0, row->path, err,
+                                 "missing required option; add e.g. 'validation_set: 0.1' (a fraction of the training file) or a file");
+        return mtt_tree_fail(t, t->root, 0, row->path, err, "missing required option (%s)",
+                             row->help);
+    }
+    MTT_FORWARD_IF_ERROR(check_dataset(t, "training_set", &o->training_set, err));
+    MTT_FORWARD_IF_ERROR(check_dataset(t, "validation_set", &o->validation_set, err));
+    MTT_FORWARD_IF_ERROR(check_dataset(t, "test_set", &o->test_set, err));
+
+    if (o->model.cutoff_width >= o->model.cutoff_radius) {
+        const char *p = "architecture.model.soap.cutoff.width";
+        const mtt_node *n = mtt_tree_lookup(t, p);
+        if (!n) n = mtt_tree_lookup(t, p = "architecture.model.soap.cutoff.radius");
+        return mtt_tree_fail(t, n ? n : t->root, 0, p, err,
+                             "cutoff.width (%g) must be smaller than cutoff.radius (%g)",
+                             o->model.cutoff_width, o->model.cutoff_radius);
+    }
+    if (o->validation_set.is_fraction && o->test_set.is_fraction &&
+        o->validation_set.fraction + o->test_set.fraction >= 1.0) {
+        const char *p = "test_set";
+        const mtt_node *n = mtt_tree_lookup(t, p);
+        if (!n) n = mtt_tree_lookup(t, p = "validation_set");
+        return mtt_tree_fail(t, n ? n : t->root, 0, p, err,
+                             "validation_set + test_set fractions (%g + %g) leave no training structures; make them sum below 1",
+                             o->validation_set.fraction, o->test_set.fraction);
+    }
+    return MTT_OK;
+}
