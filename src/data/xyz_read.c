@@ -23,6 +23,12 @@ static void drop_missing(mtt_xyz_frame_ctx *c, const char *path)
                      (long long)c->missing_forces, c->keys->forces);
         mtt_dataset_drop(ds, 'f');
     }
+    /* stress means nothing for molecules: only a periodic structure
+     * without it is worth a warning */
+    int any_periodic = 0;
+    for (size_t i = 0; i < 3 * ds->n_structures && !any_periodic; ++i) any_periodic = ds->pbc[i];
+    if (ds->has_stress && c->missing_stress && !any_periodic) mtt_dataset_drop(ds, 's');
+    if (ds->has_virial && c->missing_virial && !any_periodic) mtt_dataset_drop(ds, 'v');
     if (ds->has_stress && c->missing_stress) {
         mtt_log_warn("%s:%lld: no stress key '%s' (first frame without it); "
                      "training without stress", path,

@@ -4,6 +4,7 @@
 #include "train/train_data.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
