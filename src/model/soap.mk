@@ -7,3 +7,15 @@ TESTS += tests/test_neighbors
 tests_test_neighbors_SOURCES = tests/test_neighbors.c
 tests_test_neighbors_CFLAGS = $(TEST_COMPILE_FLAGS)
 tests_test_neighbors_LDADD = $(TEST_LINK_LIBS)
+
+libmttcore_la_SOURCES += \
+  src/model/radial.c src/model/radial.h \
+  src/model/sph.c src/model/sph.h \
+  src/model/soap.c src/model/soap.h src/model/soap_internal.h \
+  src/model/soap_grad.c
+
+check_PROGRAMS += tests/test_soap
+TESTS += tests/test_soap
+tests_test_soap_SOURCES = tests/test_soap.c
+tests_test_soap_CFLAGS = $(TEST_COMPILE_FLAGS)
+tests_test_soap_LDADD = $(TEST_LINK_LIBS)
