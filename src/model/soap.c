@@ -155,11 +155,13 @@ void mtt_soap_pair_(const mtt_soap *soap, const double *rij, double r, soap_scra
 static mtt_status grow_work(const mtt_soap *soap, mtt_soap_work *w, int n_atoms, size_t n_pairs,
                             int store, mtt_error *err)
 {
-    if (n_atoms > w->cap_atoms) {
-        double *c = realloc(w->c, (size_t)n_atoms * soap->NC * sizeof *c);
+    /* capacities count doubles: one workspace may serve several mtt_soap */
+    size_t need_c = (size_t)n_atoms * soap->NC;
+    if (need_c > w->cap_c) {
+        double *c = realloc(w->c, need_c * sizeof *c);
         if (!c) return mtt_error_set(err, MTT_ERR_NOMEM, "soap: out of memory for %d atoms", n_atoms);
         w->c = c;
-        w->cap_atoms = n_atoms;
+        w->cap_c = need_c;
     }
     size_t need = scratch_size(soap);
     if (need > w->cap_scratch) {
@@ -168,16 +170,16 @@ static mtt_status grow_work(const mtt_soap *soap, mtt_soap_work *w, int n_atoms,
         w->scratch = sc;
         w->cap_scratch = need;
     }
-    if (store && n_pairs > w->cap_pairs) {
-        size_t per = (size_t)soap->N * soap->LM * 3;
-        double *d = realloc(w->dphi, n_pairs * per * sizeof *d);
+    size_t need_d = n_pairs * (size_t)soap->N * soap->LM * 3;
+    if (store && need_d > w->cap_dphi) {
+        double *d = realloc(w->dphi, need_d * sizeof *d);
         if (!d)
             return mtt_error_set(err, MTT_ERR_NOMEM,
                                  "soap: out of memory storing gradients of %zu pairs (%zu MB); "
                                  "compute without MTT_SOAP_STORE_GRAD",
-                                 n_pairs, n_pairs * per * 8 >> 20);
+                                 n_pairs, need_d * 8 >> 20);
         w->dphi = d;
-        w->cap_pairs = n_pairs;
+        w->cap_dphi = need_d;
     }
     return MTT_OK;
 }

@@ -59,8 +59,7 @@ typedef struct mtt_soap_work {
     const mtt_nlist *nl;   /* list of the last compute (borrowed) */
     const int *species_index; /* borrowed from the last compute */
     int n_atoms;
-    int cap_atoms;
-    size_t cap_pairs;
+    size_t cap_c, cap_dphi; /* capacities in doubles */
     double *c;             /* n_atoms × NC, layout [l][k][m]: K·l² + k(2l+1) + m+l */
     int have_dphi;         /* dphi holds ∂φ/∂r_ij for every pair of nl */
     double *dphi;          /* n_pairs × N·LM·3 when stored: [n][lm][xyz] */

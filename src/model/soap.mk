@@ -19,3 +19,9 @@ TESTS += tests/test_soap
 tests_test_soap_SOURCES = tests/test_soap.c
 tests_test_soap_CFLAGS = $(TEST_COMPILE_FLAGS)
 tests_test_soap_LDADD = $(TEST_LINK_LIBS)
+
+check_PROGRAMS += tests/test_soap_fd
+TESTS += tests/test_soap_fd
+tests_test_soap_fd_SOURCES = tests/test_soap_fd.c
+tests_test_soap_fd_CFLAGS = $(TEST_COMPILE_FLAGS)
+tests_test_soap_fd_LDADD = $(TEST_LINK_LIBS)
