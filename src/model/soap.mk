@@ -25,3 +25,9 @@ TESTS += tests/test_soap_fd
 tests_test_soap_fd_SOURCES = tests/test_soap_fd.c
 tests_test_soap_fd_CFLAGS = $(TEST_COMPILE_FLAGS)
 tests_test_soap_fd_LDADD = $(TEST_LINK_LIBS)
+
+check_PROGRAMS += tests/test_soap_invariance
+TESTS += tests/test_soap_invariance
+tests_test_soap_invariance_SOURCES = tests/test_soap_invariance.c
+tests_test_soap_invariance_CFLAGS = $(TEST_COMPILE_FLAGS)
+tests_test_soap_invariance_LDADD = $(TEST_LINK_LIBS)
