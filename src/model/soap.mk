@@ -31,3 +31,10 @@ TESTS += tests/test_soap_invariance
 tests_test_soap_invariance_SOURCES = tests/test_soap_invariance.c
 tests_test_soap_invariance_CFLAGS = $(TEST_COMPILE_FLAGS)
 tests_test_soap_invariance_LDADD = $(TEST_LINK_LIBS)
+
+# A small timing program (not installed, not run as a test; built by `make check`
+# or `make bench/soap/bench_soap`): bench/soap/bench_soap [DATA.xyz] [n_frames].
+# (check_PROGRAMS because the top Makefile.am does not define noinst_PROGRAMS.)
+check_PROGRAMS += bench/soap/bench_soap
+bench_soap_bench_soap_SOURCES = bench/soap/bench_soap.c
+bench_soap_bench_soap_LDADD = libmttcore.la
