@@ -162,6 +162,29 @@ static void test_images_and_supercell(void)
     mtt_soap_free(soap);
 }
 
+/* A neighbour list built with a larger cutoff gives the same p (pairs beyond
+ * r_c are skipped), with and without stored pair gradients. */
+static void test_longer_list(void)
+{
+    mtt_soap *soap = make_soap(MTT_SOAP_DEFAULT_GRID);
+    size_t D = soap->dim;
+    double *p0 = malloc(4 * D * sizeof *p0), *p1 = malloc(4 * D * sizeof *p1);
+    double F0[12], F1[12], *g = calloc(4 * D, sizeof *g);
+    mtt_error err;
+    for (size_t d = 0; d < 4 * D; d += 7) g[d] = 1.0;
+    compute(soap, 4, cpos, cell0, pbc3, cspec, p0);
+    CU_ASSERT_EQUAL(mtt_soap_forces(soap, g, &work, F0, NULL, &err), MTT_OK);
+    size_t short_pairs = nl.n_pairs;
+    CU_ASSERT_EQUAL_FATAL(mtt_nlist_build(&nl, 4, cpos, cell0, pbc3, 6.5, &err), MTT_OK);
+    CU_ASSERT(nl.n_pairs > short_pairs);
+    CU_ASSERT_EQUAL_FATAL(mtt_soap_compute(soap, &nl, cspec, p1, &work, MTT_SOAP_STORE_GRAD, &err), MTT_OK);
+    CU_ASSERT_EQUAL(mtt_soap_forces(soap, g, &work, F1, NULL, &err), MTT_OK);
+    CU_ASSERT(rel_diff(p1, p0, 4 * D) < 1e-14);
+    CU_ASSERT(rel_diff(F1, F0, 12) < 1e-13);
+    free(p0), free(p1), free(g);
+    mtt_soap_free(soap);
+}
+
 /* A pair approaching the cutoff from inside smoothly joins the isolated atoms,
  * with a vanishing derivative (f_c and f_c' are 0 at r_c). */
 static void test_cutoff_continuity(void)
@@ -278,6 +301,7 @@ int main(void)
     CU_add_test(s, "permutation of atoms", test_permutation);
     CU_add_test(s, "image choice and 2x2x2 supercell", test_images_and_supercell);
     CU_add_test(s, "continuity at the cutoff", test_cutoff_continuity);
+    CU_add_test(s, "neighbour list longer than the cutoff", test_longer_list);
     CU_add_test(s, "radial table accuracy and orthonormality", test_table_accuracy);
     CU_add_test(s, "spherical harmonics addition theorem", test_spherical_harmonics);
     int rc = mtt_cunit_run_tap();
