@@ -209,6 +209,26 @@ static void test_bad_params(void)
     mtt_soap_free(soap);
 }
 
+/* Feature order: pairs k1 <= k2 row-major, then l (DESIGN.md §7). */
+static void test_feature_index(void)
+{
+    int sp[3] = {1, 6, 8};
+    mtt_soap_params prm = {5.0, 0.5, 7, 6, 3, sp, 0.0};
+    mtt_soap *soap = NULL;
+    mtt_error err;
+    CU_ASSERT_EQUAL_FATAL(mtt_soap_create(&soap, &prm, &err), MTT_OK);
+    CU_ASSERT_EQUAL(mtt_soap_dim(soap), 2100);
+    CU_ASSERT_EQUAL(mtt_soap_feature(soap, 0, 0, 0), 0);
+    CU_ASSERT_EQUAL(mtt_soap_feature(soap, 0, 0, 6), 6);
+    CU_ASSERT_EQUAL(mtt_soap_feature(soap, 0, 1, 0), 7);
+    CU_ASSERT_EQUAL(mtt_soap_feature(soap, 1, 1, 0), 24 * 7);
+    CU_ASSERT_EQUAL(mtt_soap_feature(soap, 2, 5, 3), (24 + 23 + 3) * 7 + 3);
+    CU_ASSERT_EQUAL(mtt_soap_feature(soap, 23, 23, 6), 2099);
+    CU_ASSERT_EQUAL(mtt_soap_species_index(soap, 8), 2);
+    CU_ASSERT_EQUAL(mtt_soap_species_index(soap, 7), -1);
+    mtt_soap_free(soap);
+}
+
 int main(void)
 {
     CU_initialize_registry();
@@ -221,5 +241,6 @@ int main(void)
     CU_add_test(s, "carbon p, dp/dr, tabulated radial", test_carbon_table);
     CU_add_test(s, "broken golden file is rejected", test_broken_golden);
     CU_add_test(s, "bad parameters fail cleanly", test_bad_params);
+    CU_add_test(s, "feature index order", test_feature_index);
     return mtt_cunit_run_tap();
 }

@@ -85,9 +85,9 @@ int mtt_soap_species_index(const mtt_soap *soap, int z)
 
 size_t mtt_soap_feature(const mtt_soap *soap, int k1, int k2, int l)
 {
+    /* rows before k1 hold Σ_{r<k1} (K - r) = k1·K - k1(k1-1)/2 pairs */
     size_t K = (size_t)soap->K, a = (size_t)k1;
-    size_t pair = a * K - a * (a - 1) / 2 + (size_t)(k2 - k1);
-    if (k1 == 0) pair = (size_t)k2;
+    size_t pair = a * K - a * (a ? a - 1 : 0) / 2 + (size_t)(k2 - k1);
     return pair * (size_t)(soap->L + 1) + (size_t)l;
 }
 
