@@ -1,0 +1,263 @@
+/* soap.c — SOAP expansion coefficients and power spectrum (see soap.h).
+ *
+ * Per pair: one radial evaluation (table or exact), one spherical-harmonic
+ * recursion, then φ_nlm = g_nl Y_lm and, on request,
+ *     ∂φ/∂r_ij = g'_nl Y_lm û + (g_nl/r)(∇𝒴_lm(û) - l Y_lm û)       (MATH.md §1)
+ * accumulated into c(i) in the [l][k][m] layout, which makes the power spectrum
+ * of each l a K×K Gram matrix of contiguous rows.
+ */
+#include "config.h"
+
+#include "model/soap.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/soap_internal.h"
+#include "model/sph.h"
+
+void mtt_soap_free(mtt_soap *soap)
+{
+    if (!soap) return;
+    free(soap->species);
+    free(soap->alpha);
+    free(soap->ylm_k);
+    mtt_radial_free(&soap->radial);
+    free(soap);
+}
+
+mtt_status mtt_soap_create(mtt_soap **out, const mtt_soap_params *pr, mtt_error *err)
+{
+    mtt_status st = MTT_OK;
+    mtt_soap *s = NULL;
+    *out = NULL;
+    MTT_RETURN_ERROR_IF(pr->n_species < 1 || !pr->species, err, MTT_ERR_OPTIONS,
+                        "soap: no species given; the dataset must contain at least one element");
+    for (int a = 1; a < pr->n_species; ++a)
+        MTT_RETURN_ERROR_IF(pr->species[a] <= pr->species[a - 1], err, MTT_ERR_INTERNAL,
+                            "soap: species list is not strictly increasing at position %d", a);
+    MTT_RETURN_ERROR_IF(pr->max_angular > MTT_SPH_MAX_L, err, MTT_ERR_OPTIONS,
+                        "soap: max_angular %d exceeds %d; choose a smaller value", pr->max_angular,
+                        MTT_SPH_MAX_L);
+    s = calloc(1, sizeof *s);
+    if (!s) return mtt_error_set(err, MTT_ERR_NOMEM, "soap: out of memory");
+    st = mtt_radial_init(&s->radial, pr->max_radial, pr->max_angular, pr->cutoff, pr->width,
+                         pr->grid_spacing, err);
+    if (st != MTT_OK) goto cleanup;
+    s->cutoff = pr->cutoff;
+    s->width = pr->width;
+    s->n_species = pr->n_species;
+    s->N = pr->max_radial + 1;
+    s->L = pr->max_angular;
+    s->K = s->n_species * s->N;
+    s->LM = (s->L + 1) * (s->L + 1);
+    s->NC = s->K * s->LM;
+    s->dim = (size_t)s->K * (s->K + 1) / 2 * (s->L + 1);
+    s->species = malloc((size_t)s->n_species * sizeof *s->species);
+    s->alpha = malloc((size_t)(s->L + 1) * sizeof *s->alpha);
+    s->ylm_k = malloc((size_t)s->LM * sizeof *s->ylm_k);
+    if (!s->species || !s->alpha || !s->ylm_k) {
+        st = mtt_error_set(err, MTT_ERR_NOMEM, "soap: out of memory");
+        goto cleanup;
+    }
+    memcpy(s->species, pr->species, (size_t)s->n_species * sizeof *s->species);
+    for (int l = 0; l <= s->L; ++l) s->alpha[l] = 1.0 / sqrt(2.0 * l + 1.0);
+    mtt_sph_prefactors(s->L, s->ylm_k);
+    *out = s;
+    s = NULL;
+cleanup:
+    mtt_soap_free(s);
+    return st;
+}
+
+size_t mtt_soap_dim(const mtt_soap *soap)
+{
+    return soap->dim;
+}
+
+int mtt_soap_species_index(const mtt_soap *soap, int z)
+{
+    for (int a = 0; a < soap->n_species; ++a)
+        if (soap->species[a] == z) return a;
+    return -1;
+}
+
+size_t mtt_soap_feature(const mtt_soap *soap, int k1, int k2, int l)
+{
+    /* rows before k1 hold Σ_{r<k1} (K - r) = k1·K - k1(k1-1)/2 pairs */
+    size_t K = (size_t)soap->K, a = (size_t)k1;
+    size_t pair = a * K - a * (a ? a - 1 : 0) / 2 + (size_t)(k2 - k1);
+    return pair * (size_t)(soap->L + 1) + (size_t)l;
+}
+
+void mtt_soap_work_init(mtt_soap_work *w)
+{
+    memset(w, 0, sizeof *w);
+}
+
+void mtt_soap_work_free(mtt_soap_work *w)
+{
+    if (!w) return;
+    free(w->c);
+    free(w->dphi);
+    free(w->scratch);
+    memset(w, 0, sizeof *w);
+}
+
+static size_t scratch_size(const mtt_soap *s)
+{
+    size_t NL = (size_t)s->N * (s->L + 1), NLM = (size_t)s->N * s->LM;
+    return 2 * NL + 4 * (size_t)s->LM + 4 * NLM + (size_t)s->NC + s->dim;
+}
+
+void mtt_soap_scratch_(const mtt_soap *soap, mtt_soap_work *w, soap_scratch *s)
+{
+    size_t NL = (size_t)soap->N * (soap->L + 1), NLM = (size_t)soap->N * soap->LM;
+    double *p = w->scratch;
+    s->g = p, p += NL;
+    s->dg = p, p += NL;
+    s->y = p, p += soap->LM;
+    s->dy = p, p += 3 * (size_t)soap->LM;
+    s->phi = p, p += NLM;
+    s->dphi = p, p += 3 * NLM;
+    s->vec = p, p += soap->NC;
+    s->pdot = p;
+}
+
+void mtt_soap_pair_(const mtt_soap *soap, const double *rij, double r, soap_scratch *s,
+                    double *phi, double *dphi)
+{
+    const int N = soap->N, L = soap->L, LM = soap->LM;
+    double u[3] = {rij[0] / r, rij[1] / r, rij[2] / r};
+    mtt_radial_eval(&soap->radial, r, s->g, dphi ? s->dg : NULL);
+    mtt_sph_eval(L, soap->ylm_k, u, s->y, dphi ? s->dy : NULL);
+    double ir = 1.0 / r;
+    for (int n = 0; n < N; ++n)
+        for (int l = 0; l <= L; ++l) {
+            double g = s->g[l * N + n];
+            int base = l * l;
+            for (int m = 0; m < 2 * l + 1; ++m) phi[n * LM + base + m] = g * s->y[base + m];
+            if (!dphi) continue;
+            double dg = s->dg[l * N + n], gr = g * ir;
+            for (int m = 0; m < 2 * l + 1; ++m) {
+                double y = s->y[base + m];
+                const double *dy = s->dy + 3 * (base + m);
+                double radial = dg * y - gr * l * y; /* coefficient of û */
+                double *out = dphi + 3 * (n * LM + base + m);
+                out[0] = radial * u[0] + gr * dy[0];
+                out[1] = radial * u[1] + gr * dy[1];
+                out[2] = radial * u[2] + gr * dy[2];
+            }
+        }
+}
+
+static mtt_status grow_work(const mtt_soap *soap, mtt_soap_work *w, int n_atoms, size_t n_pairs,
+                            int store, mtt_error *err)
+{
+    /* capacities count doubles: one workspace may serve several mtt_soap */
+    size_t need_c = (size_t)n_atoms * soap->NC;
+    if (need_c > w->cap_c) {
+        double *c = realloc(w->c, need_c * sizeof *c);
+        if (!c) return mtt_error_set(err, MTT_ERR_NOMEM, "soap: out of memory for %d atoms", n_atoms);
+        w->c = c;
+        w->cap_c = need_c;
+    }
+    size_t need = scratch_size(soap);
+    if (need > w->cap_scratch) {
+        double *sc = realloc(w->scratch, need * sizeof *sc);
+        if (!sc) return mtt_error_set(err, MTT_ERR_NOMEM, "soap: out of memory for scratch");
+        w->scratch = sc;
+        w->cap_scratch = need;
+    }
+    size_t need_d = n_pairs * (size_t)soap->N * soap->LM * 3;
+    if (store && need_d > w->cap_dphi) {
+        double *d = realloc(w->dphi, need_d * sizeof *d);
+        if (!d)
+            return mtt_error_set(err, MTT_ERR_NOMEM,
+                                 "soap: out of memory storing gradients of %zu pairs (%zu MB); "
+                                 "compute without MTT_SOAP_STORE_GRAD",
+                                 n_pairs, need_d * 8 >> 20);
+        w->dphi = d;
+        w->cap_dphi = need_d;
+    }
+    return MTT_OK;
+}
+
+/* p_{k1k2l} = α_l Σ_m c_{k1lm} c_{k2lm} for one atom. */
+static void power_spectrum(const mtt_soap *soap, const double *c, double *p)
+{
+    const int K = soap->K, L = soap->L;
+    for (int l = 0; l <= L; ++l) {
+        const int w = 2 * l + 1;
+        const double *cl = c + (size_t)K * l * l, a = soap->alpha[l];
+        size_t pair = 0;
+        for (int k1 = 0; k1 < K; ++k1) {
+            const double *x = cl + k1 * w;
+            for (int k2 = k1; k2 < K; ++k2, ++pair) {
+                const double *y = cl + k2 * w;
+                double sum = 0.0;
+                for (int m = 0; m < w; ++m) sum += x[m] * y[m];
+                p[pair * (size_t)(L + 1) + l] = a * sum;
+            }
+        }
+    }
+}
+
+const double *mtt_soap_pair_grad_(const mtt_soap *soap, mtt_soap_work *w, size_t q, soap_scratch *s)
+{
+    if (w->have_dphi) return w->dphi + q * (size_t)soap->N * soap->LM * 3;
+    const mtt_nlist *nl = w->nl;
+    mtt_soap_pair_(soap, nl->rij + 3 * q, nl->r[q], s, s->phi, s->dphi);
+    return s->dphi;
+}
+
+mtt_status mtt_soap_compute(const mtt_soap *soap, const mtt_nlist *nl, const int *species_index,
+                            double *p, mtt_soap_work *w, int flags, mtt_error *err)
+{
+    const int n = nl->n_atoms, N = soap->N, L = soap->L, K = soap->K, LM = soap->LM;
+    const int store = (flags & MTT_SOAP_STORE_GRAD) != 0;
+    for (int i = 0; i < n; ++i)
+        MTT_RETURN_ERROR_IF(species_index[i] < 0 || species_index[i] >= soap->n_species, err,
+                            MTT_ERR_DATA,
+                            "soap: atom %d has species index %d outside 0..%d; the species list must "
+                            "contain every element of the dataset",
+                            i, species_index[i], soap->n_species - 1);
+    MTT_FORWARD_IF_ERROR(grow_work(soap, w, n, nl->n_pairs, store, err));
+    w->nl = nl;
+    w->species_index = species_index;
+    w->n_atoms = n;
+    w->have_dphi = 0;
+    soap_scratch s;
+    mtt_soap_scratch_(soap, w, &s);
+    const size_t per = (size_t)N * LM * 3;
+    for (int i = 0; i < n; ++i) {
+        double *c = w->c + (size_t)i * soap->NC;
+        memset(c, 0, (size_t)soap->NC * sizeof *c);
+        for (size_t q = nl->first[i]; q < nl->first[i + 1]; ++q) {
+            double r = nl->r[q];
+            double *dphi = store ? w->dphi + q * per : NULL;
+            if (r >= soap->cutoff) {
+                if (dphi) memset(dphi, 0, per * sizeof *dphi);
+                continue;
+            }
+            MTT_RETURN_ERROR_IF(r < 1e-8, err, MTT_ERR_DATA,
+                                "soap: atoms %d and %d overlap (distance %g Å); check the positions", i,
+                                nl->j[q], r);
+            mtt_soap_pair_(soap, nl->rij + 3 * q, r, &s, s.phi, dphi);
+            const int a = species_index[nl->j[q]];
+            for (int l = 0; l <= L; ++l) {
+                const int wl = 2 * l + 1;
+                double *cl = c + (size_t)K * l * l + (size_t)a * N * wl;
+                for (int nn = 0; nn < N; ++nn) {
+                    const double *ph = s.phi + nn * LM + l * l;
+                    double *cc = cl + nn * wl;
+                    for (int m = 0; m < wl; ++m) cc[m] += ph[m];
+                }
+            }
+        }
+        if (p) power_spectrum(soap, c, p + (size_t)i * soap->dim);
+    }
+    w->have_dphi = store;
+    return MTT_OK;
+}

@@ -1,0 +1,107 @@
+/* soap.h — SOAP power spectrum per atom with analytic gradients.
+ *
+ * Conventions (DESIGN.md §7, MATH.md §1–3; identical to the PyTorch reference so
+ * numbers compare exactly; details in docs/soap.md):
+ *   c^a_nlm(i) = Σ_{j: s_j = a} f_c(r_ij) R_nl(r_ij) Y_lm(r̂_ij)      (radial.h, sph.h)
+ *   p_{k1 k2 l}(i) = (2l+1)^{-1/2} Σ_m c_{k1 lm}(i) c_{k2 lm}(i),  k = a·N + n,  k1 ≤ k2
+ *   feature index = pair(k1,k2)·(L+1) + l, pairs k1 ≤ k2 in row-major order;
+ *   D = K(K+1)/2 · (L+1), K = n_species·N, N = max_radial+1, L = max_angular.
+ * Species are indices into the sorted list of atomic numbers given at creation
+ * (all species of the dataset), so every structure has the same D.
+ * Units: positions Å; c in Å^-3/2; p in Å^-3; gradients per Å.
+ *
+ * Usage (one mtt_soap shared read-only, one mtt_soap_work per thread):
+ *   mtt_soap_compute()  → p (and keeps c, and optionally ∂φ/∂r per pair, in work)
+ *   mtt_soap_forces()   → forces and ∂E/∂ε from g = ∂E/∂p without any D×3 Jacobian
+ *   mtt_soap_tangent()  → ṗ along per-atom displacements w (force-loss training)
+ *   mtt_soap_jacobian() → dense dp_i/dr_k (tests, small structures only)
+ * The last three use the neighbour list, species and c of the preceding
+ * mtt_soap_compute() on the same work.  Cost per atom: O(pairs·N·(L+1)²) for the
+ * expansion and its gradient, O(K²·(L+1)²) for p, its backward and its tangent.
+ */
+#ifndef MTT_MODEL_SOAP_H
+#define MTT_MODEL_SOAP_H
+
+#include <stddef.h>
+
+#include "model/neighbors.h"
+#include "model/radial.h"
+#include "util/status.h"
+
+typedef struct mtt_soap_params {
+    double cutoff;        /* r_c, Å */
+    double width;         /* cutoff smoothing width w, Å */
+    int max_radial;       /* n = 0..max_radial */
+    int max_angular;      /* l = 0..max_angular (≤ 20) */
+    int n_species;
+    const int *species;   /* n_species atomic numbers, strictly increasing (copied) */
+    double grid_spacing;  /* Å; > 0: tabulate f_c·R_nl (fast path), 0: exact */
+} mtt_soap_params;
+
+/* Default radial table spacing (Å): see docs/soap.md for its accuracy. */
+#define MTT_SOAP_DEFAULT_GRID 0.002
+
+typedef struct mtt_soap {
+    double cutoff, width;  /* Å */
+    int n_species;
+    int *species;          /* sorted atomic numbers */
+    int N, L, K;           /* radial count, max l, channels n_species·N */
+    int LM;                /* (L+1)² */
+    int NC;                /* K·LM: coefficients per atom */
+    size_t dim;            /* D */
+    double *alpha;         /* L+1: (2l+1)^-1/2 */
+    double *ylm_k;         /* LM: spherical-harmonic prefactors */
+    mtt_radial radial;
+} mtt_soap;
+
+/* Per-thread workspace; grows once, reused.  Zero it with mtt_soap_work_init. */
+typedef struct mtt_soap_work {
+    const mtt_nlist *nl;   /* list of the last compute (borrowed) */
+    const int *species_index; /* borrowed from the last compute */
+    int n_atoms;
+    size_t cap_c, cap_dphi; /* capacities in doubles */
+    double *c;             /* n_atoms × NC, layout [l][k][m]: K·l² + k(2l+1) + m+l */
+    int have_dphi;         /* dphi holds ∂φ/∂r_ij for every pair of nl */
+    double *dphi;          /* n_pairs × N·LM·3 when stored: [n][lm][xyz] */
+    double *scratch;       /* per-call scratch (phi, radial, Y, ∇Y, ḡ/ċ, ṗ) */
+    size_t cap_scratch;
+} mtt_soap_work;
+
+/* Flags for mtt_soap_compute. */
+enum { MTT_SOAP_STORE_GRAD = 1 };
+
+mtt_status mtt_soap_create(mtt_soap **out, const mtt_soap_params *params, mtt_error *err);
+void mtt_soap_free(mtt_soap *soap);
+size_t mtt_soap_dim(const mtt_soap *soap);
+/* Index of atomic number z in the species list, or -1. */
+int mtt_soap_species_index(const mtt_soap *soap, int z);
+/* Feature index of (k1 ≤ k2, l). */
+size_t mtt_soap_feature(const mtt_soap *soap, int k1, int k2, int l);
+
+void mtt_soap_work_init(mtt_soap_work *w);
+void mtt_soap_work_free(mtt_soap_work *w);
+
+/* Power spectrum p (n_atoms × D; may be NULL to get only c) for the pairs of nl.
+ * species_index: n_atoms indices into the species list.  With
+ * MTT_SOAP_STORE_GRAD, ∂φ/∂r of every pair is kept (N·(L+1)²·3 doubles per
+ * pair) so later calls do not recompute it.  Pairs with r ≥ cutoff are ignored. */
+mtt_status mtt_soap_compute(const mtt_soap *soap, const mtt_nlist *nl, const int *species_index,
+                            double *p, mtt_soap_work *w, int flags, mtt_error *err);
+
+/* Given g = ∂E/∂p (n_atoms × D): forces F_k = -∂E/∂r_k (n_atoms × 3, overwritten)
+ * and, if dE_deps != NULL, the strain derivative ∂E/∂ε_ab = Σ_pairs (∂E/∂r_ij)_a (r_ij)_b
+ * (3×3, overwritten; positions and cell deformed as r → (1+ε) r).  The virial
+ * in the usual sign convention is -∂E/∂ε; the stress is (1/V) ∂E/∂ε. */
+mtt_status mtt_soap_forces(const mtt_soap *soap, const double *g, mtt_soap_work *w,
+                           double *forces, double *dE_deps, mtt_error *err);
+
+/* Tangent: ṗ_i = Σ_k (∂p_i/∂r_k) w_k for per-atom vectors w (n_atoms × 3);
+ * pdot n_atoms × D (overwritten). */
+mtt_status mtt_soap_tangent(const mtt_soap *soap, const double *wvec, mtt_soap_work *w,
+                            double *pdot, mtt_error *err);
+
+/* Dense Jacobian jac[((i·D + d)·n_atoms + k)·3 + x] = ∂p_i,d/∂r_k,x (the layout
+ * of soap_dump.py); O(n²·D) memory: for tests and small structures. */
+mtt_status mtt_soap_jacobian(const mtt_soap *soap, mtt_soap_work *w, double *jac, mtt_error *err);
+
+#endif

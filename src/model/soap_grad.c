@@ -1,0 +1,199 @@
+/* soap_grad.c — forces, strain derivative, tangent and dense Jacobian of SOAP.
+ *
+ * All work through c(i) and the pair gradients ∂φ/∂r_ij (MATH.md §2–3):
+ *   backward  ḡ_{klm}(i) = α_l Σ_k' Ĝ_{kk'l} c_{k'lm},  Ĝ_kk' = g_kk'l (k≠k'), 2 g_kkl
+ *   pair force f = ḡ(i)·∂φ/∂r_ij;  F_j -= f, F_i += f;  ∂E/∂ε_ab += f_a (r_ij)_b
+ *   tangent   ċ(i) = Σ_j ∂φ/∂r_ij·(w_j - w_i);  ṗ = α_l Σ_m (ċ_k1 c_k2 + c_k1 ċ_k2)
+ * so no D×3 Jacobian is ever formed except by mtt_soap_jacobian (tests only).
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "model/soap.h"
+#include "model/soap_internal.h"
+
+void mtt_soap_pdot_(const mtt_soap *soap, const double *c, const double *cdot, double *pdot)
+{
+    const int K = soap->K, L = soap->L;
+    for (int l = 0; l <= L; ++l) {
+        const int w = 2 * l + 1;
+        const size_t off = (size_t)K * l * l;
+        const double *cl = c + off, *dl = cdot + off, a = soap->alpha[l];
+        size_t pair = 0;
+        for (int k1 = 0; k1 < K; ++k1) {
+            const double *x = cl + k1 * w, *dx = dl + k1 * w;
+            for (int k2 = k1; k2 < K; ++k2, ++pair) {
+                const double *y = cl + k2 * w, *dy = dl + k2 * w;
+                double sum = 0.0;
+                for (int m = 0; m < w; ++m) sum += dx[m] * y[m] + x[m] * dy[m];
+                pdot[pair * (size_t)(L + 1) + l] = a * sum;
+            }
+        }
+    }
+}
+
+/* ḡ(i) = ∂E/∂c(i) from g_i = ∂E/∂p_i. */
+static void backward(const mtt_soap *soap, const double *c, const double *g, double *cbar)
+{
+    const int K = soap->K, L = soap->L;
+    memset(cbar, 0, (size_t)soap->NC * sizeof *cbar);
+    for (int l = 0; l <= L; ++l) {
+        const int w = 2 * l + 1;
+        const size_t off = (size_t)K * l * l;
+        const double *cl = c + off, a = soap->alpha[l];
+        double *bl = cbar + off;
+        size_t pair = 0;
+        for (int k1 = 0; k1 < K; ++k1) {
+            const double *x = cl + k1 * w;
+            double *bx = bl + k1 * w;
+            for (int k2 = k1; k2 < K; ++k2, ++pair) {
+                double gv = a * g[pair * (size_t)(L + 1) + l];
+                if (gv == 0.0) continue;
+                if (k2 == k1) {
+                    for (int m = 0; m < w; ++m) bx[m] += 2.0 * gv * x[m];
+                } else {
+                    const double *y = cl + k2 * w;
+                    double *by = bl + k2 * w;
+                    for (int m = 0; m < w; ++m) {
+                        bx[m] += gv * y[m];
+                        by[m] += gv * x[m];
+                    }
+                }
+            }
+        }
+    }
+}
+
+/* v · ∂φ/∂r (3-vector) where v is an NC vector (ḡ) restricted to species a. */
+static void contract_pair(const mtt_soap *soap, const double *v, int a, const double *dphi, double *f)
+{
+    const int N = soap->N, L = soap->L, K = soap->K, LM = soap->LM;
+    double fx = 0.0, fy = 0.0, fz = 0.0;
+    for (int l = 0; l <= L; ++l) {
+        const int wl = 2 * l + 1;
+        const double *vl = v + (size_t)K * l * l + (size_t)a * N * wl;
+        for (int n = 0; n < N; ++n) {
+            const double *vv = vl + n * wl, *d = dphi + 3 * (n * LM + l * l);
+            for (int m = 0; m < wl; ++m) {
+                fx += vv[m] * d[3 * m];
+                fy += vv[m] * d[3 * m + 1];
+                fz += vv[m] * d[3 * m + 2];
+            }
+        }
+    }
+    f[0] = fx, f[1] = fy, f[2] = fz;
+}
+
+/* v += ∂φ/∂r · dw for species block a (the tangent of c along a pair). */
+static void accumulate_tangent(const mtt_soap *soap, double *v, int a, const double *dphi,
+                               const double *dw)
+{
+    const int N = soap->N, L = soap->L, K = soap->K, LM = soap->LM;
+    for (int l = 0; l <= L; ++l) {
+        const int wl = 2 * l + 1;
+        double *vl = v + (size_t)K * l * l + (size_t)a * N * wl;
+        for (int n = 0; n < N; ++n) {
+            double *vv = vl + n * wl;
+            const double *d = dphi + 3 * (n * LM + l * l);
+            for (int m = 0; m < wl; ++m)
+                vv[m] += d[3 * m] * dw[0] + d[3 * m + 1] * dw[1] + d[3 * m + 2] * dw[2];
+        }
+    }
+}
+
+static mtt_status check_ready(const mtt_soap_work *w, mtt_error *err)
+{
+    MTT_RETURN_ERROR_IF(!w->nl || !w->c, err, MTT_ERR_INTERNAL,
+                        "soap: gradient requested before mtt_soap_compute on this workspace");
+    return MTT_OK;
+}
+
+mtt_status mtt_soap_forces(const mtt_soap *soap, const double *g, mtt_soap_work *w,
+                           double *forces, double *dE_deps, mtt_error *err)
+{
+    MTT_FORWARD_IF_ERROR(check_ready(w, err));
+    const mtt_nlist *nl = w->nl;
+    const int n = w->n_atoms;
+    soap_scratch s;
+    mtt_soap_scratch_(soap, w, &s);
+    memset(forces, 0, 3 * (size_t)n * sizeof *forces);
+    if (dE_deps) memset(dE_deps, 0, 9 * sizeof *dE_deps);
+    for (int i = 0; i < n; ++i) {
+        if (nl->first[i] == nl->first[i + 1]) continue;
+        const double *c = w->c + (size_t)i * soap->NC;
+        backward(soap, c, g + (size_t)i * soap->dim, s.vec);
+        for (size_t q = nl->first[i]; q < nl->first[i + 1]; ++q) {
+            if (nl->r[q] >= soap->cutoff) continue;
+            const int j = nl->j[q];
+            const double *dphi = mtt_soap_pair_grad_(soap, w, q, &s);
+            double f[3];
+            contract_pair(soap, s.vec, w->species_index[j], dphi, f);
+            for (int x = 0; x < 3; ++x) {
+                forces[3 * j + x] -= f[x];
+                forces[3 * i + x] += f[x];
+            }
+            if (dE_deps) {
+                const double *v = nl->rij + 3 * q;
+                for (int a = 0; a < 3; ++a)
+                    for (int b = 0; b < 3; ++b) dE_deps[3 * a + b] += f[a] * v[b];
+            }
+        }
+    }
+    return MTT_OK;
+}
+
+mtt_status mtt_soap_tangent(const mtt_soap *soap, const double *wvec, mtt_soap_work *w,
+                            double *pdot, mtt_error *err)
+{
+    MTT_FORWARD_IF_ERROR(check_ready(w, err));
+    const mtt_nlist *nl = w->nl;
+    soap_scratch s;
+    mtt_soap_scratch_(soap, w, &s);
+    for (int i = 0; i < w->n_atoms; ++i) {
+        memset(s.vec, 0, (size_t)soap->NC * sizeof *s.vec);
+        for (size_t q = nl->first[i]; q < nl->first[i + 1]; ++q) {
+            if (nl->r[q] >= soap->cutoff) continue;
+            const int j = nl->j[q];
+            double dw[3] = {wvec[3 * j] - wvec[3 * i], wvec[3 * j + 1] - wvec[3 * i + 1],
+                            wvec[3 * j + 2] - wvec[3 * i + 2]};
+            if (dw[0] == 0.0 && dw[1] == 0.0 && dw[2] == 0.0) continue;
+            const double *dphi = mtt_soap_pair_grad_(soap, w, q, &s);
+            accumulate_tangent(soap, s.vec, w->species_index[j], dphi, dw);
+        }
+        mtt_soap_pdot_(soap, w->c + (size_t)i * soap->NC, s.vec, pdot + (size_t)i * soap->dim);
+    }
+    return MTT_OK;
+}
+
+mtt_status mtt_soap_jacobian(const mtt_soap *soap, mtt_soap_work *w, double *jac, mtt_error *err)
+{
+    MTT_FORWARD_IF_ERROR(check_ready(w, err));
+    const mtt_nlist *nl = w->nl;
+    const int n = w->n_atoms;
+    const size_t D = soap->dim;
+    soap_scratch s;
+    mtt_soap_scratch_(soap, w, &s);
+    memset(jac, 0, (size_t)n * D * n * 3 * sizeof *jac);
+    for (int i = 0; i < n; ++i) {
+        const double *c = w->c + (size_t)i * soap->NC;
+        for (size_t q = nl->first[i]; q < nl->first[i + 1]; ++q) {
+            if (nl->r[q] >= soap->cutoff) continue;
+            const int j = nl->j[q];
+            const double *dphi = mtt_soap_pair_grad_(soap, w, q, &s);
+            for (int x = 0; x < 3; ++x) {
+                double e[3] = {0, 0, 0};
+                e[x] = 1.0;
+                memset(s.vec, 0, (size_t)soap->NC * sizeof *s.vec);
+                accumulate_tangent(soap, s.vec, w->species_index[j], dphi, e);
+                mtt_soap_pdot_(soap, c, s.vec, s.pdot);
+                for (size_t d = 0; d < D; ++d) {
+                    double *row = jac + ((size_t)i * D + d) * n * 3;
+                    row[3 * j + x] += s.pdot[d];
+                    row[3 * i + x] -= s.pdot[d];
+                }
+            }
+        }
+    }
+    return MTT_OK;
+}

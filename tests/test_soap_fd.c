@@ -1,0 +1,316 @@
+/* test_soap_fd.c — SOAP gradients by finite differences, invariances, table accuracy.
+ *
+ * Central differences (h = 1e-5 Å) in double precision; relative errors are
+ * measured against the largest entry of the quantity compared and must be ≤ 1e-6.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cunit_tap.h"
+#include "model/soap.h"
+
+/* ethanol, frame 0 of ethanol_reduced_100.xyz (Å) */
+static const double ethanol_pos[27] = {
+    0.16712676, -1.19985031, 0.84958249, -0.93496191, -0.92263607, -0.68150202,
+    -1.75179348, 0.29946017, 1.2842646, -0.2072526, 1.35456114, 1.05486243,
+    -1.47331516, 1.17441302, -0.27787521, 1.05895494, -0.40161254, -1.43156577,
+    -0.17406277, -0.48797864, 0.0185579, -0.98570278, 0.68695664, 0.58412528,
+    1.06846394, -0.16863939, -0.50269058};
+static const int ethanol_z[9] = {1, 1, 1, 1, 1, 1, 6, 6, 8};
+static const int chno[3] = {1, 6, 8};
+
+/* triclinic carbon-like cell, thinner than 2·cutoff */
+static const double carbon_cell[9] = {3.3, 0.0, 0.0, 1.1, 3.1, 0.0, 0.5, 0.7, 3.6};
+static const double carbon_pos[12] = {0.126, 0.162, 0.036, 1.392, 1.085, 0.812,
+                                      2.608, 1.975, 2.196, 3.776, 3.1, 2.506};
+static const int carbon_z[4] = {6, 6, 6, 6};
+static const int all_pbc[3] = {1, 1, 1};
+
+typedef struct system {
+    int n;
+    double *pos, cell[9];
+    int pbc[3];
+    int *spec;
+} system_t;
+
+static unsigned long long rng = 42;
+static double urand(void)
+{
+    rng = rng * 6364136223846793005ULL + 1442695040888963407ULL;
+    return (double)(rng >> 11) / 9007199254740992.0;
+}
+
+static mtt_soap *make_soap(int n_species, const int *species, int max_radial, int max_angular,
+                           double grid)
+{
+    mtt_soap_params prm = {5.0, 0.5, max_radial, max_angular, n_species, species, grid};
+    mtt_soap *soap = NULL;
+    mtt_error err;
+    if (mtt_soap_create(&soap, &prm, &err) != MTT_OK) return NULL;
+    return soap;
+}
+
+static system_t make_system(const mtt_soap *soap, int n, const double *pos, const int *z,
+                            const double *cell, const int *pbc)
+{
+    system_t s;
+    s.n = n;
+    s.pos = malloc(3 * (size_t)n * sizeof *s.pos);
+    memcpy(s.pos, pos, 3 * (size_t)n * sizeof *s.pos);
+    s.spec = malloc((size_t)n * sizeof *s.spec);
+    for (int i = 0; i < n; ++i) s.spec[i] = mtt_soap_species_index(soap, z[i]);
+    memset(s.cell, 0, sizeof s.cell);
+    if (cell) memcpy(s.cell, cell, sizeof s.cell);
+    for (int d = 0; d < 3; ++d) s.pbc[d] = pbc ? pbc[d] : 0;
+    return s;
+}
+
+static void free_system(system_t *s)
+{
+    free(s->pos);
+    free(s->spec);
+}
+
+static mtt_nlist g_nl;
+static mtt_soap_work g_w;
+
+/* p of s (and leaves c, pairs in g_w for gradient calls). */
+static void compute(const mtt_soap *soap, const system_t *s, double *p, int flags)
+{
+    mtt_error err;
+    CU_ASSERT_EQUAL_FATAL(mtt_nlist_build(&g_nl, s->n, s->pos, s->cell, s->pbc, soap->cutoff, &err), MTT_OK);
+    CU_ASSERT_EQUAL_FATAL(mtt_soap_compute(soap, &g_nl, s->spec, p, &g_w, flags, &err), MTT_OK);
+}
+
+static double max_abs(const double *a, size_t n)
+{
+    double m = 0.0;
+    for (size_t i = 0; i < n; ++i) m = fmax(m, fabs(a[i]));
+    return m;
+}
+
+static double max_diff(const double *a, const double *b, size_t n)
+{
+    double m = 0.0;
+    for (size_t i = 0; i < n; ++i) m = fmax(m, fabs(a[i] - b[i]));
+    return m;
+}
+
+/* dp/dr (dense Jacobian) vs central differences of p. */
+static void check_jacobian_fd(const mtt_soap *soap, system_t *s, const char *label)
+{
+    const size_t D = soap->dim, n = (size_t)s->n;
+    double *jac = malloc(n * D * n * 3 * sizeof *jac), *pp = malloc(n * D * sizeof *pp),
+           *pm = malloc(n * D * sizeof *pm), *col = malloc(n * D * sizeof *col);
+    mtt_error err;
+    compute(soap, s, pp, 0);
+    CU_ASSERT_EQUAL_FATAL(mtt_soap_jacobian(soap, &g_w, jac, &err), MTT_OK);
+    double scale = max_abs(jac, n * D * n * 3), worst = 0.0;
+    const double h = 1e-5;
+    for (size_t k = 0; k < n; ++k)
+        for (int x = 0; x < 3; ++x) {
+            double x0 = s->pos[3 * k + x];
+            s->pos[3 * k + x] = x0 + h;
+            compute(soap, s, pp, 0);
+            s->pos[3 * k + x] = x0 - h;
+            compute(soap, s, pm, 0);
+            s->pos[3 * k + x] = x0;
+            for (size_t i = 0; i < n; ++i)
+                for (size_t d = 0; d < D; ++d) {
+                    double fd = (pp[i * D + d] - pm[i * D + d]) / (2 * h);
+                    double an = jac[((i * D + d) * n + k) * 3 + x];
+                    worst = fmax(worst, fabs(fd - an));
+                }
+        }
+    printf("# %s: dp/dr vs finite differences, relative error %.3g\n", label, worst / scale);
+    CU_ASSERT(worst <= 1e-6 * scale);
+    CU_ASSERT(scale > 0.0);
+    free(jac), free(pp), free(pm), free(col);
+}
+
+static void test_jacobian_molecule(void)
+{
+    mtt_soap *soap = make_soap(3, chno, 7, 6, 0.0);
+    system_t s = make_system(soap, 9, ethanol_pos, ethanol_z, NULL, NULL);
+    check_jacobian_fd(soap, &s, "ethanol exact");
+    free_system(&s);
+    mtt_soap_free(soap);
+}
+
+static void test_jacobian_periodic(void)
+{
+    mtt_soap *soap = make_soap(1, chno + 1, 5, 4, 0.0);
+    system_t s = make_system(soap, 4, carbon_pos, carbon_z, carbon_cell, all_pbc);
+    check_jacobian_fd(soap, &s, "carbon cell exact");
+    int slab[3] = {1, 0, 1};
+    memcpy(s.pbc, slab, sizeof slab);
+    check_jacobian_fd(soap, &s, "carbon slab exact");
+    free_system(&s);
+    mtt_soap_free(soap);
+}
+
+static void test_jacobian_table(void)
+{
+    /* the table's g' is the derivative of its own cubic: FD must agree as well */
+    mtt_soap *soap = make_soap(3, chno, 5, 4, MTT_SOAP_DEFAULT_GRID);
+    system_t s = make_system(soap, 9, ethanol_pos, ethanol_z, NULL, NULL);
+    check_jacobian_fd(soap, &s, "ethanol table");
+    free_system(&s);
+    mtt_soap_free(soap);
+}
+
+/* E = Σ_i g_i · p_i for fixed random g. */
+static double energy(const mtt_soap *soap, const system_t *s, const double *g, double *p)
+{
+    compute(soap, s, p, 0);
+    double e = 0.0;
+    for (size_t a = 0; a < (size_t)s->n * soap->dim; ++a) e += g[a] * p[a];
+    return e;
+}
+
+static void check_forces_and_strain(const mtt_soap *soap, system_t *s, const char *label)
+{
+    const size_t D = soap->dim, n = (size_t)s->n;
+    double *g = malloc(n * D * sizeof *g), *p = malloc(n * D * sizeof *p),
+           *jac = malloc(n * D * n * 3 * sizeof *jac);
+    double *F = malloc(3 * n * sizeof *F), *F2 = malloc(3 * n * sizeof *F2), *Fj = malloc(3 * n * sizeof *Fj);
+    double dE[9], dE2[9];
+    mtt_error err;
+    for (size_t a = 0; a < n * D; ++a) g[a] = urand() - 0.5;
+    compute(soap, s, p, 0);
+    CU_ASSERT_EQUAL_FATAL(mtt_soap_forces(soap, g, &g_w, F, dE, &err), MTT_OK);
+    /* forces from the full Jacobian */
+    CU_ASSERT_EQUAL_FATAL(mtt_soap_jacobian(soap, &g_w, jac, &err), MTT_OK);
+    for (size_t k = 0; k < 3 * n; ++k) {
+        double acc = 0.0;
+        for (size_t i = 0; i < n; ++i)
+            for (size_t d = 0; d < D; ++d) acc += g[i * D + d] * jac[(i * D + d) * n * 3 + k];
+        Fj[k] = -acc;
+    }
+    double fs = max_abs(F, 3 * n);
+    printf("# %s: forces contraction vs Jacobian %.3g\n", label, max_diff(F, Fj, 3 * n) / fs);
+    CU_ASSERT(max_diff(F, Fj, 3 * n) <= 1e-12 * fs);
+    /* stored pair gradients give the same forces */
+    compute(soap, s, p, MTT_SOAP_STORE_GRAD);
+    CU_ASSERT_EQUAL_FATAL(mtt_soap_forces(soap, g, &g_w, F2, dE2, &err), MTT_OK);
+    CU_ASSERT(max_diff(F, F2, 3 * n) <= 1e-14 * fs);
+    CU_ASSERT(max_diff(dE, dE2, 9) <= 1e-14 * max_abs(dE, 9));
+    /* forces vs finite differences of E */
+    const double h = 1e-5;
+    double worst = 0.0, sumF[3] = {0, 0, 0};
+    for (size_t k = 0; k < n; ++k)
+        for (int x = 0; x < 3; ++x) {
+            double x0 = s->pos[3 * k + x];
+            s->pos[3 * k + x] = x0 + h;
+            double ep = energy(soap, s, g, p);
+            s->pos[3 * k + x] = x0 - h;
+            double em = energy(soap, s, g, p);
+            s->pos[3 * k + x] = x0;
+            worst = fmax(worst, fabs(-(ep - em) / (2 * h) - F[3 * k + x]));
+            sumF[x] += F[3 * k + x];
+        }
+    printf("# %s: forces vs finite differences %.3g\n", label, worst / fs);
+    CU_ASSERT(worst <= 1e-6 * fs);
+    CU_ASSERT(max_abs(sumF, 3) <= 1e-12 * fs * n);
+    /* strain: positions and cell deformed by (1 + ε) */
+    double *pos0 = malloc(3 * n * sizeof *pos0), cell0[9];
+    memcpy(pos0, s->pos, 3 * n * sizeof *pos0);
+    memcpy(cell0, s->cell, sizeof cell0);
+    double es = max_abs(dE, 9), werr = 0.0;
+    for (int a = 0; a < 3; ++a)
+        for (int b = 0; b < 3; ++b) {
+            double e[2];
+            for (int sgn = 0; sgn < 2; ++sgn) {
+                double eps = sgn ? -h : h;
+                for (size_t k = 0; k < n; ++k) s->pos[3 * k + a] = pos0[3 * k + a] + eps * pos0[3 * k + b];
+                for (int r = 0; r < 3; ++r) s->cell[3 * r + a] = cell0[3 * r + a] + eps * cell0[3 * r + b];
+                e[sgn] = energy(soap, s, g, p);
+                memcpy(s->pos, pos0, 3 * n * sizeof *pos0);
+                memcpy(s->cell, cell0, sizeof cell0);
+            }
+            werr = fmax(werr, fabs((e[0] - e[1]) / (2 * h) - dE[3 * a + b]));
+        }
+    printf("# %s: dE/dstrain vs finite differences %.3g\n", label, werr / es);
+    CU_ASSERT(werr <= 1e-6 * es);
+    /* rotation invariance makes dE/dε symmetric */
+    CU_ASSERT(fabs(dE[1] - dE[3]) <= 1e-10 * es && fabs(dE[2] - dE[6]) <= 1e-10 * es);
+    free(pos0);
+    free(g), free(p), free(jac), free(F), free(F2), free(Fj);
+}
+
+static void test_forces_strain(void)
+{
+    mtt_soap *soap = make_soap(3, chno, 5, 4, 0.0);
+    system_t s = make_system(soap, 9, ethanol_pos, ethanol_z, NULL, NULL);
+    check_forces_and_strain(soap, &s, "ethanol");
+    free_system(&s);
+    mtt_soap_free(soap);
+    soap = make_soap(1, chno + 1, 5, 4, 0.0);
+    s = make_system(soap, 4, carbon_pos, carbon_z, carbon_cell, all_pbc);
+    check_forces_and_strain(soap, &s, "carbon cell");
+    free_system(&s);
+    mtt_soap_free(soap);
+}
+
+static void check_tangent(const mtt_soap *soap, system_t *s, const char *label)
+{
+    const size_t D = soap->dim, n = (size_t)s->n;
+    double *w = malloc(3 * n * sizeof *w), *pd = malloc(n * D * sizeof *pd), *pd2 = malloc(n * D * sizeof *pd2),
+           *pp = malloc(n * D * sizeof *pp), *pm = malloc(n * D * sizeof *pm),
+           *pos0 = malloc(3 * n * sizeof *pos0);
+    mtt_error err;
+    for (size_t k = 0; k < 3 * n; ++k) w[k] = urand() - 0.5;
+    compute(soap, s, pp, 0);
+    CU_ASSERT_EQUAL_FATAL(mtt_soap_tangent(soap, w, &g_w, pd, &err), MTT_OK);
+    compute(soap, s, pp, MTT_SOAP_STORE_GRAD);
+    CU_ASSERT_EQUAL_FATAL(mtt_soap_tangent(soap, w, &g_w, pd2, &err), MTT_OK);
+    double scale = max_abs(pd, n * D);
+    CU_ASSERT(max_diff(pd, pd2, n * D) <= 1e-14 * scale);
+    const double h = 1e-5;
+    memcpy(pos0, s->pos, 3 * n * sizeof *pos0);
+    for (size_t k = 0; k < 3 * n; ++k) s->pos[k] = pos0[k] + h * w[k];
+    compute(soap, s, pp, 0);
+    for (size_t k = 0; k < 3 * n; ++k) s->pos[k] = pos0[k] - h * w[k];
+    compute(soap, s, pm, 0);
+    memcpy(s->pos, pos0, 3 * n * sizeof *pos0);
+    double worst = 0.0;
+    for (size_t a = 0; a < n * D; ++a) worst = fmax(worst, fabs((pp[a] - pm[a]) / (2 * h) - pd[a]));
+    printf("# %s: tangent vs finite differences %.3g\n", label, worst / scale);
+    CU_ASSERT(worst <= 1e-6 * scale);
+    free(w), free(pd), free(pd2), free(pp), free(pm), free(pos0);
+}
+
+static void test_tangent(void)
+{
+    mtt_soap *soap = make_soap(3, chno, 7, 6, 0.0);
+    system_t s = make_system(soap, 9, ethanol_pos, ethanol_z, NULL, NULL);
+    check_tangent(soap, &s, "ethanol");
+    free_system(&s);
+    mtt_soap_free(soap);
+    soap = make_soap(1, chno + 1, 7, 6, MTT_SOAP_DEFAULT_GRID);
+    s = make_system(soap, 4, carbon_pos, carbon_z, carbon_cell, all_pbc);
+    check_tangent(soap, &s, "carbon cell (table)");
+    free_system(&s);
+    mtt_soap_free(soap);
+}
+
+int main(void)
+{
+    mtt_nlist_init(&g_nl);
+    mtt_soap_work_init(&g_w);
+    CU_initialize_registry();
+    CU_pSuite s = CU_add_suite("soap gradients", NULL, NULL);
+    CU_add_test(s, "dp/dr vs finite differences, molecule", test_jacobian_molecule);
+    CU_add_test(s, "dp/dr vs finite differences, triclinic cell and slab", test_jacobian_periodic);
+    CU_add_test(s, "dp/dr vs finite differences, tabulated radial", test_jacobian_table);
+    CU_add_test(s, "forces and strain derivative from g", test_forces_strain);
+    CU_add_test(s, "tangent vs finite differences", test_tangent);
+    int rc = mtt_cunit_run_tap();
+    mtt_soap_work_free(&g_w);
+    mtt_nlist_free(&g_nl);
+    return rc;
+}
