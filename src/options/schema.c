@@ -232,9 +232,9 @@ static size_t edit_distance(const char *a, size_t la, const char *b, size_t lb)
     return prev[lb];
 }
 
-const char *mtt_opt_suggest(const char *parent_path, const char *key, char *list, size_t n)
+const char *mtt_opt_suggest(const char *parent_path, const char *key, char *best,
+                            size_t best_n, char *list, size_t n)
 {
-    static char best[128];
     size_t best_d = (size_t)-1, klen = strlen(key), used = 0;
     const char *seg;
     size_t len;
@@ -254,7 +254,7 @@ const char *mtt_opt_suggest(const char *parent_path, const char *key, char *list
         if (used + len + 3 < n) used += (size_t)snprintf(list + used, n - used, "%s%.*s",
                                                          used ? ", " : "", (int)len, seg);
         size_t d = edit_distance(key, klen, seg, len);
-        if (d < best_d && len < sizeof best) {
+        if (d < best_d && len < best_n) {
             best_d = d;
             memcpy(best, seg, len);
             best[len] = '\0';
