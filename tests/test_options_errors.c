@@ -1,6 +1,6 @@
 /* test_options_errors.c — every user error of the options module with its
- * exact FILE:LINE:COL and wording, a missing file, and bounded inputs (deep
- * nesting, > 1 MiB, too many nodes).  Golden files: tests/data/options/bad.
+ * exact FILE:LINE:COL and wording, a missing file, bounded inputs (deep
+ * nesting, > 1 MiB, too many nodes), and the restart comparison.  Golden files: tests/data/options/bad.
  */
 #include "config.h"
 
@@ -140,6 +140,53 @@ static void test_bounded_inputs(void)
                           "opts.yaml:1:1: architecture.name: missing required option (the architecture; mtt implements soap_bpnn)");
 }
 
+static void test_suggestions_in_blocks(void)
+{
+    opt_expect_text_error("architecture: {name: soap_bpnn}\ntraining_set:\n  systems: {read_frm: a.xyz}\n"
+                          "validation_set: 0.1\n", NULL, 0, MTT_ERR_OPTIONS,
+                          "opts.yaml:3:13: training_set.systems.read_frm: unknown option; did you mean read_from?");
+    opt_expect_text_error("architecture: {name: soap_bpnn}\ntraining_set: a.xyz\nvalidation_set:\n"
+                          "  systems: b.xyz\n  targets: {energi: {}}\n", NULL, 0, MTT_ERR_OPTIONS,
+                          "opts.yaml:5:13: validation_set.targets.energi: unknown option; did you mean energy?");
+    opt_expect_text_error("architecture: {name: soap_bpnn}\ntraining_set: a.xyz\nvalidation_set: 0.1\n"
+                          "test_set: {systems: c.xyz, targets: {energy: {forces: {kye: F}}}}\n", NULL, 0,
+                          MTT_ERR_OPTIONS,
+                          "opts.yaml:4:56: test_set.targets.energy.forces.kye: unknown option; did you mean key?");
+    const char *ov[] = {"architecture.trainig.num_epochs=5"};
+    opt_expect_text_error("architecture: {name: soap_bpnn}\ntraining_set: a.xyz\nvalidation_set: 0.1\n",
+                          ov, 1, MTT_ERR_OPTIONS,
+                          "--override architecture.trainig.num_epochs=5: unknown option; did you mean training?");
+}
+
+static void test_compare(void)
+{
+    const char *text = "seed: 1\narchitecture: {name: soap_bpnn}\ntraining_set: a.xyz\nvalidation_set: 0.1\n";
+    mtt_options *a = opt_load_text_ok(text, NULL, 0), *b = NULL;
+    const char *train[] = {"architecture.training.num_epochs=200", "architecture.training.learning_rate=0.01",
+                           "validation_set=v.xyz"};
+    const char *model[] = {"architecture.training.num_epochs=200",
+                           "architecture.model.soap.max_radial=5"};
+    mtt_error err = {0};
+    size_t n = 99;
+    if (!a) return;
+    b = opt_load_text_ok(text, NULL, 0);
+    CU_ASSERT_EQUAL(mtt_options_compare(a, b, &n, &err), MTT_OK);
+    CU_ASSERT_EQUAL(n, 0);
+    mtt_options_free(b);
+    b = opt_load_text_ok(text, train, 3);
+    CU_ASSERT_EQUAL(mtt_options_compare(a, b, &n, &err), MTT_OK);
+    /* num_epochs, learning_rate, and validation_set as one entry (fraction -> block) */
+    CU_ASSERT_EQUAL(n, 3);
+    mtt_options_free(b);
+    b = opt_load_text_ok(text, model, 2);
+    CU_ASSERT_EQUAL(mtt_options_compare(a, b, &n, &err), MTT_ERR_OPTIONS);
+    CU_ASSERT_STRING_EQUAL(err.msg, "architecture.model.soap.max_radial: changed from 7 to 5 since the "
+                           "checkpoint; model hyperparameters must match it, so restore the value or start "
+                           "a new training without --restart");
+    mtt_options_free(b);
+    mtt_options_free(a);
+}
+
 int main(void)
 {
     CU_initialize_registry();
@@ -148,5 +195,7 @@ int main(void)
     CU_add_test(s, "missing file", test_missing_file);
     CU_add_test(s, "more errors", test_more_errors);
     CU_add_test(s, "bounded inputs", test_bounded_inputs);
+    CU_add_test(s, "suggestions inside blocks", test_suggestions_in_blocks);
+    CU_add_test(s, "restart comparison", test_compare);
     return mtt_cunit_run_tap();
 }

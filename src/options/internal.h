@@ -105,6 +105,7 @@ typedef enum mtt_opt_scope {
 #define MTT_OPT_REQUIRED 1u
 #define MTT_OPT_MIN_OPEN 2u  /* value > min instead of >= */
 #define MTT_OPT_MAX_OPEN 4u  /* value < max instead of <= */
+#define MTT_OPT_MODEL 8u     /* a model hyperparameter: fixed once a checkpoint exists */
 
 typedef struct mtt_opt_row {
     const char *path;     /* dotted, canonical (expanded) form */
@@ -138,6 +139,12 @@ const char *mtt_opt_dataset_rest(const char *path, const char **set_name);
 mtt_status mtt_options_apply(const mtt_tree *t, mtt_options *o, mtt_error *err);
 mtt_status mtt_options_set_defaults(mtt_options *o, mtt_error *err);
 mtt_status mtt_options_validate(const mtt_tree *t, mtt_options *o, mtt_error *err);
+/* Every stored option as (dotted path, value text), table order; yaml: values
+ * as in the YAML file, plus one "(dataset block)" entry before the entries of
+ * each dataset block (so a fraction -> block change is one difference).
+ * Returns 0 when out of memory. */
+typedef void (*mtt_opt_visit_fn)(const char *path, const char *value, int is_model, void *ctx);
+int mtt_options_visit(const mtt_options *o, int yaml, mtt_opt_visit_fn fn, void *ctx);
 /* Shortest text that reads back as the same double. */
 void mtt_format_double(double v, char *buf, size_t n);
 

@@ -134,6 +134,15 @@ mtt_status mtt_options_write_yaml(const mtt_options *o, const char *path,
 /* Print the configuration, one `path: value` line per option, via mtt_log_info. */
 void mtt_options_log(const mtt_options *o);
 
+/* Restart check between the options stored in a checkpoint (old) and the
+ * current ones: every changed option is logged as `path: old -> new` and
+ * counted in *n_changed (may be NULL); a changed model hyperparameter
+ * (base_precision, architecture.name/atomic_types/model.*) is an
+ * MTT_ERR_OPTIONS error naming it.  Set cur's seed from the checkpoint first
+ * if the new file has none. */
+mtt_status mtt_options_compare(const mtt_options *old, const mtt_options *cur,
+                               size_t *n_changed, mtt_error *err);
+
 void mtt_options_free(mtt_options *o);
 
 #endif
