@@ -91,6 +91,9 @@ static void test_more_errors(void)
     snprintf(text, sizeof text, "architecture: {name: soap_bpnn, atomic_types: [1, 1]}\n%s", tail);
     opt_expect_text_error(text, NULL, 0, MTT_ERR_OPTIONS,
                           "opts.yaml:1:51: architecture.atomic_types: 1 is listed twice");
+    opt_expect_text_error("architecture: {name: soap_bpnn}\ntraining_set: 0.5\nvalidation_set: 0.1\n", NULL, 0,
+                          MTT_ERR_OPTIONS,
+                          "opts.yaml:2:15: training_set: expected a file name or a dataset block (systems/targets)");
     snprintf(text, sizeof text, "architecture: {name: soap_bpnn, model: 3}\n%s", tail);
     opt_expect_text_error(text, NULL, 0, MTT_ERR_OPTIONS,
                           "opts.yaml:1:40: architecture.model: expected a block of options (key: value lines)");
