@@ -104,7 +104,9 @@ typedef struct mtt_options {
 
 /* Read, override, expand and check an options file.  overrides are
  * "key.path=value" strings (value parsed as a YAML scalar or flow node),
- * applied in order before expansion.  On success *out is owned by the caller
+ * applied in order to the tree after the text shorthands are spelled out (so
+ * `training_set.systems.read_from=x` works on `training_set: FILE`) and
+ * before the other expansion rules and all checks.  On success *out is owned by the caller
  * (mtt_options_free). */
 mtt_status mtt_options_load_file(const char *path, const char *const *overrides,
                                  size_t n_overrides, mtt_options **out,
