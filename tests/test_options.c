@@ -1,11 +1,12 @@
-/* test_options.c — the options module: defaults, shorthands, overrides,
- * round trip through options_restart.yaml, and every user error with its
- * exact FILE:LINE:COL and wording.  Golden files: tests/data/options/{good,bad}.
+/* test_options.c — the options module: defaults, every shorthand, overrides
+ * and the round trip through options_restart.yaml.  Errors are in
+ * test_options_errors.c.  Golden files: tests/data/options/good.
  */
 #include "config.h"
 
 #include "cunit_tap.h"
 #include "options/options.h"
+#include "test_options_util.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -13,68 +14,10 @@
 #include <string.h>
 #include <unistd.h>
 
-static const char *data(const char *rel)
-{
-    static char buf[8][4096];
-    static int k = 0;
-    k = (k + 1) % 8;
-    snprintf(buf[k], sizeof buf[k], "%s/options/%s", mtt_test_data_dir(), rel);
-    return buf[k];
-}
-
-static mtt_options *load_file_ok(const char *rel, const char *const *ov, size_t n)
-{
-    mtt_options *o = NULL;
-    mtt_error err = {0};
-    mtt_status st = mtt_options_load_file(data(rel), ov, n, &o, &err);
-    if (st != MTT_OK) printf("# unexpected error: %s\n", err.msg);
-    CU_ASSERT_EQUAL(st, MTT_OK);
-    return o;
-}
-
-static mtt_options *load_text_ok(const char *text, const char *const *ov, size_t n)
-{
-    mtt_options *o = NULL;
-    mtt_error err = {0};
-    mtt_status st = mtt_options_load_text(text, "opts.yaml", ov, n, &o, &err);
-    if (st != MTT_OK) printf("# unexpected error: %s\n", err.msg);
-    CU_ASSERT_EQUAL(st, MTT_OK);
-    return o;
-}
-
-/* Load must fail with st and exactly msg. */
-static void expect_text_error(const char *text, const char *const *ov, size_t n,
-                              mtt_status want, const char *msg)
-{
-    mtt_options *o = NULL;
-    mtt_error err = {0};
-    mtt_status st = mtt_options_load_text(text, "opts.yaml", ov, n, &o, &err);
-    CU_ASSERT_EQUAL(st, want);
-    CU_ASSERT_PTR_NULL(o);
-    if (strcmp(err.msg, msg) != 0) printf("# got:  %s\n# want: %s\n", err.msg, msg);
-    CU_ASSERT_STRING_EQUAL(err.msg, msg);
-    mtt_options_free(o);
-}
-
-static void expect_file_error(const char *rel, const char *msg_after_path)
-{
-    mtt_options *o = NULL;
-    mtt_error err = {0};
-    char want[2048];
-    snprintf(want, sizeof want, "%s%s", data(rel), msg_after_path);
-    mtt_status st = mtt_options_load_file(data(rel), NULL, 0, &o, &err);
-    CU_ASSERT_EQUAL(st, MTT_ERR_OPTIONS);
-    CU_ASSERT_PTR_NULL(o);
-    if (strcmp(err.msg, want) != 0) printf("# got:  %s\n# want: %s\n", err.msg, want);
-    CU_ASSERT_STRING_EQUAL(err.msg, want);
-}
-
-#define MIN_HEAD "architecture: {name: soap_bpnn}\nvalidation_set: 0.1\n"
-
 /* ---- defaults --------------------------------------------------------------- */
 static void test_defaults(void)
 {
-    mtt_options *o = load_file_ok("good/minimal.yaml", NULL, 0);
+    mtt_options *o = opt_load_file_ok("good/minimal.yaml", NULL, 0);
     if (!o) return;
     CU_ASSERT_EQUAL(o->seed_given, 0);
     CU_ASSERT_EQUAL(o->base_precision, 64);
@@ -136,7 +79,7 @@ static void test_defaults(void)
 
 static void test_design_example(void)
 {
-    mtt_options *o = load_file_ok("good/design.yaml", NULL, 0);
+    mtt_options *o = opt_load_file_ok("good/design.yaml", NULL, 0);
     if (!o) return;
     CU_ASSERT_EQUAL(o->seed_given, 1);
     CU_ASSERT_EQUAL(o->seed, 42);
@@ -152,7 +95,7 @@ static void test_design_example(void)
 /* ---- shorthands ------------------------------------------------------------- */
 static void test_blocks_and_shorthands(void)
 {
-    mtt_options *o = load_file_ok("good/blocks.yaml", NULL, 0);
+    mtt_options *o = opt_load_file_ok("good/blocks.yaml", NULL, 0);
     if (!o) return;
     CU_ASSERT_EQUAL(o->seed, 7);
     CU_ASSERT_EQUAL(o->base_precision, 32);
@@ -214,7 +157,7 @@ static void test_gradient_shorthands(void)
         char text[512];
         snprintf(text, sizeof text, MIN_HEAD "training_set:\n  systems: a.xyz\n  targets:\n"
                  "    energy:\n      forces: %s\n      stress: %s\n", forms[i][0], forms[i][0]);
-        mtt_options *o = load_text_ok(text, NULL, 0);
+        mtt_options *o = opt_load_text_ok(text, NULL, 0);
         if (!o) continue;
         CU_ASSERT_EQUAL(o->training_set.energy.forces, atoi(forms[i][1]));
         CU_ASSERT_EQUAL(o->training_set.energy.stress, atoi(forms[i][1]));
@@ -224,8 +167,8 @@ static void test_gradient_shorthands(void)
         mtt_options_free(o);
     }
     /* energy: FILE is the energy's read_from; systems as a block */
-    mtt_options *o = load_text_ok(MIN_HEAD "training_set:\n  systems: {read_from: s.xyz}\n"
-                                  "  targets: {energy: e.xyz}\n", NULL, 0);
+    mtt_options *o = opt_load_text_ok(MIN_HEAD "training_set:\n  systems: {read_from: s.xyz}\n"
+                                      "  targets: {energy: e.xyz}\n", NULL, 0);
     if (o) {
         CU_ASSERT_STRING_EQUAL(o->training_set.read_from, "s.xyz");
         CU_ASSERT_STRING_EQUAL(o->training_set.energy.read_from, "e.xyz");
@@ -247,29 +190,29 @@ static void test_loss_shorthands(void)
         snprintf(text, sizeof text,
                  "architecture: {name: soap_bpnn, training: {loss: %s}}\n"
                  "training_set: a.xyz\nvalidation_set: 0.1\n", forms[i][0]);
-        mtt_options *o = load_text_ok(text, NULL, 0);
+        mtt_options *o = opt_load_text_ok(text, NULL, 0);
         if (!o) continue;
         CU_ASSERT_EQUAL((int)o->training.loss_type, atoi(forms[i][1]));
         if (i == 2) CU_ASSERT_DOUBLE_EQUAL(o->training.stress_weight, 3.0, 0);
         if (i == 3) CU_ASSERT_DOUBLE_EQUAL(o->training.energy_weight, 0.5, 0);
         mtt_options_free(o);
     }
-    expect_text_error("architecture:\n  name: soap_bpnn\n  training:\n    loss:\n"
-                      "      energy: {type: mse, forces: mae}\n"
-                      "training_set: a.xyz\nvalidation_set: 0.1\n", NULL, 0, MTT_ERR_OPTIONS,
-                      "opts.yaml:5:35: architecture.training.loss.energy.forces.type: mtt uses one "
-                      "loss type for energy and its gradients; use 'mse' or set "
-                      "architecture.training.loss: mae");
-    expect_text_error("architecture: {name: soap_bpnn, training: {loss: l2}}\n"
-                      "training_set: a.xyz\nvalidation_set: 0.1\n", NULL, 0, MTT_ERR_OPTIONS,
-                      "opts.yaml:1:50: architecture.training.loss.energy.type: 'l2' is not "
-                      "supported; allowed: mse|mae|huber");
+    opt_expect_text_error("architecture:\n  name: soap_bpnn\n  training:\n    loss:\n"
+                          "      energy: {type: mse, forces: mae}\n"
+                          "training_set: a.xyz\nvalidation_set: 0.1\n", NULL, 0, MTT_ERR_OPTIONS,
+                          "opts.yaml:5:35: architecture.training.loss.energy.forces.type: mtt uses one "
+                          "loss type for energy and its gradients; use 'mse' or set "
+                          "architecture.training.loss: mae");
+    opt_expect_text_error("architecture: {name: soap_bpnn, training: {loss: l2}}\n"
+                          "training_set: a.xyz\nvalidation_set: 0.1\n", NULL, 0, MTT_ERR_OPTIONS,
+                          "opts.yaml:1:50: architecture.training.loss.energy.type: 'l2' is not "
+                          "supported; allowed: mse|mae|huber");
 }
 
 static void test_dataset_shorthands(void)
 {
-    mtt_options *o = load_text_ok("architecture: {name: soap_bpnn}\ntraining_set: a.xyz\n"
-                                  "validation_set: b.xyz\ntest_set: 0\n", NULL, 0);
+    mtt_options *o = opt_load_text_ok("architecture: {name: soap_bpnn}\ntraining_set: a.xyz\n"
+                                      "validation_set: b.xyz\ntest_set: 0\n", NULL, 0);
     if (o) {
         CU_ASSERT_EQUAL(o->validation_set.present, 1);
         CU_ASSERT_STRING_EQUAL(o->validation_set.read_from, "b.xyz");
@@ -279,15 +222,15 @@ static void test_dataset_shorthands(void)
     }
     mtt_options_free(o);
     /* a quoted number is a file name, not a fraction */
-    o = load_text_ok("architecture: {name: soap_bpnn}\ntraining_set: a.xyz\n"
-                     "validation_set: '0.5'\n", NULL, 0);
+    o = opt_load_text_ok("architecture: {name: soap_bpnn}\ntraining_set: a.xyz\n"
+                         "validation_set: '0.5'\n", NULL, 0);
     if (o) CU_ASSERT_STRING_EQUAL(o->validation_set.read_from, "0.5");
     mtt_options_free(o);
 }
 
 static void test_metatrain_expanded(void)
 {
-    mtt_options *o = load_file_ok("good/metatrain_expanded.yaml", NULL, 0);
+    mtt_options *o = opt_load_file_ok("good/metatrain_expanded.yaml", NULL, 0);
     if (!o) return;
     CU_ASSERT_EQUAL(o->seed, 0);
     CU_ASSERT_EQUAL(o->seed_given, 1);
@@ -301,28 +244,28 @@ static void test_metatrain_expanded(void)
     char text[512];
     snprintf(text, sizeof text, "architecture:\n  name: soap_bpnn\n  training:\n    loss:\n"
              "      energy: {gradients: {strain: {weight: 2}}}\n%s", tail);
-    o = load_text_ok(text, NULL, 0);
+    o = opt_load_text_ok(text, NULL, 0);
     if (o) CU_ASSERT_DOUBLE_EQUAL(o->training.stress_weight, 2.0, 0);
     mtt_options_free(o);
     snprintf(text, sizeof text, "architecture:\n  name: soap_bpnn\n  training:\n    loss:\n"
              "      energy: {forces: {weight: 1}, gradients: {positions: {weight: 2}}}\n%s", tail);
-    expect_text_error(text, NULL, 0, MTT_ERR_OPTIONS,
-                      "opts.yaml:5:49: architecture.training.loss.energy.gradients.positions: given twice; "
-                      "keep either loss.energy.forces or this");
+    opt_expect_text_error(text, NULL, 0, MTT_ERR_OPTIONS,
+                          "opts.yaml:5:49: architecture.training.loss.energy.gradients.positions: given twice; "
+                          "keep either loss.energy.forces or this");
     snprintf(text, sizeof text, "architecture:\n  name: soap_bpnn\n  training:\n    loss:\n"
              "      energy: {stress: {weight: 1}, virial: {weight: 2}}\n%s", tail);
-    expect_text_error(text, NULL, 0, MTT_ERR_OPTIONS,
-                      "opts.yaml:5:37: architecture.training.loss.energy.virial: give the loss of either "
-                      "stress or virial, not both");
+    opt_expect_text_error(text, NULL, 0, MTT_ERR_OPTIONS,
+                          "opts.yaml:5:37: architecture.training.loss.energy.virial: give the loss of either "
+                          "stress or virial, not both");
     snprintf(text, sizeof text, "architecture:\n  name: soap_bpnn\n  training:\n    loss:\n"
              "      energy: {type: huber, delta: 0.5, forces: {delta: 0.2}}\n%s", tail);
-    expect_text_error(text, NULL, 0, MTT_ERR_OPTIONS,
-                      "opts.yaml:5:57: architecture.training.loss.energy.forces.delta: mtt uses one Huber "
-                      "delta for energy and its gradients; set loss.energy.delta instead");
+    opt_expect_text_error(text, NULL, 0, MTT_ERR_OPTIONS,
+                          "opts.yaml:5:57: architecture.training.loss.energy.forces.delta: mtt uses one Huber "
+                          "delta for energy and its gradients; set loss.energy.delta instead");
     snprintf(text, sizeof text, "architecture: {name: soap_bpnn}\ntraining_set:\n  systems: a.xyz\n"
              "  targets: {energy: {per_atom: true}}\nvalidation_set: 0.1\n");
-    expect_text_error(text, NULL, 0, MTT_ERR_OPTIONS,
-                      "opts.yaml:4:32: training_set.targets.energy.per_atom: only false is supported");
+    opt_expect_text_error(text, NULL, 0, MTT_ERR_OPTIONS,
+                          "opts.yaml:4:32: training_set.targets.energy.per_atom: only false is supported");
 }
 
 /* ---- overrides -------------------------------------------------------------- */
@@ -332,7 +275,7 @@ static void test_overrides(void)
                         "architecture.training.loss=mae", "architecture.atomic_types=[1, 8]",
                         "seed=99", "training_set.targets.energy.forces=off",
                         "architecture.model.soap={max_radial: 3}", "test_set=0.3"};
-    mtt_options *o = load_file_ok("good/design.yaml", ov, sizeof ov / sizeof ov[0]);
+    mtt_options *o = opt_load_file_ok("good/design.yaml", ov, sizeof ov / sizeof ov[0]);
     if (!o) return;
     CU_ASSERT_EQUAL(o->training.num_epochs, 5);
     CU_ASSERT_DOUBLE_EQUAL(o->validation_set.fraction, 0.2, 0);
@@ -347,22 +290,22 @@ static void test_overrides(void)
 
     const char *text = "architecture: {name: soap_bpnn}\ntraining_set: a.xyz\nvalidation_set: 0.1\n";
     const char *bad1[] = {"architecture.training.num_epoch=5"};
-    expect_text_error(text, bad1, 1, MTT_ERR_OPTIONS,
-                      "--override architecture.training.num_epoch=5: unknown option; did you mean num_epochs?");
+    opt_expect_text_error(text, bad1, 1, MTT_ERR_OPTIONS,
+                          "--override architecture.training.num_epoch=5: unknown option; did you mean num_epochs?");
     const char *bad2[] = {"architecture.training.num_epochs=ten"};
-    expect_text_error(text, bad2, 1, MTT_ERR_OPTIONS,
-                      "--override architecture.training.num_epochs=ten: expected an integer, got 'ten'");
+    opt_expect_text_error(text, bad2, 1, MTT_ERR_OPTIONS,
+                          "--override architecture.training.num_epochs=ten: expected an integer, got 'ten'");
     const char *bad3[] = {"num_epochs"};
-    expect_text_error(text, bad3, 1, MTT_ERR_OPTIONS,
-                      "--override num_epochs: expected key.path=value, e.g. architecture.training.num_epochs=5");
+    opt_expect_text_error(text, bad3, 1, MTT_ERR_OPTIONS,
+                          "--override num_epochs: expected key.path=value, e.g. architecture.training.num_epochs=5");
     const char *bad4[] = {"architecture.name.x=1"};
-    expect_text_error(text, bad4, 1, MTT_ERR_OPTIONS,
-                      "--override architecture.name.x=1: 'name' is not a block in the "
-                      "options (it holds a single value); override 'name' itself");
+    opt_expect_text_error(text, bad4, 1, MTT_ERR_OPTIONS,
+                          "--override architecture.name.x=1: 'name' is not a block in the "
+                          "options (it holds a single value); override 'name' itself");
     /* shorthands are spelled out before the overrides: reach inside them */
     const char *inside[] = {"training_set.systems.read_from=b.xyz",
                             "training_set.targets.energy.virial=on"};
-    o = load_text_ok(text, inside, 2);
+    o = opt_load_text_ok(text, inside, 2);
     if (o) {
         CU_ASSERT_STRING_EQUAL(o->training_set.read_from, "b.xyz");
         CU_ASSERT_STRING_EQUAL(o->training_set.energy.read_from, "a.xyz");
@@ -372,18 +315,18 @@ static void test_overrides(void)
     mtt_options_free(o);
     const char *both[] = {"training_set.targets.energy.virial=on",
                           "training_set.targets.energy.stress=on"};
-    expect_text_error(text, both, 2, MTT_ERR_OPTIONS,
-                      "--override training_set.targets.energy.virial=on: cannot train on both stress and "
-                      "virial; set stress: off or virial: off");
+    opt_expect_text_error(text, both, 2, MTT_ERR_OPTIONS,
+                          "--override training_set.targets.energy.virial=on: cannot train on both stress and "
+                          "virial; set stress: off or virial: off");
     const char *bad5[] = {"validation_set=1.5"};
-    expect_text_error(text, bad5, 1, MTT_ERR_OPTIONS,
-                      "--override validation_set=1.5: 1.5 is out of range; a fraction must be in [0, 1)");
+    opt_expect_text_error(text, bad5, 1, MTT_ERR_OPTIONS,
+                          "--override validation_set=1.5: 1.5 is out of range; a fraction must be in [0, 1)");
     const char *bad6[] = {"seed=[1, 2"};
-    expect_text_error(text, bad6, 1, MTT_ERR_OPTIONS,
-                      "--override seed=[1, 2: invalid YAML value: did not find expected ',' or ']'; quote the value");
+    opt_expect_text_error(text, bad6, 1, MTT_ERR_OPTIONS,
+                          "--override seed=[1, 2: invalid YAML value: did not find expected ',' or ']'; quote the value");
     const char *bad7[] = {"architecture..name=x"};
-    expect_text_error(text, bad7, 1, MTT_ERR_OPTIONS,
-                      "--override architecture..name=x: empty key in the path; separate keys with single dots");
+    opt_expect_text_error(text, bad7, 1, MTT_ERR_OPTIONS,
+                          "--override architecture..name=x: empty key in the path; separate keys with single dots");
 }
 
 /* ---- round trip ------------------------------------------------------------- */
@@ -393,11 +336,11 @@ static void round_trip(const char *rel, const char *const *ov, size_t n)
     int fd = mkstemp(path);
     CU_ASSERT_FATAL(fd >= 0);
     close(fd);
-    mtt_options *a = load_file_ok(rel, ov, n), *b = NULL;
-    mtt_error err = {0};
-    char *ta = NULL, *tb = NULL;
-    if (!a) goto cleanup;
-    if (!a->seed_given) mtt_options_set_seed(a, 31337);
+    mtt_options *a = opt_load_file_ok(rel, ov, n), *b = NULL;
+        mtt_error err = {0};
+        char *ta = NULL, *tb = NULL;
+        if (!a) goto cleanup;
+        if (!a->seed_given) mtt_options_set_seed(a, 31337);
     CU_ASSERT_EQUAL(mtt_options_write_yaml(a, path, &err), MTT_OK);
     CU_ASSERT_EQUAL(mtt_options_load_file(path, NULL, 0, &b, &err), MTT_OK);
     if (!b) {
@@ -446,7 +389,7 @@ static void test_round_trip(void)
 
 static void test_written_text(void)
 {
-    mtt_options *o = load_file_ok("good/design.yaml", NULL, 0);
+    mtt_options *o = opt_load_file_ok("good/design.yaml", NULL, 0);
     char *text = NULL;
     mtt_error err = {0};
     if (!o) return;
@@ -464,132 +407,6 @@ static void test_written_text(void)
     mtt_options_free(o);
 }
 
-/* ---- errors ----------------------------------------------------------------- */
-static void test_error_files(void)
-{
-    expect_file_error("bad/unknown_key.yaml",
-                      ":5:5: architecture.training.num_epoch: unknown option; did you mean num_epochs?");
-    expect_file_error("bad/syntax.yaml",
-                      ":5:13: invalid YAML: did not find expected ',' or ']' while parsing a flow "
-                      "sequence started at 4:17; check indentation, colons and quotes");
-    expect_file_error("bad/wrong_type.yaml",
-                      ":4:17: architecture.training.num_epochs: expected an integer, got 'ten'");
-    expect_file_error("bad/validation_range.yaml",
-                      ":3:17: validation_set: 1.5 is out of range; a fraction must be in [0, 1)");
-    expect_file_error("bad/batch_size.yaml",
-                      ":3:26: architecture.training.batch_size: 0 is out of range; allowed: [1, 1000000]");
-    expect_file_error("bad/cutoff.yaml",
-                      ":6:17: architecture.model.soap.cutoff.radius: -1 is out of range; allowed: (0, 100]");
-    expect_file_error("bad/fractions.yaml",
-                      ":5:11: test_set: validation_set + test_set fractions (0.6 + 0.4) leave no "
-                      "training structures; make them sum below 1");
-    expect_file_error("bad/missing_training.yaml",
-                      ":1:1: training_set: missing required option; add e.g. 'training_set: data.xyz'");
-    expect_file_error("bad/architecture.yaml",
-                      ":2:9: architecture.name: 'pet' is not supported; allowed: soap_bpnn");
-    expect_file_error("bad/stress_virial.yaml",
-                      ":8:7: training_set.targets.energy.virial: cannot train on both stress and "
-                      "virial; set stress: off or virial: off");
-}
-
-static void test_missing_file(void)
-{
-    mtt_options *o = NULL;
-    mtt_error err = {0};
-    char want[4200];
-    CU_ASSERT_EQUAL(mtt_options_load_file(data("nope.yaml"), NULL, 0, &o, &err), MTT_ERR_IO);
-    CU_ASSERT_PTR_NULL(o);
-    snprintf(want, sizeof want, "%s: cannot open the options file (No such file or directory); check the path",
-             data("nope.yaml"));
-    CU_ASSERT_STRING_EQUAL(err.msg, want);
-}
-
-static void test_more_errors(void)
-{
-    const char *tail = "training_set: a.xyz\nvalidation_set: 0.1\n";
-    char text[512];
-    snprintf(text, sizeof text, "architecture: {name: soap_bpnn, modle: {}}\n%s", tail);
-    expect_text_error(text, NULL, 0, MTT_ERR_OPTIONS,
-                      "opts.yaml:1:33: architecture.modle: unknown option; did you mean model?");
-    snprintf(text, sizeof text, "architecture: {name: soap_bpnn}\nfoo: 1\n%s", tail);
-    expect_text_error(text, NULL, 0, MTT_ERR_OPTIONS,
-                      "opts.yaml:2:1: foo: unknown option; expected one of: seed, base_precision, device, "
-                      "architecture, training_set, validation_set, test_set");
-    expect_text_error("architecture: {name: soap_bpnn}\ntraining_set: a.xyz\n", NULL, 0, MTT_ERR_OPTIONS,
-                      "opts.yaml:1:1: validation_set: missing required option; add e.g. 'validation_set: 0.1' "
-                      "(a fraction of the training file) or a file");
-    snprintf(text, sizeof text, "architecture: {name: soap_bpnn}\ntraining_set: {systems: a.xyz}\n"
-             "validation_set: 0.1\n");
-    expect_text_error(text, NULL, 0, MTT_ERR_OPTIONS,
-                      "opts.yaml:2:1: training_set.targets.energy: missing energy target; add "
-                      "'targets: {energy: {key: energy}}' to training_set");
-    snprintf(text, sizeof text, "architecture: {name: soap_bpnn, model: {soap: {cutoff: {width: 6}}}}\n%s", tail);
-    expect_text_error(text, NULL, 0, MTT_ERR_OPTIONS,
-                      "opts.yaml:1:64: architecture.model.soap.cutoff.width: cutoff.width (6) must be "
-                      "smaller than cutoff.radius (5)");
-    snprintf(text, sizeof text, "architecture: {name: soap_bpnn, training: {batch_size: \"8\"}}\n%s", tail);
-    expect_text_error(text, NULL, 0, MTT_ERR_OPTIONS,
-                      "opts.yaml:1:56: architecture.training.batch_size: expected an integer, got '8'");
-    snprintf(text, sizeof text, "architecture: {name: soap_bpnn}\nseed: 1\nseed: 2\n%s", tail);
-    expect_text_error(text, NULL, 0, MTT_ERR_OPTIONS,
-                      "opts.yaml:3:1: seed: duplicate key; keep only one");
-    snprintf(text, sizeof text, "a: &x 1\nb: *x\n");
-    expect_text_error(text, NULL, 0, MTT_ERR_OPTIONS,
-                      "opts.yaml:2:4: YAML aliases (*name) are not supported; write the value out");
-    expect_text_error("- 1\n- 2\n", NULL, 0, MTT_ERR_OPTIONS,
-                      "opts.yaml:1:1: the options file must be a mapping of keys (like 'training_set: data.xyz')");
-    snprintf(text, sizeof text, "architecture: {name: soap_bpnn, atomic_types: [1, 1]}\n%s", tail);
-    expect_text_error(text, NULL, 0, MTT_ERR_OPTIONS,
-                      "opts.yaml:1:51: architecture.atomic_types: 1 is listed twice");
-    snprintf(text, sizeof text, "architecture: {name: soap_bpnn, model: 3}\n%s", tail);
-    expect_text_error(text, NULL, 0, MTT_ERR_OPTIONS,
-                      "opts.yaml:1:40: architecture.model: expected a block of options (key: value lines)");
-    snprintf(text, sizeof text, "architecture: {name: soap_bpnn, training: {learning_rate: .inf}}\n%s", tail);
-    expect_text_error(text, NULL, 0, MTT_ERR_OPTIONS,
-                      "opts.yaml:1:59: architecture.training.learning_rate: expected a number, got '.inf'");
-}
-
-static void test_bounded_inputs(void)
-{
-    /* deep nesting */
-    size_t depth = 100;
-    char *deep = malloc(6 * depth + 16);
-    CU_ASSERT_FATAL(deep != NULL);
-    char *p = deep;
-    for (size_t i = 0; i < depth; i++) p += sprintf(p, "{a: ");
-    p += sprintf(p, "1");
-    for (size_t i = 0; i < depth; i++) *p++ = '}';
-    *p = '\0';
-    mtt_options *o = NULL;
-    mtt_error err = {0};
-    CU_ASSERT_EQUAL(mtt_options_load_text(deep, "deep.yaml", NULL, 0, &o, &err), MTT_ERR_OPTIONS);
-    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "nesting too deep"));
-    free(deep);
-    /* more than 1 MiB */
-    size_t n = ((size_t)1 << 20) + 10;
-    char *big = malloc(n + 1);
-    CU_ASSERT_FATAL(big != NULL);
-    memset(big, '#', n);
-    big[n] = '\0';
-    CU_ASSERT_EQUAL(mtt_options_load_text(big, "big.yaml", NULL, 0, &o, &err), MTT_ERR_OPTIONS);
-    CU_ASSERT_STRING_EQUAL(err.msg, "big.yaml: options text larger than 1 MiB; is this really an options.yaml?");
-    free(big);
-    /* many nodes: a long flow list */
-    size_t items = 30000;
-    char *many = malloc(items * 3 + 32);
-    CU_ASSERT_FATAL(many != NULL);
-    p = many + sprintf(many, "x: [");
-    for (size_t i = 0; i < items; i++) p += sprintf(p, "1,");
-    sprintf(p, "1]\n");
-    CU_ASSERT_EQUAL(mtt_options_load_text(many, "many.yaml", NULL, 0, &o, &err), MTT_ERR_OPTIONS);
-    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "too many entries"));
-    free(many);
-    CU_ASSERT_PTR_NULL(o);
-    /* an empty file: the first missing option is reported */
-    expect_text_error("", NULL, 0, MTT_ERR_OPTIONS,
-                      "opts.yaml:1:1: architecture.name: missing required option (the architecture; mtt implements soap_bpnn)");
-}
-
 int main(void)
 {
     CU_initialize_registry();
@@ -604,9 +421,5 @@ int main(void)
     CU_add_test(s, "overrides", test_overrides);
     CU_add_test(s, "round trip through write_yaml", test_round_trip);
     CU_add_test(s, "written yaml text", test_written_text);
-    CU_add_test(s, "golden bad files", test_error_files);
-    CU_add_test(s, "missing file", test_missing_file);
-    CU_add_test(s, "more errors", test_more_errors);
-    CU_add_test(s, "bounded inputs", test_bounded_inputs);
     return mtt_cunit_run_tap();
 }

@@ -226,7 +226,7 @@ static mtt_status apply_dataset(const mtt_tree *t, const mtt_opt_row *row, mtt_d
 static mtt_status walk(const mtt_tree *t, const mtt_node *map, const char *path, char *base,
                        mtt_options *o, mtt_error *err)
 {
-    char sub[512], list[400];
+    char sub[512], list[400], near[128];
     for (size_t i = 0; i < map->n_child; i++) {
         const mtt_node *n = map->child[i];
         int w = snprintf(sub, sizeof sub, "%s%s%s", path, *path ? "." : "", n->key);
@@ -235,7 +235,7 @@ static mtt_status walk(const mtt_tree *t, const mtt_node *map, const char *path,
         const mtt_opt_row *row = mtt_opt_find(sub);
         int block = mtt_opt_has_children(sub);
         if (!row && !block) {
-            const char *best = mtt_opt_suggest(path, n->key, list, sizeof list);
+            const char *best = mtt_opt_suggest(path, n->key, near, sizeof near, list, sizeof list);
             if (best)
                 return mtt_tree_fail(t, n, 1, sub, err, "unknown option; did you mean %s?", best);
             if (*list)

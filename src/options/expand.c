@@ -97,7 +97,7 @@ static mtt_status expand_dataset(mtt_tree *t, const char *key, int full, mtt_err
     mtt_node *n = root->child[i];
     if (is_text(n)) {
         int fraction = 0;
-        if (n->plain && strcmp(key, "training_set") != 0) {
+        if (n->plain) { /* a number: a fraction (refused for training_set by apply.c) */
             char *end = NULL;
             strtod(n->value, &end);
             fraction = end != n->value && *end == '\0';

@@ -1,9 +1,10 @@
 /* internal.h — shared between the files of the options module only.
  *
- * Pipeline: text --tree.c--> mtt_tree --override.c--> (overrides applied)
- *   --expand.c--> canonical tree (shorthands spelled out) --apply.c--> struct
- *   (schema table rows: type, bounds, storage) --validate.c--> cross checks
- *   and derived defaults.  writer.c prints/writes the struct from the table.
+ * Pipeline: text --tree.c (libyaml)--> mtt_tree (node.c)
+ *   --expand.c pass 1 (text shorthands)--> --override.c (-r key=value)-->
+ *   --expand.c pass 2 (all rules)--> canonical tree --apply.c (schema rows:
+ *   type, bounds, storage)--> struct --validate.c--> cross checks and
+ *   derived defaults.  writer.c prints/writes the struct from the table.
  * Tree nodes remember where they came from (file line:col, or the --override
  * text) so every error can point at it.
  */
@@ -55,6 +56,8 @@ mtt_node *mtt_node_new(mtt_tree *t, mtt_node_kind kind, const mtt_node *where);
 mtt_node *mtt_node_new_scalar(mtt_tree *t, const char *value, int plain,
                               const mtt_node *where);
 mtt_node *mtt_node_get(const mtt_node *map, const char *key);
+/* Append child (no key handling); 0 when out of memory. */
+int mtt_node_push(mtt_node *parent, mtt_node *child);
 /* Append value under key (takes ownership of value; key copied). */
 mtt_status mtt_node_add(mtt_node *map, const char *key, mtt_node *value);
 /* Replace the child at index i by value (old one freed; key kept). */
@@ -102,6 +105,7 @@ typedef enum mtt_opt_scope {
 #define MTT_OPT_REQUIRED 1u
 #define MTT_OPT_MIN_OPEN 2u  /* value > min instead of >= */
 #define MTT_OPT_MAX_OPEN 4u  /* value < max instead of <= */
+#define MTT_OPT_MODEL 8u     /* a model hyperparameter: fixed once a checkpoint exists */
 
 typedef struct mtt_opt_row {
     const char *path;     /* dotted, canonical (expanded) form */
@@ -124,10 +128,10 @@ extern const size_t mtt_opt_table_len;
 const mtt_opt_row *mtt_opt_find(const char *path);
 /* 1 when some row lives strictly below path (path is a valid block). */
 int mtt_opt_has_children(const char *path);
-/* Nearest valid child key of parent_path to key (NULL when none is close);
- * fills list with "a, b, c" of the valid keys otherwise. */
-const char *mtt_opt_suggest(const char *parent_path, const char *key, char *list,
-                            size_t n);
+/* Nearest valid child key of parent_path to key, copied to best (returns
+ * best, or NULL when none is close); list gets "a, b, c" of the valid keys. */
+const char *mtt_opt_suggest(const char *parent_path, const char *key, char *best,
+                            size_t best_n, char *list, size_t n);
 /* Strip a "training_set." style prefix: returns the dataset-relative rest or NULL. */
 const char *mtt_opt_dataset_rest(const char *path, const char **set_name);
 
@@ -135,6 +139,12 @@ const char *mtt_opt_dataset_rest(const char *path, const char **set_name);
 mtt_status mtt_options_apply(const mtt_tree *t, mtt_options *o, mtt_error *err);
 mtt_status mtt_options_set_defaults(mtt_options *o, mtt_error *err);
 mtt_status mtt_options_validate(const mtt_tree *t, mtt_options *o, mtt_error *err);
+/* Every stored option as (dotted path, value text), table order; yaml: values
+ * as in the YAML file, plus one "(dataset block)" entry before the entries of
+ * each dataset block (so a fraction -> block change is one difference).
+ * Returns 0 when out of memory. */
+typedef void (*mtt_opt_visit_fn)(const char *path, const char *value, int is_model, void *ctx);
+int mtt_options_visit(const mtt_options *o, int yaml, mtt_opt_visit_fn fn, void *ctx);
 /* Shortest text that reads back as the same double. */
 void mtt_format_double(double v, char *buf, size_t n);
 

@@ -104,7 +104,9 @@ typedef struct mtt_options {
 
 /* Read, override, expand and check an options file.  overrides are
  * "key.path=value" strings (value parsed as a YAML scalar or flow node),
- * applied in order before expansion.  On success *out is owned by the caller
+ * applied in order to the tree after the text shorthands are spelled out (so
+ * `training_set.systems.read_from=x` works on `training_set: FILE`) and
+ * before the other expansion rules and all checks.  On success *out is owned by the caller
  * (mtt_options_free). */
 mtt_status mtt_options_load_file(const char *path, const char *const *overrides,
                                  size_t n_overrides, mtt_options **out,
@@ -133,6 +135,15 @@ mtt_status mtt_options_write_yaml(const mtt_options *o, const char *path,
 
 /* Print the configuration, one `path: value` line per option, via mtt_log_info. */
 void mtt_options_log(const mtt_options *o);
+
+/* Restart check between the options stored in a checkpoint (old) and the
+ * current ones: every changed option is logged as `path: old -> new` and
+ * counted in *n_changed (may be NULL); a changed model hyperparameter
+ * (base_precision, architecture.name/atomic_types/model.*) is an
+ * MTT_ERR_OPTIONS error naming it.  Set cur's seed from the checkpoint first
+ * if the new file has none. */
+mtt_status mtt_options_compare(const mtt_options *old, const mtt_options *cur,
+                               size_t *n_changed, mtt_error *err);
 
 void mtt_options_free(mtt_options *o);
 

@@ -27,32 +27,33 @@
 #define REQ MTT_OPT_REQUIRED
 #define GT0 MTT_OPT_MIN_OPEN
 #define LT1 MTT_OPT_MAX_OPEN
+#define MDL MTT_OPT_MODEL
 #define BIG 1e300
 
 const mtt_opt_row mtt_opt_table[] = {
     {"seed", MTT_OPT_INT64, ROOT, 0, NULL, 0, (double)INT64_MAX, NULL, R(seed), R(seed_given),
      "random seed; drawn and logged when absent"},
-    {"base_precision", MTT_OPT_INT, ROOT, 0, "64", 32, 64, "32|64", R(base_precision), 0,
+    {"base_precision", MTT_OPT_INT, ROOT, MDL, "64", 32, 64, "32|64", R(base_precision), 0,
      "floating-point bits of the model"},
     {"device", MTT_OPT_STRING, ROOT, 0, NULL, 0, 0, "cpu", NS, 0,
      "metatrain's device; mtt runs on CPUs"},
-    {"architecture.name", MTT_OPT_STRING, ROOT, REQ, NULL, 0, 0, "soap_bpnn",
+    {"architecture.name", MTT_OPT_STRING, ROOT, REQ | MDL, NULL, 0, 0, "soap_bpnn",
      R(architecture_name), 0, "the architecture; mtt implements soap_bpnn"},
-    {"architecture.atomic_types", MTT_OPT_INT_LIST, ROOT, 0, NULL, 1, 118, NULL,
+    {"architecture.atomic_types", MTT_OPT_INT_LIST, ROOT, MDL, NULL, 1, 118, NULL,
      R(atomic_types), R(n_atomic_types), "atomic numbers the model knows; empty: from the data"},
-    {"architecture.model.soap.cutoff.radius", MTT_OPT_DOUBLE, ROOT, GT0, "5.0", 0, 100, NULL,
+    {"architecture.model.soap.cutoff.radius", MTT_OPT_DOUBLE, ROOT, GT0 | MDL, "5.0", 0, 100, NULL,
      R(model.cutoff_radius), 0, "cutoff radius (length unit)"},
-    {"architecture.model.soap.cutoff.width", MTT_OPT_DOUBLE, ROOT, GT0, "0.5", 0, 100, NULL,
+    {"architecture.model.soap.cutoff.width", MTT_OPT_DOUBLE, ROOT, GT0 | MDL, "0.5", 0, 100, NULL,
      R(model.cutoff_width), 0, "width of the smooth cutoff, below the radius"},
-    {"architecture.model.soap.max_radial", MTT_OPT_INT, ROOT, 0, "7", 0, 50, NULL,
+    {"architecture.model.soap.max_radial", MTT_OPT_INT, ROOT, MDL, "7", 0, 50, NULL,
      R(model.max_radial), 0, "largest radial index n"},
-    {"architecture.model.soap.max_angular", MTT_OPT_INT, ROOT, 0, "6", 0, 20, NULL,
+    {"architecture.model.soap.max_angular", MTT_OPT_INT, ROOT, MDL, "6", 0, 20, NULL,
      R(model.max_angular), 0, "largest angular index l"},
-    {"architecture.model.bpnn.num_hidden_layers", MTT_OPT_INT, ROOT, 0, "2", 1, 64, NULL,
+    {"architecture.model.bpnn.num_hidden_layers", MTT_OPT_INT, ROOT, MDL, "2", 1, 64, NULL,
      R(model.num_hidden_layers), 0, "hidden layers of each species' network"},
-    {"architecture.model.bpnn.num_neurons_per_layer", MTT_OPT_INT, ROOT, 0, "32", 1, 65536,
+    {"architecture.model.bpnn.num_neurons_per_layer", MTT_OPT_INT, ROOT, MDL, "32", 1, 65536,
      NULL, R(model.num_neurons_per_layer), 0, "width of the hidden layers"},
-    {"architecture.model.bpnn.layernorm", MTT_OPT_BOOL, ROOT, 0, "true", 0, 1, NULL,
+    {"architecture.model.bpnn.layernorm", MTT_OPT_BOOL, ROOT, MDL, "true", 0, 1, NULL,
      R(model.layernorm), 0, "layer norm on the descriptors"},
     {"architecture.training.batch_size", MTT_OPT_INT, ROOT, 0, "8", 1, 1000000, NULL,
      R(training.batch_size), 0, "structures per rank per step"},
@@ -232,9 +233,9 @@ static size_t edit_distance(const char *a, size_t la, const char *b, size_t lb)
     return prev[lb];
 }
 
-const char *mtt_opt_suggest(const char *parent_path, const char *key, char *list, size_t n)
+const char *mtt_opt_suggest(const char *parent_path, const char *key, char *best,
+                            size_t best_n, char *list, size_t n)
 {
-    static char best[128];
     size_t best_d = (size_t)-1, klen = strlen(key), used = 0;
     const char *seg;
     size_t len;
@@ -254,7 +255,7 @@ const char *mtt_opt_suggest(const char *parent_path, const char *key, char *list
         if (used + len + 3 < n) used += (size_t)snprintf(list + used, n - used, "%s%.*s",
                                                          used ? ", " : "", (int)len, seg);
         size_t d = edit_distance(key, klen, seg, len);
-        if (d < best_d && len < sizeof best) {
+        if (d < best_d && len < best_n) {
             best_d = d;
             memcpy(best, seg, len);
             best[len] = '\0';

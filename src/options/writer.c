@@ -238,44 +238,67 @@ cleanup:
     return st;
 }
 
-static void log_scope(mtt_opt_scope scope, const char *base, const char *prefix)
+/* Call fn(path, value) for every stored option in table order; a dataset
+ * given as a fraction is one entry, a switched-off gradient hides its keys.
+ * yaml: values as written to YAML (quoted strings, null) rather than plain. */
+static int visit_scope(mtt_opt_scope scope, const char *base, const char *prefix, int yaml,
+                       mtt_opt_visit_fn fn, void *ctx)
 {
     text_buf b = {0};
+    char path[512];
     const char *skip = NULL;
     size_t skip_len = 0;
-    for (size_t i = 0; i < mtt_opt_table_len; i++) {
+    int ok = 1;
+    for (size_t i = 0; i < mtt_opt_table_len && ok; i++) {
         const mtt_opt_row *row = &mtt_opt_table[i];
         if (row->scope != scope || row->offset == MTT_OPT_NO_STORE) continue;
         if (skip && !strncmp(row->path, skip, skip_len) && row->path[skip_len] == '.') continue;
         skip = NULL;
+        snprintf(path, sizeof path, "%s%s%s", prefix, *prefix ? "." : "", row->path);
+        b.len = 0;
+        if (b.p) b.p[0] = '\0';
         if (row->type == MTT_OPT_DATASET) {
             const mtt_dataset_opts *d = (const mtt_dataset_opts *)(base + row->offset);
-            if (d->is_fraction)
-                mtt_log_info("  %s: %g of the training file", row->path, d->fraction);
-            else
-                log_scope(MTT_SCOPE_DATASET, (const char *)d, row->path);
-            continue;
+            if (!d->is_fraction) { /* comparisons see the block itself first */
+                if (yaml) fn(row->path, "(dataset block)", 0, ctx);
+                ok = visit_scope(MTT_SCOPE_DATASET, (const char *)d, row->path, yaml, fn, ctx);
+                continue;
+            }
+            char num[64];
+            mtt_format_double(d->fraction, num, sizeof num);
+            put(&b, yaml ? "%s" : "%s of the training file", num);
+        } else if (row->aux_offset && row->type != MTT_OPT_INT_LIST &&
+                   !*(const int *)(base + row->aux_offset)) {
+            put(&b, yaml ? "~" : "(random)");
+        } else {
+            put_value(&b, row, base, yaml);
         }
-        b.len = 0;
-        b.oom = 0;
-        if (row->aux_offset && row->type != MTT_OPT_INT_LIST &&
-            !*(const int *)(base + row->aux_offset))
-            put(&b, "(random)");
-        else
-            put_value(&b, row, base, 0);
-        if (!b.oom)
-            mtt_log_info("  %s%s%s: %s", prefix, *prefix ? "." : "", row->path, b.p ? b.p : "");
+        if (b.oom) ok = 0;
+        else fn(path, b.p ? b.p : "", (row->flags & MTT_OPT_MODEL) != 0, ctx);
         if (row->type == MTT_OPT_BOOL && is_switch(i) && !*(const int *)(base + row->offset)) {
             skip = row->path;
             skip_len = strlen(skip);
         }
     }
     free(b.p);
+    return ok;
+}
+
+int mtt_options_visit(const mtt_options *o, int yaml, mtt_opt_visit_fn fn, void *ctx)
+{
+    return visit_scope(MTT_SCOPE_ROOT, (const char *)o, "", yaml, fn, ctx);
+}
+
+static void log_one(const char *path, const char *value, int is_model, void *ctx)
+{
+    (void)is_model;
+    (void)ctx;
+    mtt_log_info("  %s: %s", path, value);
 }
 
 void mtt_options_log(const mtt_options *o)
 {
     if (!o) return;
     mtt_log_info("Options (from %s):", o->source_path ? o->source_path : "<text>");
-    log_scope(MTT_SCOPE_ROOT, (const char *)o, "");
+    mtt_options_visit(o, 0, log_one, NULL);
 }
