@@ -8,3 +8,4 @@ TESTS += tests/test_train_log
 tests_test_train_log_SOURCES = tests/test_train_log.c
 tests_test_train_log_CFLAGS = $(TEST_COMPILE_FLAGS)
 tests_test_train_log_LDADD = $(TEST_LINK_LIBS)
+include src/train/optim.mk
