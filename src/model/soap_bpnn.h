@@ -1,0 +1,113 @@
+/* soap_bpnn.h — the SOAP-BPNN model: descriptors → per-species networks →
+ * energy, forces, strain derivative; and the parameter gradient of a loss on
+ * energies and forces (DESIGN.md §7, MATH.md §5).
+ *
+ *   E = σ Σ_i y_{s_i}(p_i) + Σ_i b_{s_i}
+ *   F_k = −∂E/∂r_k = −σ Σ_i (∂y_i/∂p_i)·(∂p_i/∂r_k)
+ *   ∂E/∂ε (3×3) from the same pair terms; stress = (1/V) ∂E/∂ε, virial = −∂E/∂ε
+ *
+ * Work is split so that what never changes during training is computed once:
+ *  - mtt_sbp_features: one structure's neighbour list, SOAP coefficients,
+ *    per-pair gradients and power spectrum.  Computed once per structure and
+ *    kept (the descriptor cache), or recomputed into a reused entry when the
+ *    cache budget is exhausted.  Buffers only grow: recomputing into the same
+ *    entry allocates nothing after the first time.
+ *  - mtt_sbp_work: a batch workspace sized once for the largest batch; the
+ *    atoms of each species across the batch are gathered into one matrix so
+ *    each network layer is one GEMM per species.
+ * Protocol per batch: mtt_sbp_predict (energies, optionally forces and
+ * strain derivatives), then optionally mtt_sbp_backward with ∂L/∂E and ∂L/∂F
+ * for the same batch, params and features (adds ∂L/∂params into grad).
+ * Units: positions Å; energies in the data's unit; forces per Å.
+ * Only the network parameters are trained; b (composition, per species) and
+ * σ (scale) are fitted once before training and held in the model.
+ */
+#ifndef MTT_MODEL_SOAP_BPNN_H
+#define MTT_MODEL_SOAP_BPNN_H
+
+#include <stddef.h>
+
+#include "model/mlp.h"
+#include "model/mlp_pass.h"
+#include "model/neighbors.h"
+#include "model/soap.h"
+#include "util/status.h"
+
+typedef struct mtt_sbp_config {
+    double cutoff, width;          /* Å */
+    int max_radial, max_angular;
+    int num_hidden_layers, num_neurons_per_layer, layernorm;
+    size_t n_species;
+    const int *species;            /* sorted atomic numbers (copied) */
+    double grid_spacing;           /* radial table spacing Å (MTT_SOAP_DEFAULT_GRID), 0 = exact */
+} mtt_sbp_config;
+
+typedef struct mtt_sbp_model {
+    mtt_soap *soap;
+    mtt_mlp *mlp;
+    size_t n_species;
+    int *species;                  /* sorted Z */
+    size_t dim;                    /* descriptor size D */
+    size_t n_params;               /* trained parameters (the networks) */
+    double *composition;           /* n_species: b_s, energy per atom of each species */
+    double scale;                  /* σ, energy unit; 1 until fitted */
+} mtt_sbp_model;
+
+/* One structure (arrays borrowed). */
+typedef struct mtt_structure {
+    int n_atoms;
+    const int *numbers;            /* Z */
+    const double *positions;       /* Å, n_atoms × 3 */
+    const double *cell;            /* Å, rows = lattice vectors, or NULL */
+    const unsigned char *pbc;      /* 3 flags, or NULL (= not periodic) */
+} mtt_structure;
+
+typedef struct mtt_sbp_features {
+    int n_atoms;
+    int *species_index;            /* n_atoms, index into model->species */
+    double *p;                     /* n_atoms × D */
+    mtt_nlist nl;
+    mtt_soap_work sw;              /* keeps c and per-pair gradients for forces/tangent */
+    double min_distance;           /* Å, shortest pair distance (∞ if no pair) */
+    double volume;                 /* Å³ of the cell, 0 when not periodic in 3D */
+    size_t cap_atoms;
+} mtt_sbp_features;
+
+typedef struct mtt_sbp_work mtt_sbp_work;
+
+mtt_status mtt_sbp_create(const mtt_sbp_config *cfg, mtt_sbp_model **out, mtt_error *err);
+void mtt_sbp_free(mtt_sbp_model *m);
+
+/* Network initialisation (PyTorch's default Linear init), seeded. */
+void mtt_sbp_init_params(const mtt_sbp_model *m, double *params, uint64_t seed);
+
+void mtt_sbp_features_init(mtt_sbp_features *f);
+void mtt_sbp_features_free(mtt_sbp_features *f);
+/* Compute (or recompute into f, reusing its buffers) the features of s.
+ * An atomic number the model does not know → MTT_ERR_DATA naming it. */
+mtt_status mtt_sbp_features_compute(const mtt_sbp_model *m, const mtt_structure *s,
+                                    mtt_sbp_features *f, mtt_error *err);
+/* Bytes f holds (for the cache budget). */
+size_t mtt_sbp_features_bytes(const mtt_sbp_features *f);
+
+/* Workspace for batches of at most max_atoms atoms in total. */
+mtt_status mtt_sbp_work_create(const mtt_sbp_model *m, size_t max_atoms, mtt_sbp_work **out,
+                               mtt_error *err);
+void mtt_sbp_work_free(mtt_sbp_work *w);
+
+/* Predict the batch f[0..n): energy[n]; forces (Σ atoms × 3, structures in
+ * order) and dE_deps (n × 9) when not NULL. */
+mtt_status mtt_sbp_predict(const mtt_sbp_model *m, const double *params,
+                           mtt_sbp_features *const *f, size_t n, mtt_sbp_work *w,
+                           double *energy, double *forces, double *dE_deps, mtt_error *err);
+
+/* After mtt_sbp_predict on the same batch: grad += ∂L/∂params for a loss
+ * with dL_dE[n] = ∂L/∂E_s, dL_dF (Σ atoms × 3) = ∂L/∂F_k (NULL: no force
+ * term) and dL_dDeps (n × 9) = ∂L/∂(∂E/∂ε)_s (NULL: no stress term; for a
+ * loss on the stress S = (1/V) ∂E/∂ε pass ∂L/∂S / V). */
+mtt_status mtt_sbp_backward(const mtt_sbp_model *m, const double *params,
+                            mtt_sbp_features *const *f, size_t n, mtt_sbp_work *w,
+                            const double *dL_dE, const double *dL_dF, const double *dL_dDeps,
+                            double *grad, mtt_error *err);
+
+#endif
