@@ -15,7 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "data/elements.h"
 
 struct mtt_sbp_work {
     size_t max_atoms;
@@ -119,10 +118,10 @@ mtt_status mtt_sbp_features_compute(const mtt_sbp_model *m, const mtt_structure 
     for (size_t i = 0; i < n; ++i) {
         int k = mtt_soap_species_index(m->soap, s->numbers[i]);
         MTT_RETURN_ERROR_IF(k < 0, err, MTT_ERR_DATA,
-                            "atomic type %d (%s) is not known to the model, which was built for "
+                            "atomic number %d is not known to the model, which was built for "
                             "the types of the training set; add structures with it to the "
                             "training set",
-                            s->numbers[i], mtt_elements_symbol(s->numbers[i]));
+                            s->numbers[i]);
         f->species_index[i] = k;
     }
     int pbc[3] = {0, 0, 0};
