@@ -45,7 +45,7 @@ elif ! "$py" -c "import torch, ase, scipy" 2>/dev/null; then
     have_ref=0
 fi
 
-echo "# $(date -u '+%Y-%m-%d %H:%M UTC'), $(uname -srm), $(nproc) cores, CPU: $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)"
+echo "# $(date -u '+%Y-%m-%d %H:%M UTC'), $(uname -srm), $(getconf _NPROCESSORS_ONLN) cores, CPU: $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)"
 echo "# data: $data, epochs $epochs, repeats $repeats, OPENBLAS_NUM_THREADS=1"
 [ $have_ref = 1 ] && echo "# reference: $("$py" -c 'import torch, sys; print("torch", torch.__version__, "python", sys.version.split()[0])')"
 
