@@ -1,0 +1,13 @@
+# bench/bench.mk — benchmark programs built by `make` (never run by it).
+# bench_train: soap_bpnn training epochs vs the PyTorch reference, run with
+# bench/train_step/run.sh.  It times library calls through the GNU linker's
+# --wrap (bench/train_step/bench_wrap.c), so it needs GNU ld (Linux).
+noinst_PROGRAMS += bench/train_step/bench_train
+bench_train_step_bench_train_SOURCES = bench/train_step/bench_train.c \
+  bench/train_step/bench_wrap.c bench/train_step/bench_wrap.h
+bench_train_step_bench_train_LDADD = libmttcore.la
+bench_train_step_bench_train_LDFLAGS = \
+  -Wl,--wrap=mtt_blas_gemm \
+  -Wl,--wrap=mtt_mlp_forward -Wl,--wrap=mtt_mlp_input_gradient -Wl,--wrap=mtt_mlp_backward \
+  -Wl,--wrap=mtt_soap_forces -Wl,--wrap=mtt_soap_tangent_strain
+EXTRA_DIST += bench/train_step/run.sh bench/soap/run.sh

@@ -1,0 +1,109 @@
+/* bench_wrap.c — time and flop counters around library calls, by the GNU
+ * linker's --wrap (bench/bench.mk links bench_train with
+ * -Wl,--wrap=mtt_blas_gemm,--wrap=mtt_mlp_forward,...): every call the
+ * library makes to a wrapped function lands here, is timed with
+ * clock_gettime and forwarded to __real_<name>.  Nothing in src/ changes.
+ *
+ * Buckets (seconds, summed while bench_counting is 1):
+ *   net  — mtt_mlp_forward / _input_gradient / _backward (LayerNorm, SiLU and
+ *          the GEMMs inside them);
+ *   gemm — mtt_blas_gemm alone (a subset of net), with its exact flops 2·m·n·k;
+ *   soap — mtt_soap_forces and mtt_soap_tangent_strain (the SOAP force and
+ *          tangent passes over the stored pair gradients).
+ * Overhead: two clock_gettime calls (~50 ns) per wrapped call, a few hundred
+ * calls per batch.
+ */
+#include "config.h"
+
+#include "bench_wrap.h"
+
+#include <time.h>
+
+bench_counters bench_count;
+int bench_counting;
+
+double bench_now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+void __real_mtt_blas_gemm(mtt_blas_trans ta, mtt_blas_trans tb, size_t m, size_t n, size_t k,
+                          double alpha, const double *A, size_t lda, const double *B, size_t ldb,
+                          double beta, double *C, size_t ldc);
+void __wrap_mtt_blas_gemm(mtt_blas_trans ta, mtt_blas_trans tb, size_t m, size_t n, size_t k,
+                          double alpha, const double *A, size_t lda, const double *B, size_t ldb,
+                          double beta, double *C, size_t ldc);
+void __wrap_mtt_blas_gemm(mtt_blas_trans ta, mtt_blas_trans tb, size_t m, size_t n, size_t k,
+                          double alpha, const double *A, size_t lda, const double *B, size_t ldb,
+                          double beta, double *C, size_t ldc)
+{
+    double t0 = bench_now();
+    __real_mtt_blas_gemm(ta, tb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
+    if (bench_counting) {
+        bench_count.gemm_s += bench_now() - t0;
+        bench_count.gemm_flops += 2.0 * (double)m * (double)n * (double)k;
+        bench_count.gemm_calls += 1;
+    }
+}
+
+/* Time one call into bucket. */
+#define TIMED(bucket, call)                                 \
+    do {                                                    \
+        double t0_ = bench_now();                           \
+        mtt_status st_ = (call);                            \
+        if (bench_counting) bench_count.bucket += bench_now() - t0_; \
+        return st_;                                         \
+    } while (0)
+
+mtt_status __real_mtt_mlp_forward(mtt_mlp_work *ws, const double *params, size_t s, size_t n,
+                                  const double *p, double *y, mtt_error *err);
+mtt_status __wrap_mtt_mlp_forward(mtt_mlp_work *ws, const double *params, size_t s, size_t n,
+                                  const double *p, double *y, mtt_error *err);
+mtt_status __wrap_mtt_mlp_forward(mtt_mlp_work *ws, const double *params, size_t s, size_t n,
+                                  const double *p, double *y, mtt_error *err)
+{
+    if (bench_counting) bench_count.net_rows += (double)n;
+    TIMED(net_s, __real_mtt_mlp_forward(ws, params, s, n, p, y, err));
+}
+
+mtt_status __real_mtt_mlp_input_gradient(mtt_mlp_work *ws, double *dydp, mtt_error *err);
+mtt_status __wrap_mtt_mlp_input_gradient(mtt_mlp_work *ws, double *dydp, mtt_error *err);
+mtt_status __wrap_mtt_mlp_input_gradient(mtt_mlp_work *ws, double *dydp, mtt_error *err)
+{
+    TIMED(net_s, __real_mtt_mlp_input_gradient(ws, dydp, err));
+}
+
+mtt_status __real_mtt_mlp_backward(mtt_mlp_work *ws, const double *a, const double *v,
+                                   double *ydot, double *grad, mtt_error *err);
+mtt_status __wrap_mtt_mlp_backward(mtt_mlp_work *ws, const double *a, const double *v,
+                                   double *ydot, double *grad, mtt_error *err);
+mtt_status __wrap_mtt_mlp_backward(mtt_mlp_work *ws, const double *a, const double *v,
+                                   double *ydot, double *grad, mtt_error *err)
+{
+    TIMED(net_s, __real_mtt_mlp_backward(ws, a, v, ydot, grad, err));
+}
+
+mtt_status __real_mtt_soap_forces(const mtt_soap *soap, const double *g, mtt_soap_work *w,
+                                  double *forces, double *dE_deps, mtt_error *err);
+mtt_status __wrap_mtt_soap_forces(const mtt_soap *soap, const double *g, mtt_soap_work *w,
+                                  double *forces, double *dE_deps, mtt_error *err);
+mtt_status __wrap_mtt_soap_forces(const mtt_soap *soap, const double *g, mtt_soap_work *w,
+                                  double *forces, double *dE_deps, mtt_error *err)
+{
+    TIMED(soap_s, __real_mtt_soap_forces(soap, g, w, forces, dE_deps, err));
+}
+
+mtt_status __real_mtt_soap_tangent_strain(const mtt_soap *soap, const double *wvec,
+                                          const double *strain, mtt_soap_work *w, double *pdot,
+                                          mtt_error *err);
+mtt_status __wrap_mtt_soap_tangent_strain(const mtt_soap *soap, const double *wvec,
+                                          const double *strain, mtt_soap_work *w, double *pdot,
+                                          mtt_error *err);
+mtt_status __wrap_mtt_soap_tangent_strain(const mtt_soap *soap, const double *wvec,
+                                          const double *strain, mtt_soap_work *w, double *pdot,
+                                          mtt_error *err)
+{
+    TIMED(soap_s, __real_mtt_soap_tangent_strain(soap, wvec, strain, w, pdot, err));
+}
