@@ -1,0 +1,9 @@
+# src/train/trainer.mk — the training loop of `mtt train` (descriptor cache,
+# batches, step, epochs, evaluation, report) and its tests.
+libmttcore_la_SOURCES += \
+  src/train/feature_cache.c src/train/feature_cache.h \
+  src/train/evaluate.c src/train/evaluate.h \
+  src/train/trainer.c src/train/trainer.h src/train/trainer_internal.h \
+  src/train/trainer_batch.c src/train/trainer_batch.h \
+  src/train/trainer_fit.c src/train/trainer_prepare.c \
+  src/train/trainer_step.c src/train/trainer_loop.c src/train/trainer_report.c
