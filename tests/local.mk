@@ -16,3 +16,10 @@ tests_test_shard_LDADD = $(TEST_LINK_LIBS)
 
 # mtt train end to end: bad input of every kind, run folder, MPI agreement
 TESTS += tests/test_cli_train.sh
+
+# docs/options.md is generated from the schema table and checked
+check_PROGRAMS += tests/test_options_doc
+TESTS += tests/test_options_doc
+tests_test_options_doc_SOURCES = tests/test_options_doc.c
+tests_test_options_doc_CFLAGS = $(TEST_COMPILE_FLAGS)
+tests_test_options_doc_LDADD = $(TEST_LINK_LIBS)

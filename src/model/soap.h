@@ -99,6 +99,13 @@ mtt_status mtt_soap_forces(const mtt_soap *soap, const double *g, mtt_soap_work 
  * pdot n_atoms × D (overwritten). */
 mtt_status mtt_soap_tangent(const mtt_soap *soap, const double *wvec, mtt_soap_work *w,
                             double *pdot, mtt_error *err);
+/* Tangent along per-atom displacements w (n_atoms × 3, or NULL) plus a
+ * homogeneous strain ε (3×3 row-major, or NULL; every pair vector moves by
+ * ε r_ij, as when positions and cell are deformed by (1 + ε)):
+ * ṗ_i = Σ_k (∂p_i/∂r_k) w_k + Σ_ab (∂p_i/∂ε_ab) ε_ab.  Stress training needs
+ * the strain part, force training the displacement part. */
+mtt_status mtt_soap_tangent_strain(const mtt_soap *soap, const double *wvec, const double *strain,
+                                   mtt_soap_work *w, double *pdot, mtt_error *err);
 
 /* Dense Jacobian jac[((i·D + d)·n_atoms + k)·3 + x] = ∂p_i,d/∂r_k,x (the layout
  * of soap_dump.py); O(n²·D) memory: for tests and small structures. */

@@ -70,6 +70,7 @@ typedef struct mtt_sbp_features {
     mtt_soap_work sw;              /* keeps c and per-pair gradients for forces/tangent */
     double min_distance;           /* Å, shortest pair distance (∞ if no pair) */
     double volume;                 /* Å³ of the cell, 0 when not periodic in 3D */
+    size_t dim;                    /* D of the model that computed p */
     size_t cap_atoms;
 } mtt_sbp_features;
 

@@ -146,6 +146,12 @@ mtt_status mtt_soap_forces(const mtt_soap *soap, const double *g, mtt_soap_work 
 mtt_status mtt_soap_tangent(const mtt_soap *soap, const double *wvec, mtt_soap_work *w,
                             double *pdot, mtt_error *err)
 {
+    return mtt_soap_tangent_strain(soap, wvec, NULL, w, pdot, err);
+}
+
+mtt_status mtt_soap_tangent_strain(const mtt_soap *soap, const double *wvec, const double *strain,
+                                   mtt_soap_work *w, double *pdot, mtt_error *err)
+{
     MTT_FORWARD_IF_ERROR(check_ready(w, err));
     const mtt_nlist *nl = w->nl;
     soap_scratch s;
@@ -155,8 +161,14 @@ mtt_status mtt_soap_tangent(const mtt_soap *soap, const double *wvec, mtt_soap_w
         for (size_t q = nl->first[i]; q < nl->first[i + 1]; ++q) {
             if (nl->r[q] >= soap->cutoff) continue;
             const int j = nl->j[q];
-            double dw[3] = {wvec[3 * j] - wvec[3 * i], wvec[3 * j + 1] - wvec[3 * i + 1],
-                            wvec[3 * j + 2] - wvec[3 * i + 2]};
+            double dw[3] = {0.0, 0.0, 0.0};
+            if (wvec)
+                for (int a = 0; a < 3; ++a) dw[a] = wvec[3 * j + a] - wvec[3 * i + a];
+            if (strain) {  /* r_ij → (1 + ε) r_ij moves r_ij by ε r_ij */
+                const double *r = nl->rij + 3 * q;
+                for (int a = 0; a < 3; ++a)
+                    dw[a] += strain[3 * a] * r[0] + strain[3 * a + 1] * r[1] + strain[3 * a + 2] * r[2];
+            }
             if (dw[0] == 0.0 && dw[1] == 0.0 && dw[2] == 0.0) continue;
             const double *dphi = mtt_soap_pair_grad_(soap, w, q, &s);
             accumulate_tangent(soap, s.vec, w->species_index[j], dphi, dw);

@@ -1,0 +1,328 @@
+/* soap_bpnn.c — SOAP descriptors → per-species MLPs → E, F, ∂E/∂ε, and the
+ * parameter gradient of an energy/force/stress loss (MATH.md §5).
+ *
+ * The batch's atoms are gathered by species into contiguous rows (P), so
+ * each network layer is one GEMM per species; per-structure quantities
+ * (∂E/∂p for forces, ṗ from the tangent) are scattered back and forth with
+ * a row map.  Cost per step ≈ 10·n·D·H flops in the networks plus the SOAP
+ * force and tangent passes over stored pair gradients.
+ */
+#include "config.h"
+
+#include "model/soap_bpnn.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+
+struct mtt_sbp_work {
+    size_t max_atoms;
+    size_t n_species;
+    mtt_mlp_work **mlp;   /* one per species: keeps its forward state until backward */
+    size_t *start;        /* n_species: first row of each species in P/G */
+    size_t *count;        /* n_species: rows of each species in this batch */
+    size_t *row;          /* max_atoms: batch atom (structure order) → species row */
+    double *P;            /* max_atoms × D: descriptors, rows grouped by species */
+    double *G;            /* max_atoms × D: ∂y/∂p, then the tangent directions v */
+    double *S;            /* max_atoms × D: per-structure ∂E/∂p or ṗ, structure order */
+    double *y;            /* max_atoms: network outputs (species rows) */
+    double *a;            /* max_atoms: energy-loss weights (species rows) */
+    double *wneg;         /* max_atoms × 3: −∂L/∂F */
+};
+
+mtt_status mtt_sbp_create(const mtt_sbp_config *cfg, mtt_sbp_model **out, mtt_error *err)
+{
+    mtt_status st = MTT_OK;
+    mtt_sbp_model *m = calloc(1, sizeof *m);
+    MTT_RETURN_ERROR_IF(!m, err, MTT_ERR_NOMEM, "out of memory creating the model");
+    m->n_species = cfg->n_species;
+    m->species = malloc((cfg->n_species ? cfg->n_species : 1) * sizeof *m->species);
+    m->composition = calloc(cfg->n_species ? cfg->n_species : 1, sizeof *m->composition);
+    if (!m->species || !m->composition) {
+        st = mtt_error_set(err, MTT_ERR_NOMEM, "out of memory creating the model");
+        goto cleanup;
+    }
+    memcpy(m->species, cfg->species, cfg->n_species * sizeof *m->species);
+    m->scale = 1.0;
+    mtt_soap_params sp = {cfg->cutoff, cfg->width, cfg->max_radial, cfg->max_angular,
+                          (int)cfg->n_species, cfg->species, cfg->grid_spacing};
+    st = mtt_soap_create(&m->soap, &sp, err);
+    if (st != MTT_OK) goto cleanup;
+    m->dim = mtt_soap_dim(m->soap);
+    mtt_mlp_config mc = {m->dim, (size_t)cfg->num_hidden_layers,
+                         (size_t)cfg->num_neurons_per_layer, cfg->layernorm};
+    st = mtt_mlp_create(&mc, cfg->n_species, cfg->species, &m->mlp, err);
+    if (st != MTT_OK) goto cleanup;
+    m->n_params = m->mlp->n_params;
+    *out = m;
+    return MTT_OK;
+cleanup:
+    mtt_sbp_free(m);
+    return st;
+}
+
+void mtt_sbp_free(mtt_sbp_model *m)
+{
+    if (!m) return;
+    mtt_soap_free(m->soap);
+    mtt_mlp_free(m->mlp);
+    free(m->species);
+    free(m->composition);
+    free(m);
+}
+
+void mtt_sbp_init_params(const mtt_sbp_model *m, double *params, uint64_t seed)
+{
+    mtt_mlp_init_params_seeded(m->mlp, params, seed);
+}
+
+void mtt_sbp_features_init(mtt_sbp_features *f)
+{
+    memset(f, 0, sizeof *f);
+    mtt_nlist_init(&f->nl);
+    mtt_soap_work_init(&f->sw);
+}
+
+void mtt_sbp_features_free(mtt_sbp_features *f)
+{
+    if (!f) return;
+    free(f->species_index);
+    free(f->p);
+    mtt_nlist_free(&f->nl);
+    mtt_soap_work_free(&f->sw);
+    mtt_sbp_features_init(f);
+}
+
+static double cell_volume(const double *c)
+{
+    return fabs(c[0] * (c[4] * c[8] - c[5] * c[7]) - c[1] * (c[3] * c[8] - c[5] * c[6]) +
+                c[2] * (c[3] * c[7] - c[4] * c[6]));
+}
+
+mtt_status mtt_sbp_features_compute(const mtt_sbp_model *m, const mtt_structure *s,
+                                    mtt_sbp_features *f, mtt_error *err)
+{
+    const size_t n = (size_t)s->n_atoms, D = m->dim;
+    if (n > f->cap_atoms) {
+        int *si = realloc(f->species_index, n * sizeof *si);
+        if (si) f->species_index = si;
+        double *p = si ? realloc(f->p, n * D * sizeof *p) : NULL;
+        if (p) f->p = p;
+        MTT_RETURN_ERROR_IF(!si || !p, err, MTT_ERR_NOMEM,
+                            "out of memory for the descriptors of a %zu-atom structure", n);
+        f->cap_atoms = n;
+    }
+    f->n_atoms = s->n_atoms;
+    f->dim = D;
+    for (size_t i = 0; i < n; ++i) {
+        int k = mtt_soap_species_index(m->soap, s->numbers[i]);
+        MTT_RETURN_ERROR_IF(k < 0, err, MTT_ERR_DATA,
+                            "atomic number %d is not known to the model, which was built for "
+                            "the types of the training set; add structures with it to the "
+                            "training set",
+                            s->numbers[i]);
+        f->species_index[i] = k;
+    }
+    int pbc[3] = {0, 0, 0};
+    int any = 0;
+    for (int d = 0; d < 3; ++d) any |= pbc[d] = (s->pbc && s->cell) ? s->pbc[d] != 0 : 0;
+    MTT_FORWARD_IF_ERROR(mtt_nlist_build(&f->nl, s->n_atoms, s->positions, any ? s->cell : NULL,
+                                         any ? pbc : NULL, m->soap->cutoff, err));
+    f->min_distance = INFINITY;
+    for (size_t q = 0; q < f->nl.n_pairs; ++q)
+        if (f->nl.r[q] < f->min_distance) f->min_distance = f->nl.r[q];
+    f->volume = (pbc[0] && pbc[1] && pbc[2]) ? cell_volume(s->cell) : 0.0;
+    return mtt_soap_compute(m->soap, &f->nl, f->species_index, f->p, &f->sw, MTT_SOAP_STORE_GRAD,
+                            err);
+}
+
+size_t mtt_sbp_features_bytes(const mtt_sbp_features *f)
+{
+    const mtt_nlist *nl = &f->nl;
+    size_t b = sizeof *f;
+    b += f->cap_atoms * (sizeof(int) + f->dim * sizeof(double));        /* species, p */
+    b += nl->cap_pairs * (sizeof(int) * 4 + sizeof(double) * 4);          /* j, shift, rij, r */
+    b += (size_t)nl->cap_atoms * (sizeof(size_t) + 5 * sizeof(int) + 3 * sizeof(double));
+    b += nl->cap_bins * sizeof(int);
+    b += (f->sw.cap_c + f->sw.cap_dphi + f->sw.cap_scratch) * sizeof(double);
+    return b;
+}
+
+static void work_free_mlp(mtt_sbp_work *w)
+{
+    if (!w->mlp) return;
+    for (size_t s = 0; s < w->n_species; ++s) mtt_mlp_work_free(w->mlp[s]);
+    free(w->mlp);
+}
+
+void mtt_sbp_work_free(mtt_sbp_work *w)
+{
+    if (!w) return;
+    work_free_mlp(w);
+    free(w->start);
+    free(w->count);
+    free(w->row);
+    free(w->P);
+    free(w->G);
+    free(w->S);
+    free(w->y);
+    free(w->a);
+    free(w->wneg);
+    free(w);
+}
+
+mtt_status mtt_sbp_work_create(const mtt_sbp_model *m, size_t max_atoms, mtt_sbp_work **out,
+                               mtt_error *err)
+{
+    mtt_status st = MTT_OK;
+    const size_t D = m->dim, A = max_atoms ? max_atoms : 1, S = m->n_species ? m->n_species : 1;
+    mtt_sbp_work *w = calloc(1, sizeof *w);
+    MTT_RETURN_ERROR_IF(!w, err, MTT_ERR_NOMEM, "out of memory for the batch workspace");
+    w->max_atoms = max_atoms;
+    w->n_species = m->n_species;
+    w->mlp = calloc(S, sizeof *w->mlp);
+    w->start = calloc(S, sizeof *w->start);
+    w->count = calloc(S, sizeof *w->count);
+    w->row = malloc(A * sizeof *w->row);
+    w->P = malloc(A * D * sizeof *w->P);
+    w->G = malloc(A * D * sizeof *w->G);
+    w->S = malloc(A * D * sizeof *w->S);
+    w->y = malloc(A * sizeof *w->y);
+    w->a = malloc(A * sizeof *w->a);
+    w->wneg = malloc(3 * A * sizeof *w->wneg);
+    if (!w->mlp || !w->start || !w->count || !w->row || !w->P || !w->G || !w->S || !w->y ||
+        !w->a || !w->wneg) {
+        st = mtt_error_set(err, MTT_ERR_NOMEM,
+                           "out of memory for a batch workspace of %zu atoms (%.1f MiB); lower "
+                           "batch_size", max_atoms, 3.0 * (double)(A * D * 8) / 1048576.0);
+        goto cleanup;
+    }
+    for (size_t s = 0; s < m->n_species; ++s) {
+        st = mtt_mlp_work_create(m->mlp, A, &w->mlp[s], err);
+        if (st != MTT_OK) goto cleanup;
+    }
+    *out = w;
+    return MTT_OK;
+cleanup:
+    mtt_sbp_work_free(w);
+    return st;
+}
+
+/* Group the batch's atoms by species: rows, starts, counts. */
+static mtt_status gather_rows(const mtt_sbp_model *m, mtt_sbp_features *const *f, size_t n,
+                              mtt_sbp_work *w, mtt_error *err)
+{
+    size_t total = 0;
+    memset(w->count, 0, m->n_species * sizeof *w->count);
+    for (size_t b = 0; b < n; ++b) {
+        total += (size_t)f[b]->n_atoms;
+        for (int i = 0; i < f[b]->n_atoms; ++i) w->count[f[b]->species_index[i]]++;
+        /* the soap work borrows these; the features may have moved since */
+        f[b]->sw.nl = &f[b]->nl;
+        f[b]->sw.species_index = f[b]->species_index;
+    }
+    MTT_RETURN_ERROR_IF(total > w->max_atoms, err, MTT_ERR_INTERNAL,
+                        "batch of %zu atoms exceeds the workspace (%zu)", total, w->max_atoms);
+    size_t acc = 0;
+    for (size_t s = 0; s < m->n_species; ++s) {
+        w->start[s] = acc;
+        acc += w->count[s];
+        w->count[s] = 0;
+    }
+    size_t atom = 0;
+    for (size_t b = 0; b < n; ++b)
+        for (int i = 0; i < f[b]->n_atoms; ++i, ++atom) {
+            int s = f[b]->species_index[i];
+            w->row[atom] = w->start[s] + w->count[s]++;
+        }
+    return MTT_OK;
+}
+
+mtt_status mtt_sbp_predict(const mtt_sbp_model *m, const double *params,
+                           mtt_sbp_features *const *f, size_t n, mtt_sbp_work *w,
+                           double *energy, double *forces, double *dE_deps, mtt_error *err)
+{
+    const size_t D = m->dim;
+    MTT_FORWARD_IF_ERROR(gather_rows(m, f, n, w, err));
+    size_t atom = 0;
+    for (size_t b = 0; b < n; ++b)
+        for (int i = 0; i < f[b]->n_atoms; ++i, ++atom)
+            memcpy(w->P + w->row[atom] * D, f[b]->p + (size_t)i * D, D * sizeof *w->P);
+    for (size_t s = 0; s < m->n_species; ++s) {
+        if (!w->count[s]) continue;
+        MTT_FORWARD_IF_ERROR(mtt_mlp_forward(w->mlp[s], params, s, w->count[s],
+                                             w->P + w->start[s] * D, w->y + w->start[s], err));
+    }
+    atom = 0;
+    for (size_t b = 0; b < n; ++b) {
+        double e_net = 0.0, e_base = 0.0;
+        for (int i = 0; i < f[b]->n_atoms; ++i, ++atom) {
+            e_net += w->y[w->row[atom]];
+            e_base += m->composition[f[b]->species_index[i]];
+        }
+        energy[b] = m->scale * e_net + e_base;
+    }
+    if (!forces && !dE_deps) return MTT_OK;
+
+    for (size_t s = 0; s < m->n_species; ++s) {
+        if (!w->count[s]) continue;
+        MTT_FORWARD_IF_ERROR(mtt_mlp_input_gradient(w->mlp[s], w->G + w->start[s] * D, err));
+    }
+    atom = 0;
+    size_t first = 0;
+    for (size_t b = 0; b < n; ++b) {
+        const size_t nb = (size_t)f[b]->n_atoms;
+        for (size_t i = 0; i < nb; ++i, ++atom) {  /* g = ∂E/∂p = σ ∂y/∂p */
+            const double *src = w->G + w->row[atom] * D;
+            double *dst = w->S + i * D;
+            for (size_t d = 0; d < D; ++d) dst[d] = m->scale * src[d];
+        }
+        double *fb = forces ? forces + 3 * first : w->wneg;
+        MTT_FORWARD_IF_ERROR(mtt_soap_forces(m->soap, w->S, &f[b]->sw, fb,
+                                             dE_deps ? dE_deps + 9 * b : NULL, err));
+        first += nb;
+    }
+    return MTT_OK;
+}
+
+mtt_status mtt_sbp_backward(const mtt_sbp_model *m, const double *params,
+                            mtt_sbp_features *const *f, size_t n, mtt_sbp_work *w,
+                            const double *dL_dE, const double *dL_dF, const double *dL_dDeps,
+                            double *grad, mtt_error *err)
+{
+    (void)params;  /* the networks kept what they need from the forward */
+    const size_t D = m->dim;
+    const int tangent = dL_dF || dL_dDeps;
+    size_t atom = 0;
+    for (size_t b = 0; b < n; ++b)
+        for (int i = 0; i < f[b]->n_atoms; ++i, ++atom)
+            w->a[w->row[atom]] = dL_dE ? m->scale * dL_dE[b] : 0.0;
+    if (tangent) {
+        /* v_i = σ ṗ_i along the displacement −∂L/∂F and the strain ∂L/∂(∂E/∂ε):
+         * Σ_k ∂L/∂F_k·F_k + Σ U:∂E/∂ε = σ Σ_i ∂y_i/∂p_i · ṗ_i (MATH.md §5) */
+        atom = 0;
+        size_t first = 0;
+        for (size_t b = 0; b < n; ++b) {
+            const size_t nb = (size_t)f[b]->n_atoms;
+            if (dL_dF)
+                for (size_t k = 0; k < 3 * nb; ++k) w->wneg[k] = -dL_dF[3 * first + k];
+            MTT_FORWARD_IF_ERROR(mtt_soap_tangent_strain(m->soap, dL_dF ? w->wneg : NULL,
+                                                         dL_dDeps ? dL_dDeps + 9 * b : NULL,
+                                                         &f[b]->sw, w->S, err));
+            for (size_t i = 0; i < nb; ++i, ++atom) {
+                const double *src = w->S + i * D;
+                double *dst = w->G + w->row[atom] * D;
+                for (size_t d = 0; d < D; ++d) dst[d] = m->scale * src[d];
+            }
+            first += nb;
+        }
+    }
+    for (size_t s = 0; s < m->n_species; ++s) {
+        if (!w->count[s]) continue;
+        MTT_FORWARD_IF_ERROR(mtt_mlp_backward(w->mlp[s], dL_dE ? w->a + w->start[s] : NULL,
+                                              tangent ? w->G + w->start[s] * D : NULL, NULL,
+                                              grad, err));
+    }
+    return MTT_OK;
+}
