@@ -146,6 +146,10 @@ int mtt_cmd_train(int argc, char **argv)
         goto done;
     }
     mtt_options_log(opts);
+    if (mtt_trainer_check_options(opts, &err) != MTT_OK) {  /* same on every rank */
+        code = report(comm, &err);
+        goto done;
+    }
     if (mtt_train_data_load(opts, comm, &td, &err) != MTT_OK) {
         code = report(comm, &err);
         goto done;

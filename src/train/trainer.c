@@ -121,6 +121,15 @@ static void trainer_free(mtt_trainer *t)
     free(t->baseline_train);
 }
 
+mtt_status mtt_trainer_check_options(const mtt_options *o, mtt_error *err)
+{
+    MTT_RETURN_ERROR_IF(o->base_precision != 64, err, MTT_ERR_OPTIONS,
+                        "%s: base_precision: %d is not supported yet (mtt trains in 64-bit "
+                        "floating point); set base_precision: 64",
+                        o->source_path ? o->source_path : "options", o->base_precision);
+    return MTT_OK;
+}
+
 mtt_status mtt_trainer_run(const mtt_options *o, const mtt_comm *comm, mtt_train_data *td,
                            const char *run_dir, mtt_error *err)
 {
@@ -132,13 +141,8 @@ mtt_status mtt_trainer_run(const mtt_options *o, const mtt_comm *comm, mtt_train
     t.size = mtt_comm_size(comm);
     mtt_status st = MTT_OK;
 
-    if (o->base_precision != 64) {
-        st = mtt_error_set(err, MTT_ERR_OPTIONS,
-                           "%s: base_precision: %d is not supported yet (mtt trains in 64-bit "
-                           "floating point); set base_precision: 64",
-                           o->source_path ? o->source_path : "options", o->base_precision);
-        goto cleanup;
-    }
+    st = mtt_trainer_check_options(o, err);
+    if (st != MTT_OK) goto cleanup;
     fill_config(o, &t.cfg);
     fill_sets(o, td, &t);
     if (!t.trained.energy) {

@@ -7,3 +7,9 @@ libmttcore_la_SOURCES += \
   src/train/trainer_batch.c src/train/trainer_batch.h \
   src/train/trainer_fit.c src/train/trainer_prepare.c \
   src/train/trainer_step.c src/train/trainer_loop.c src/train/trainer_report.c
+
+check_PROGRAMS += tests/test_trainer_cache
+TESTS += tests/test_trainer_cache
+tests_test_trainer_cache_SOURCES = tests/test_trainer_cache.c
+tests_test_trainer_cache_CFLAGS = $(TEST_COMPILE_FLAGS)
+tests_test_trainer_cache_LDADD = $(TEST_LINK_LIBS)
