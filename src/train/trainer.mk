@@ -13,3 +13,7 @@ TESTS += tests/test_trainer_cache
 tests_test_trainer_cache_SOURCES = tests/test_trainer_cache.c
 tests_test_trainer_cache_CFLAGS = $(TEST_COMPILE_FLAGS)
 tests_test_trainer_cache_LDADD = $(TEST_LINK_LIBS)
+
+# mtt train end to end: accuracy and reproducibility on ethanol, energy-only
+# QM9, errors and warnings raised during training
+TESTS += tests/test_train_ethanol.sh tests/test_train_qm9.sh tests/test_train_errors.sh
