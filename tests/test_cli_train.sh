@@ -264,6 +264,11 @@ if [ -n "${MPIEXEC:-}" ] && [ -x "${MPIEXEC:-}" ] && "$MTT" --version | grep -q 
        && cmp -s "$mrun/indices/validation.txt" "$serial_run/indices/validation.txt" \
        && [ -f "$mrun/train.csv" ] && grep -q "Evaluation of the best model" "$mrun/train.log"; then
         ok "mpirun -n 2: trains, one run folder, the serial run's split"; else not_ok "mpirun -n 2" "runs=$runs exit=$c"; fi
+    sleep 1  # a new run folder name
+    (cd "$case_dir" && timeout 120 "$MPIEXEC" -n 2 "$MTT" train options.yaml >out2 2>err2)
+    mrun2=$(ls -d "$case_dir"/outputs/*/* 2>/dev/null | tail -n 1)
+    if [ -n "$mrun" ] && [ "$mrun2" != "$mrun" ] && cmp -s "$mrun/train.csv" "$mrun2/train.csv"; then
+        ok "mpirun -n 2 twice: bitwise identical train.csv"; else not_ok "mpirun -n 2 twice: identical train.csv"; fi
     new_case mpi_bad
     sed -i '400s/^\([A-Z][a-z]*\) [^ ]*/\1 zz/' "$case_dir/data.xyz"
     (cd "$case_dir" && timeout 120 "$MPIEXEC" -n 2 "$MTT" train options.yaml >out 2>err); c=$?
