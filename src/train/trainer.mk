@@ -17,3 +17,9 @@ tests_test_trainer_cache_LDADD = $(TEST_LINK_LIBS)
 # mtt train end to end: accuracy and reproducibility on ethanol, energy-only
 # QM9, errors and warnings raised during training
 TESTS += tests/test_train_ethanol.sh tests/test_train_qm9.sh tests/test_train_errors.sh
+
+check_PROGRAMS += tests/test_trainer_step
+TESTS += tests/test_trainer_step
+tests_test_trainer_step_SOURCES = tests/test_trainer_step.c
+tests_test_trainer_step_CFLAGS = $(TEST_COMPILE_FLAGS)
+tests_test_trainer_step_LDADD = $(TEST_LINK_LIBS)
