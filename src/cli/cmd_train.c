@@ -2,7 +2,7 @@
  *
  * init → options (rank 0 reads, all parse the same text) → seed → data
  * (indexed, split, sharded, read) → run folder (rank 0, only once all input
- * is valid, so a mistake leaves nothing behind) → train.
+ * is valid, so a mistake leaves nothing behind) → train (train/trainer.h).
  * Every phase ends with an agreement on failure; rank 0 reports the one
  * error line; every rank returns the same exit code.
  */
@@ -18,6 +18,7 @@
 #include "options/options.h"
 #include "parallel/comm.h"
 #include "train/train_data.h"
+#include "train/trainer.h"
 #include "util/log.h"
 #include "util/rng.h"
 #include "util/run_dir.h"
@@ -145,6 +146,10 @@ int mtt_cmd_train(int argc, char **argv)
         goto done;
     }
     mtt_options_log(opts);
+    if (mtt_trainer_check_options(opts, &err) != MTT_OK) {  /* same on every rank */
+        code = report(comm, &err);
+        goto done;
+    }
     if (mtt_train_data_load(opts, comm, &td, &err) != MTT_OK) {
         code = report(comm, &err);
         goto done;
@@ -154,11 +159,12 @@ int mtt_cmd_train(int argc, char **argv)
         code = report(comm, &err);
         goto done;
     }
-    mtt_error_set(&err, MTT_ERR_NOT_AVAILABLE,
-                  "data loaded and checked, but model training is not available yet in mtt %s; "
-                  "nothing was trained",
-                  PACKAGE_VERSION);
-    code = report(comm, &err);
+    if (mtt_trainer_run(opts, comm, &td, run_dir, &err) != MTT_OK) {
+        code = report(comm, &err);
+        goto done;
+    }
+    mtt_log_info("Training finished; run folder: %s", run_dir);
+    code = 0;
 done:
     mtt_train_data_free(&td);
     mtt_options_free(opts);

@@ -9,3 +9,4 @@ tests_test_train_log_SOURCES = tests/test_train_log.c
 tests_test_train_log_CFLAGS = $(TEST_COMPILE_FLAGS)
 tests_test_train_log_LDADD = $(TEST_LINK_LIBS)
 include src/train/optim.mk
+include src/train/trainer.mk

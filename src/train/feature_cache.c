@@ -1,0 +1,116 @@
+/* feature_cache.c — descriptor cache within a memory budget; see feature_cache.h. */
+#include "config.h"
+
+#include "train/feature_cache.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+mtt_structure mtt_feature_cache_structure(const mtt_dataset *ds, size_t s)
+{
+    mtt_structure st;
+    int64_t a0 = ds->atom_start[s];
+    st.n_atoms = (int)(ds->atom_start[s + 1] - a0);
+    st.numbers = ds->numbers + a0;
+    st.positions = ds->positions + 3 * a0;
+    const unsigned char *pbc = ds->pbc ? ds->pbc + 3 * s : NULL;
+    int periodic = pbc && (pbc[0] || pbc[1] || pbc[2]);
+    st.cell = periodic && ds->cell ? ds->cell + 9 * s : NULL;
+    st.pbc = periodic ? pbc : NULL;
+    return st;
+}
+
+mtt_status mtt_feature_cache_build(mtt_feature_cache *c, const mtt_sbp_model *m,
+                                   const mtt_dataset *ds, size_t budget_bytes, size_t n_scratch,
+                                   mtt_error *err)
+{
+    memset(c, 0, sizeof *c);
+    c->ds = ds;
+    c->n = ds ? ds->n_structures : 0;
+    if (n_scratch < 1) n_scratch = 1;
+    c->n_scratch = n_scratch;
+    c->scratch = malloc(n_scratch * sizeof *c->scratch);
+    c->entry = calloc(c->n ? c->n : 1, sizeof *c->entry);
+    c->min_distance = malloc((c->n ? c->n : 1) * sizeof *c->min_distance);
+    if (!c->scratch || !c->entry || !c->min_distance) {
+        free(c->scratch);
+        c->scratch = NULL;
+        c->n_scratch = 0;
+        return mtt_error_set(err, MTT_ERR_NOMEM, "out of memory for the descriptor cache");
+    }
+    for (size_t k = 0; k < n_scratch; ++k) mtt_sbp_features_init(&c->scratch[k]);
+
+    int full = 0;  /* once one structure did not fit, nothing more is cached */
+    for (size_t s = 0; s < c->n; ++s) {
+        mtt_structure st = mtt_feature_cache_structure(ds, s);
+        mtt_sbp_features *f = NULL;
+        if (!full) {
+            f = malloc(sizeof *f);
+            if (!f) return mtt_error_set(err, MTT_ERR_NOMEM, "out of memory for the descriptor cache");
+            mtt_sbp_features_init(f);
+        }
+        mtt_sbp_features *target = f ? f : &c->scratch[0];
+        mtt_status st_ = mtt_sbp_features_compute(m, &st, target, err);
+        if (st_ != MTT_OK) {
+            if (f) {
+                mtt_sbp_features_free(f);
+                free(f);
+            }
+            return st_;
+        }
+        c->min_distance[s] = target->min_distance;
+        if (f) {
+            size_t b = mtt_sbp_features_bytes(f) + sizeof *f;
+            if (c->bytes + b <= budget_bytes) {
+                c->entry[s] = f;
+                c->bytes += b;
+                c->n_cached++;
+            } else {
+                full = 1;
+                mtt_sbp_features_free(f);
+                free(f);
+            }
+        }
+    }
+    return MTT_OK;
+}
+
+mtt_status mtt_feature_cache_batch(mtt_feature_cache *c, const mtt_sbp_model *m,
+                                   const size_t *idx, size_t n, mtt_sbp_features **out,
+                                   mtt_error *err)
+{
+    size_t used = 0;
+    for (size_t i = 0; i < n; ++i) {
+        size_t s = idx[i];
+        MTT_RETURN_ERROR_IF(s >= c->n, err, MTT_ERR_INTERNAL,
+                            "descriptor cache: structure %zu out of range (%zu)", s, c->n);
+        if (c->entry[s]) {
+            out[i] = c->entry[s];
+            continue;
+        }
+        MTT_RETURN_ERROR_IF(used >= c->n_scratch, err, MTT_ERR_INTERNAL,
+                            "descriptor cache: batch of %zu larger than its %zu scratch entries",
+                            n, c->n_scratch);
+        mtt_structure st = mtt_feature_cache_structure(c->ds, s);
+        MTT_FORWARD_IF_ERROR(mtt_sbp_features_compute(m, &st, &c->scratch[used], err));
+        out[i] = &c->scratch[used++];
+    }
+    return MTT_OK;
+}
+
+void mtt_feature_cache_free(mtt_feature_cache *c)
+{
+    if (!c) return;
+    if (c->entry)
+        for (size_t s = 0; s < c->n; ++s) {
+            if (!c->entry[s]) continue;
+            mtt_sbp_features_free(c->entry[s]);
+            free(c->entry[s]);
+        }
+    for (size_t k = 0; c->scratch && k < c->n_scratch; ++k) mtt_sbp_features_free(&c->scratch[k]);
+    free(c->entry);
+    free(c->scratch);
+    free(c->min_distance);
+    memset(c, 0, sizeof *c);
+}

@@ -1,0 +1,168 @@
+/* trainer.c — mtt_trainer_run: the table of contents of training.
+ *
+ * options + train data → trainer state (the only file that reads
+ * mtt_options) → model → baseline and scale → caches → epochs → report.
+ * Every stage is collective and returns an agreed status.
+ */
+#include "config.h"
+
+#include "train/trainer.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "options/options.h"
+#include "parallel/comm.h"
+#include "train/train_data.h"
+#include "train/trainer_internal.h"
+#include "util/log.h"
+
+static void fill_config(const mtt_options *o, mtt_trainer_cfg *c)
+{
+    c->seed = (uint64_t)o->seed;
+    c->batch_size = (size_t)o->training.batch_size;
+    c->num_epochs = o->training.num_epochs;
+    c->log_interval = o->training.log_interval;
+    c->log_mae = o->training.log_mae;
+    c->scale_targets = o->training.scale_targets;
+    c->learning_rate = o->training.learning_rate;
+    c->warmup_fraction = o->training.warmup_fraction;
+    c->cache_bytes = o->training.descriptor_cache_mb * 1024.0 * 1024.0;
+    c->loss_name = mtt_loss_type_name(o->training.loss_type);
+    c->huber_delta = o->training.huber_delta;
+    c->w_energy = o->training.energy_weight;
+    c->w_forces = o->training.forces_weight;
+    c->w_stress = o->training.stress_weight;
+    c->energy_unit = o->training_set.energy.unit ? o->training_set.energy.unit : "";
+    c->length_unit = o->training_set.length_unit ? o->training_set.length_unit : "";
+}
+
+static void fill_sets(const mtt_options *o, const mtt_train_data *td, mtt_trainer *t)
+{
+    static const mtt_set_kind kinds[MTT_TR_SETS] = {MTT_SET_TRAINING, MTT_SET_VALIDATION,
+                                                   MTT_SET_TEST};
+    for (int k = 0; k < MTT_TR_SETS; ++k) {
+        const mtt_set_info *s = &td->set[kinds[k]];
+        mtt_trainer_set *d = &t->set[k];
+        d->name = mtt_set_name(kinds[k]);
+        d->path = s->path;
+        d->ds = td->shard[kinds[k]];
+        d->n_global = s->n_structures;
+        d->frames = s->frames;
+        d->has.energy = s->has_energy;
+        d->has.forces = s->has_forces;
+        d->has.stress = s->has_stress;
+        d->has.virial = s->has_virial;
+    }
+    const mtt_set_info *tr = &td->set[MTT_SET_TRAINING];
+    t->energy_std = tr->energy_per_atom_std;
+    t->trained.energy = tr->has_energy;
+    t->trained.forces = tr->has_forces && o->training_set.energy.forces;
+    t->trained.stress = tr->has_stress && o->training_set.energy.stress;
+    t->trained.virial = tr->has_virial && o->training_set.energy.virial;
+}
+
+/* Model and every array of parameter size (identical on all ranks). */
+static mtt_status create_model(const mtt_options *o, const mtt_train_data *td, mtt_trainer *t,
+                               mtt_error *err)
+{
+    mtt_sbp_config mc;
+    memset(&mc, 0, sizeof mc);
+    mc.cutoff = o->model.cutoff_radius;
+    mc.width = o->model.cutoff_width;
+    mc.max_radial = o->model.max_radial;
+    mc.max_angular = o->model.max_angular;
+    mc.num_hidden_layers = o->model.num_hidden_layers;
+    mc.num_neurons_per_layer = o->model.num_neurons_per_layer;
+    mc.layernorm = o->model.layernorm;
+    mc.n_species = td->n_atomic_types;
+    mc.species = td->atomic_types;
+    mc.grid_spacing = MTT_SOAP_DEFAULT_GRID;
+    MTT_FORWARD_IF_ERROR(mtt_sbp_create(&mc, &t->model, err));
+    size_t n = t->model->n_params;
+    t->n_params = n;
+    t->params = calloc(n ? n : 1, sizeof(double));
+    t->best = calloc(n ? n : 1, sizeof(double));
+    t->adam_m = calloc(n ? n : 1, sizeof(double));
+    t->adam_v = calloc(n ? n : 1, sizeof(double));
+    t->reduce = calloc(n + MTT_TRAINER_REDUCE_EXTRA, sizeof(double));
+    MTT_RETURN_ERROR_IF(!t->params || !t->best || !t->adam_m || !t->adam_v || !t->reduce, err,
+                        MTT_ERR_NOMEM, "out of memory for %zu model parameters", n);
+    mtt_sbp_init_params(t->model, t->params, t->cfg.seed);
+    memcpy(t->best, t->params, n * sizeof(double));
+    t->adam_cfg = mtt_adam_config_default();
+    mtt_adam_state_init(&t->adam, n, t->adam_m, t->adam_v);
+
+    char species[512];
+    size_t k = 0;
+    species[0] = '\0';
+    for (size_t i = 0; i < t->model->n_species && k + 8 < sizeof species; ++i)
+        k += (size_t)snprintf(species + k, sizeof species - k, "%s%d", i ? ", " : "",
+                              t->model->species[i]);
+    mtt_log_info("Model: soap_bpnn, atomic types [%s], descriptor size %zu, %zu trainable "
+                 "parameters",
+                 species, t->model->dim, n);
+    return MTT_OK;
+}
+
+static void trainer_free(mtt_trainer *t)
+{
+    for (int k = 0; k < MTT_TR_SETS; ++k) mtt_feature_cache_free(&t->cache[k]);
+    mtt_batch_free(&t->batch);
+    mtt_sbp_work_free(t->work);
+    mtt_sbp_free(t->model);
+    free(t->params);
+    free(t->best);
+    free(t->adam_m);
+    free(t->adam_v);
+    free(t->reduce);
+    free(t->order);
+    free(t->baseline_train);
+}
+
+mtt_status mtt_trainer_check_options(const mtt_options *o, mtt_error *err)
+{
+    MTT_RETURN_ERROR_IF(o->base_precision != 64, err, MTT_ERR_OPTIONS,
+                        "%s: base_precision: %d is not supported yet (mtt trains in 64-bit "
+                        "floating point); set base_precision: 64",
+                        o->source_path ? o->source_path : "options", o->base_precision);
+    return MTT_OK;
+}
+
+mtt_status mtt_trainer_run(const mtt_options *o, const mtt_comm *comm, mtt_train_data *td,
+                           const char *run_dir, mtt_error *err)
+{
+    mtt_trainer t;
+    memset(&t, 0, sizeof t);
+    t.best_epoch = -1;
+    t.comm = comm;
+    t.rank = mtt_comm_rank(comm);
+    t.size = mtt_comm_size(comm);
+    mtt_status st = MTT_OK;
+
+    st = mtt_trainer_check_options(o, err);
+    if (st != MTT_OK) goto cleanup;
+    fill_config(o, &t.cfg);
+    fill_sets(o, td, &t);
+    if (!t.trained.energy) {
+        st = mtt_error_set(err, MTT_ERR_DATA,
+                           "%s: the training set has no energies under the key '%s'; set "
+                           "training_set.targets.energy.key to the energy's name in the file",
+                           t.set[MTT_TR_TRAIN].path ? t.set[MTT_TR_TRAIN].path : "training set",
+                           o->training_set.energy.key ? o->training_set.energy.key : "energy");
+        goto cleanup;
+    }
+    st = mtt_trainer_loss_kind(t.cfg.loss_name, &t.loss_kind, err);
+    if (st == MTT_OK) st = create_model(o, td, &t, err);
+    st = mtt_comm_agree(comm, st, err);
+    if (st != MTT_OK) goto cleanup;
+
+    st = mtt_trainer_fit_baseline(&t, err);
+    if (st == MTT_OK) st = mtt_trainer_prepare(&t, err);
+    if (st == MTT_OK) st = mtt_trainer_loop(&t, run_dir, err);
+    if (st == MTT_OK) st = mtt_trainer_report(&t, err);
+cleanup:
+    trainer_free(&t);
+    return st;
+}

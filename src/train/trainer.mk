@@ -1,0 +1,25 @@
+# src/train/trainer.mk — the training loop of `mtt train` (descriptor cache,
+# batches, step, epochs, evaluation, report) and its tests.
+libmttcore_la_SOURCES += \
+  src/train/feature_cache.c src/train/feature_cache.h \
+  src/train/evaluate.c src/train/evaluate.h \
+  src/train/trainer.c src/train/trainer.h src/train/trainer_internal.h \
+  src/train/trainer_batch.c src/train/trainer_batch.h \
+  src/train/trainer_fit.c src/train/trainer_prepare.c \
+  src/train/trainer_step.c src/train/trainer_loop.c src/train/trainer_report.c
+
+check_PROGRAMS += tests/test_trainer_cache
+TESTS += tests/test_trainer_cache
+tests_test_trainer_cache_SOURCES = tests/test_trainer_cache.c
+tests_test_trainer_cache_CFLAGS = $(TEST_COMPILE_FLAGS)
+tests_test_trainer_cache_LDADD = $(TEST_LINK_LIBS)
+
+# mtt train end to end: accuracy and reproducibility on ethanol, energy-only
+# QM9, errors and warnings raised during training
+TESTS += tests/test_train_ethanol.sh tests/test_train_qm9.sh tests/test_train_errors.sh
+
+check_PROGRAMS += tests/test_trainer_step
+TESTS += tests/test_trainer_step
+tests_test_trainer_step_SOURCES = tests/test_trainer_step.c
+tests_test_trainer_step_CFLAGS = $(TEST_COMPILE_FLAGS)
+tests_test_trainer_step_LDADD = $(TEST_LINK_LIBS)

@@ -1,0 +1,220 @@
+/* trainer_loop.c — the epochs: shuffle, steps, validation, best model,
+ * epoch lines and train.csv.
+ *
+ * Epochs are numbered from 0 as metatrain; an epoch line (and a CSV row) is
+ * written when epoch % log_interval == 0 and for the last epoch.  The
+ * learning rate shown is the one of the epoch's last step; the training
+ * loss is the mean of the epoch's global batch losses; training metrics come
+ * from the predictions made during the steps (before each update), the
+ * validation metrics from a pass over the validation set after the epoch.
+ * The best parameters are those of the epoch with the lowest product of the
+ * validation RMSEs (training RMSEs when there is no validation set).
+ * Collective; rank 0 logs and writes the CSV.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "train/csv.h"
+#include "train/epoch_line.h"
+#include "train/trainer_internal.h"
+#include "util/log.h"
+#include "util/rng.h"
+
+#define MAX_COLUMNS (2 * MTT_Q_COUNT * 2)
+
+typedef struct column {
+    char name[96];
+    char unit[64];   /* display unit */
+    int set, q, mae; /* which number */
+    int width, precision;
+} column;
+
+void mtt_trainer_unit(const mtt_trainer *t, int q, int per_atom, char *out, size_t n)
+{
+    const char *e = t->cfg.energy_unit;
+    char grad[64];
+    (void)per_atom;
+    out[0] = '\0';
+    if (q == MTT_Q_ENERGY || q == MTT_Q_VIRIAL) {
+        snprintf(out, n, "%s", e);
+        return;
+    }
+    mtt_epoch_line_gradient_unit(e, t->cfg.length_unit, grad, sizeof grad);
+    if (q == MTT_Q_FORCES) snprintf(out, n, "%s", grad);
+    else if (grad[0]) snprintf(out, n, "%s^3", grad);
+}
+
+static int quantity_on(const mtt_trainer *t, int set, int q)
+{
+    const mtt_eval_targets *a = &t->trained, *h = &t->set[set].has;
+    int on[MTT_Q_COUNT] = {a->energy, a->forces, a->stress, a->virial};
+    int has[MTT_Q_COUNT] = {h->energy, h->forces, h->stress, h->virial};
+    return on[q] && (set == MTT_TR_TRAIN || has[q]);
+}
+
+static size_t make_columns(const mtt_trainer *t, column *c)
+{
+    size_t n = 0;
+    for (int set = MTT_TR_TRAIN; set <= MTT_TR_VAL; ++set) {
+        if (set == MTT_TR_VAL && t->set[set].n_global == 0) continue;
+        for (int q = 0; q < MTT_Q_COUNT; ++q)
+            for (int mae = 0; mae <= (t->cfg.log_mae ? 1 : 0); ++mae) {
+                if (!quantity_on(t, set, q)) continue;
+                column *k = &c[n++];
+                snprintf(k->name, sizeof k->name, "%s %s %s%s", t->set[set].name,
+                         mtt_eval_quantity_name(q), mae ? "MAE" : "RMSE",
+                         q == MTT_Q_ENERGY ? " (per atom)" : "");
+                char unit[64];
+                mtt_trainer_unit(t, q, 1, unit, sizeof unit);
+                (void)mtt_epoch_line_to_display(1.0, unit, k->unit, sizeof k->unit);
+                k->set = set;
+                k->q = q;
+                k->mae = mae;
+                k->width = -1;
+            }
+    }
+    return n;
+}
+
+/* Lowest product of the validation RMSEs is best. */
+static double selection_metric(const mtt_trainer *t)
+{
+    int set = t->set[MTT_TR_VAL].n_global > 0 ? MTT_TR_VAL : MTT_TR_TRAIN;
+    const mtt_eval_metrics *m = set == MTT_TR_VAL ? &t->val_m : &t->train_m;
+    double p = 1.0;
+    for (int q = 0; q < MTT_Q_COUNT; ++q)
+        if (quantity_on(t, set, q) && mtt_eval_count(m, q) > 0) p *= mtt_eval_rmse(m, q);
+    return p;
+}
+
+static mtt_status log_epoch(mtt_trainer *t, int epoch, column *cols, size_t n_cols,
+                            mtt_csv *csv, mtt_error *err)
+{
+    mtt_epoch_metric em[MAX_COLUMNS];
+    double row[MAX_COLUMNS + 3];
+    char unused[64];
+    row[0] = epoch;
+    row[1] = t->last_lr;
+    row[2] = t->epoch_loss;
+    for (size_t i = 0; i < n_cols; ++i) {
+        column *c = &cols[i];
+        const mtt_eval_metrics *m = c->set == MTT_TR_VAL ? &t->val_m : &t->train_m;
+        double v = c->mae ? mtt_eval_mae(m, c->q) : mtt_eval_rmse(m, c->q);
+        char unit[64];
+        mtt_trainer_unit(t, c->q, 1, unit, sizeof unit);
+        v = mtt_epoch_line_to_display(v, unit, unused, sizeof unused);
+        if (c->width < 0) mtt_epoch_line_digits(v, &c->width, &c->precision);
+        em[i].name = c->name;
+        em[i].value = v;
+        em[i].unit = c->unit;
+        em[i].width = c->width;
+        em[i].precision = c->precision;
+        row[3 + i] = v;
+    }
+    char line[4096];
+    mtt_status st = mtt_epoch_line_format(line, sizeof line, epoch,
+                                          mtt_epoch_line_epoch_width(t->cfg.num_epochs),
+                                          t->last_lr, t->epoch_loss, em, n_cols, err);
+    if (st != MTT_OK) return st;
+    mtt_log_info("%s", line);
+    return csv ? mtt_csv_write_row(csv, row, err) : MTT_OK;
+}
+
+static mtt_status open_csv(const mtt_trainer *t, const char *run_dir, const column *cols,
+                           size_t n_cols, mtt_csv **csv, mtt_error *err)
+{
+    const char *names[MAX_COLUMNS + 3] = {"Epoch", "learning rate", "training loss"};
+    const char *units[MAX_COLUMNS + 3] = {NULL, NULL, NULL};
+    for (size_t i = 0; i < n_cols; ++i) {
+        names[3 + i] = cols[i].name;
+        units[3 + i] = cols[i].unit;
+    }
+    char path[4200];
+    snprintf(path, sizeof path, "%s/train.csv", run_dir);
+    mtt_status st = MTT_OK;
+    if (t->rank == 0) st = mtt_csv_open(path, n_cols + 3, names, units, csv, err);
+    return mtt_comm_agree(t->comm, st, err);
+}
+
+static mtt_status run_epoch(mtt_trainer *t, int epoch, mtt_error *err)
+{
+    const mtt_dataset *tr = t->set[MTT_TR_TRAIN].ds;
+    size_t n_local = tr ? tr->n_structures : 0, bs = t->cfg.batch_size;
+    for (size_t i = 0; i < n_local; ++i) t->order[i] = i;
+    uint64_t stream = mtt_rng_stream_key(
+        mtt_rng_stream_key(MTT_RNG_PURPOSE_EPOCH_SHUFFLE, (uint64_t)epoch), (uint64_t)t->rank);
+    mtt_rng_shuffle_sizes(t->order, n_local, t->cfg.seed, stream);
+    mtt_eval_metrics_clear(&t->train_m);
+    double loss_sum = 0.0;
+    for (int64_t k = 0; k < t->steps_per_epoch; ++k) {
+        size_t start = (size_t)k * bs;
+        size_t n = start < n_local ? (n_local - start < bs ? n_local - start : bs) : 0;
+        int64_t global_step = (int64_t)epoch * t->steps_per_epoch + k;
+        double lr = t->cfg.learning_rate * mtt_schedule_factor(&t->schedule, global_step);
+        double loss = 0.0;
+        mtt_status st = mtt_trainer_step(t, t->order + (n ? start : 0), n, lr, &loss, err);
+        if (st == MTT_ERR_NUMERIC)
+            return mtt_error_set(err, MTT_ERR_NUMERIC,
+                                 "the training loss became %g at epoch %d, step %lld of %lld; "
+                                 "lower architecture.training.learning_rate (now %g) or check "
+                                 "the data for extreme values",
+                                 t->reduce[t->n_params] + t->reduce[t->n_params + 1] +
+                                     t->reduce[t->n_params + 2],
+                                 epoch, (long long)k, (long long)t->steps_per_epoch,
+                                 t->cfg.learning_rate);
+        if (st != MTT_OK) return st;
+        loss_sum += loss;
+        t->last_lr = lr;
+    }
+    t->epoch_loss = loss_sum / (double)t->steps_per_epoch;
+    mtt_comm_sum_doubles(t->comm, t->train_m.acc, MTT_EVAL_DOUBLES);
+    if (t->set[MTT_TR_VAL].n_global > 0)
+        MTT_FORWARD_IF_ERROR(mtt_trainer_evaluate(t, MTT_TR_VAL, t->params, &t->val_m, err));
+    return MTT_OK;
+}
+
+mtt_status mtt_trainer_loop(mtt_trainer *t, const char *run_dir, mtt_error *err)
+{
+    column cols[MAX_COLUMNS];
+    size_t n_cols = make_columns(t, cols);
+    mtt_csv *csv = NULL;
+    mtt_status st = open_csv(t, run_dir, cols, n_cols, &csv, err);
+    if (st != MTT_OK) return st;
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    const int last = t->cfg.num_epochs - 1;
+    for (int epoch = 0; epoch <= last && st == MTT_OK; ++epoch) {
+        st = run_epoch(t, epoch, err);
+        if (st != MTT_OK) break;
+        double metric = selection_metric(t);
+        if (t->best_epoch < 0 || metric < t->best_metric) {
+            t->best_metric = metric;
+            t->best_epoch = epoch;
+            memcpy(t->best, t->params, t->n_params * sizeof(double));
+        }
+        if (epoch % t->cfg.log_interval == 0 || epoch == last) {
+            st = MTT_OK;
+            if (t->rank == 0) st = log_epoch(t, epoch, cols, n_cols, csv, err);
+            st = mtt_comm_agree(t->comm, st, err);
+        }
+    }
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    mtt_error cerr;
+    mtt_status cst = mtt_csv_close(csv, &cerr);
+    if (st == MTT_OK && cst != MTT_OK) {
+        *err = cerr;
+        st = cst;
+    }
+    st = mtt_comm_agree(t->comm, st, err);
+    if (st != MTT_OK) return st;
+    double secs = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
+    mtt_log_info("Training time: %.3f s, %.4f s per epoch (wall time, rank 0)", secs,
+                 secs / t->cfg.num_epochs);
+    mtt_log_info("Best model: epoch %d (lowest product of %s RMSEs: %.6g)", t->best_epoch,
+                 t->set[MTT_TR_VAL].n_global > 0 ? "validation" : "training", t->best_metric);
+    return MTT_OK;
+}

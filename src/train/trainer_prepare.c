@@ -1,0 +1,136 @@
+/* trainer_prepare.c — everything sized before the first epoch: descriptor
+ * caches (with the close-contact warnings), the batch buffers and model
+ * workspace for the largest batch, the shuffle order, the number of steps
+ * per epoch and the learning-rate schedule.
+ * Collective.  Cost: one feature computation per local training and
+ * validation structure; a few small allreduces.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "train/trainer_internal.h"
+#include "util/log.h"
+
+#define MTT_CLOSE_CONTACT 0.1 /* Å: closer atoms are almost surely a broken structure */
+
+/* Position of frame in the ascending list frames[0..n), or n. */
+static size_t find_frame(const size_t *frames, size_t n, size_t frame)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (frames[mid] < frame) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo < n && frames[lo] == frame ? lo : n;
+}
+
+/* Warn once per structure of the set with two atoms closer than 0.1 Å,
+ * naming file and frame; the flags travel to rank 0 in one allreduce. */
+static mtt_status warn_close_contacts(mtt_trainer *t, int set, mtt_error *err)
+{
+    const mtt_trainer_set *s = &t->set[set];
+    const mtt_feature_cache *c = &t->cache[set];
+    size_t n = s->n_global;
+    if (n == 0) return MTT_OK;
+    double *d = calloc(2 * n, sizeof *d);  /* per structure: [flag, distance] */
+    mtt_status st = d ? MTT_OK : mtt_error_set(err, MTT_ERR_NOMEM, "out of memory");
+    st = mtt_comm_agree(t->comm, st, err);
+    if (st != MTT_OK) {
+        free(d);
+        return st;
+    }
+    for (size_t i = 0; i < c->n; ++i) {
+        if (!(c->min_distance[i] < MTT_CLOSE_CONTACT)) continue;
+        size_t g = find_frame(s->frames, n, s->ds->frame[i]);
+        if (g == n) continue;
+        d[2 * g] = 1.0;
+        d[2 * g + 1] = c->min_distance[i];
+    }
+    mtt_comm_sum_doubles(t->comm, d, 2 * n);
+    for (size_t g = 0; g < n; ++g)
+        if (d[2 * g] > 0)
+            mtt_log_warn("%s: frame %zu (%s set): two atoms are %.4g A apart, closer than %.1f A; "
+                         "check this structure",
+                         s->path, s->frames[g], s->name, d[2 * g + 1], MTT_CLOSE_CONTACT);
+    free(d);
+    return MTT_OK;
+}
+
+mtt_status mtt_trainer_build_cache(mtt_trainer *t, int set, double budget_bytes, mtt_error *err)
+{
+    size_t budget = budget_bytes > 0 ? (budget_bytes >= 1.8e19 ? SIZE_MAX : (size_t)budget_bytes) : 0;
+    mtt_status st = mtt_feature_cache_build(&t->cache[set], t->model, t->set[set].ds, budget,
+                                            t->cfg.batch_size, err);
+    st = mtt_comm_agree(t->comm, st, err);
+    if (st != MTT_OK) return st;
+    MTT_FORWARD_IF_ERROR(warn_close_contacts(t, set, err));
+    const mtt_feature_cache *c = &t->cache[set];
+    double sums[3] = {(double)c->n_cached, (double)c->n, (double)c->bytes};
+    mtt_comm_sum_doubles(t->comm, sums, 3);
+    if (sums[1] > 0)
+        mtt_log_info("Descriptor cache (%s set): %.0f of %.0f structures cached, %.1f MiB "
+                     "(all ranks; the others are recomputed when needed)",
+                     t->set[set].name, sums[0], sums[1], sums[2] / (1024.0 * 1024.0));
+    return MTT_OK;
+}
+
+/* Steps per epoch: ceil(largest local training shard / batch_size), the
+ * same on every rank; a rank whose shard is used up sits out the last steps. */
+static mtt_status count_steps(mtt_trainer *t, mtt_error *err)
+{
+    int64_t *n = calloc((size_t)t->size, sizeof *n);
+    mtt_status st = n ? MTT_OK : mtt_error_set(err, MTT_ERR_NOMEM, "out of memory");
+    st = mtt_comm_agree(t->comm, st, err);
+    if (st != MTT_OK) {
+        free(n);
+        return st;
+    }
+    const mtt_dataset *ds = t->set[MTT_TR_TRAIN].ds;
+    n[t->rank] = ds ? (int64_t)ds->n_structures : 0;
+    mtt_comm_sum_int64(t->comm, n, (size_t)t->size);
+    int64_t most = 0;
+    for (int r = 0; r < t->size; ++r) most = n[r] > most ? n[r] : most;
+    free(n);
+    int64_t bs = (int64_t)t->cfg.batch_size;
+    t->steps_per_epoch = (most + bs - 1) / bs;
+    MTT_RETURN_ERROR_IF(t->steps_per_epoch == 0, err, MTT_ERR_DATA,
+                        "%s: the training set is empty; nothing to train on",
+                        t->set[MTT_TR_TRAIN].path);
+    return mtt_schedule_init(&t->schedule, t->steps_per_epoch * (int64_t)t->cfg.num_epochs,
+                             t->cfg.warmup_fraction, err);
+}
+
+mtt_status mtt_trainer_prepare(mtt_trainer *t, mtt_error *err)
+{
+    mtt_log_info("Computing descriptors (budget %.0f MiB per rank)",
+                 t->cfg.cache_bytes / (1024.0 * 1024.0));
+    MTT_FORWARD_IF_ERROR(mtt_trainer_build_cache(t, MTT_TR_TRAIN, t->cfg.cache_bytes, err));
+    MTT_FORWARD_IF_ERROR(mtt_trainer_build_cache(
+        t, MTT_TR_VAL, t->cfg.cache_bytes - (double)t->cache[MTT_TR_TRAIN].bytes, err));
+
+    size_t max_atoms = 0;
+    for (int k = 0; k < MTT_TR_SETS; ++k) {
+        size_t a = mtt_batch_max_atoms(t->set[k].ds, t->cfg.batch_size);
+        max_atoms = a > max_atoms ? a : max_atoms;
+    }
+    const mtt_dataset *tr = t->set[MTT_TR_TRAIN].ds;
+    size_t n_train = tr ? tr->n_structures : 0;
+    mtt_status st = mtt_batch_create(&t->batch, t->cfg.batch_size, max_atoms, err);
+    if (st == MTT_OK) st = mtt_sbp_work_create(t->model, max_atoms ? max_atoms : 1, &t->work, err);
+    if (st == MTT_OK) {
+        t->order = malloc((n_train ? n_train : 1) * sizeof *t->order);
+        if (!t->order) st = mtt_error_set(err, MTT_ERR_NOMEM, "out of memory");
+    }
+    st = mtt_comm_agree(t->comm, st, err);
+    if (st != MTT_OK) return st;
+    MTT_FORWARD_IF_ERROR(count_steps(t, err));
+    mtt_log_info("Training: %d epochs of %lld steps (batches of up to %zu structures per rank), "
+                 "%lld warm-up steps, %s loss",
+                 t->cfg.num_epochs, (long long)t->steps_per_epoch, t->cfg.batch_size,
+                 (long long)t->schedule.warmup_steps, t->cfg.loss_name);
+    return MTT_OK;
+}

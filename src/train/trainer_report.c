@@ -1,0 +1,74 @@
+/* trainer_report.c — the end of a run: the best parameters evaluated on the
+ * training, validation and test sets (RMSE and MAE of the per-atom energy,
+ * forces, stress or virial), and the ratios that say whether the model
+ * learned anything: validation force RMSE / std of the training force
+ * components, validation per-atom energy RMSE / std of the training
+ * per-atom energies and / the composition baseline's RMSE.
+ * Collective; the test set's descriptors are computed here, in the budget
+ * the training and validation caches left.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "train/epoch_line.h"
+#include "train/trainer_internal.h"
+#include "util/log.h"
+
+static void log_set(const mtt_trainer *t, int set, const mtt_eval_metrics *m)
+{
+    char line[2048];
+    size_t k = 0;
+    line[0] = '\0';
+    for (int q = 0; q < MTT_Q_COUNT; ++q) {
+        if (mtt_eval_count(m, q) <= 0) continue;
+        char unit[64], disp[64];
+        mtt_trainer_unit(t, q, 1, unit, sizeof unit);
+        for (int mae = 0; mae <= 1 && k + 200 < sizeof line; ++mae) {
+            double v = mae ? mtt_eval_mae(m, q) : mtt_eval_rmse(m, q);
+            v = mtt_epoch_line_to_display(v, unit, disp, sizeof disp);
+            k += (size_t)snprintf(line + k, sizeof line - k, "%s%s %s%s: %.6g%s%s",
+                                  k ? " | " : "", mtt_eval_quantity_name(q), mae ? "MAE" : "RMSE",
+                                  q == MTT_Q_ENERGY ? " (per atom)" : "", v, disp[0] ? " " : "",
+                                  disp);
+        }
+    }
+    mtt_log_info("%s set (%zu structures): %s", t->set[set].name, t->set[set].n_global,
+                 k ? line : "no reference values");
+}
+
+mtt_status mtt_trainer_report(mtt_trainer *t, mtt_error *err)
+{
+    mtt_eval_metrics m[MTT_TR_SETS];
+    double left = t->cfg.cache_bytes - (double)t->cache[MTT_TR_TRAIN].bytes -
+                  (double)t->cache[MTT_TR_VAL].bytes;
+    if (t->set[MTT_TR_TEST].n_global > 0)
+        MTT_FORWARD_IF_ERROR(mtt_trainer_build_cache(t, MTT_TR_TEST, left > 0 ? left : 0, err));
+    mtt_log_info("Evaluation of the best model (epoch %d):", t->best_epoch);
+    for (int set = 0; set < MTT_TR_SETS; ++set) {
+        if (t->set[set].n_global == 0) continue;
+        MTT_FORWARD_IF_ERROR(mtt_trainer_evaluate(t, set, t->best, &m[set], err));
+        log_set(t, set, &m[set]);
+    }
+    if (t->set[MTT_TR_VAL].n_global == 0) return MTT_OK;
+    const mtt_eval_metrics *v = &m[MTT_TR_VAL];
+    if (mtt_eval_count(v, MTT_Q_FORCES) > 0 && t->force_std > 0)
+        mtt_log_info("Ratio: validation forces RMSE / std of the training force components = "
+                     "%.4f (%.6g / %.6g)",
+                     mtt_eval_rmse(v, MTT_Q_FORCES) / t->force_std, mtt_eval_rmse(v, MTT_Q_FORCES),
+                     t->force_std);
+    if (mtt_eval_count(v, MTT_Q_ENERGY) > 0) {
+        double e = mtt_eval_rmse(v, MTT_Q_ENERGY);
+        if (t->energy_std > 0)
+            mtt_log_info("Ratio: validation energy RMSE (per atom) / std of the training per-atom "
+                         "energy = %.4f (%.6g / %.6g)",
+                         e / t->energy_std, e, t->energy_std);
+        if (t->baseline_val_rmse > 0)
+            mtt_log_info("Ratio: validation energy RMSE (per atom) / composition baseline's = "
+                         "%.4f (%.6g / %.6g)",
+                         e / t->baseline_val_rmse, e, t->baseline_val_rmse);
+    }
+    return MTT_OK;
+}

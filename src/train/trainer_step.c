@@ -1,0 +1,159 @@
+/* trainer_step.c — one optimiser step and the global evaluation of a set.
+ *
+ * Step (DESIGN.md §5, MATH.md §5), in network units y = (E − B)/σ:
+ *   1. features of the local batch (cache or recomputed), one small
+ *      allreduce of [structures, force components, stress entries, failed]
+ *      so every rank normalises by the GLOBAL counts of the step;
+ *   2. predict E (and F, ∂E/∂ε when trained), loss
+ *        L = w_E mean_s ρ((y_s − y_ref_s)/N_s) + w_F mean_c ρ(F_c/σ − F_ref_c/σ)
+ *          + w_S mean ρ(S/σ − S_ref/σ)      (virial: W/(σN), per atom like E)
+ *      backward into the flat gradient (the local share of ∂L/∂params);
+ *   3. ONE allreduce of [gradient | loss terms | failed flag];
+ *   4. every rank: the same finiteness check and the same Adam step.
+ * Nothing is allocated here.  Cost: the model's forward + backward on the
+ * batch; two allreduces (4 doubles, n_params + 4 doubles).
+ */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "train/loss.h"
+#include "train/trainer_internal.h"
+
+mtt_status mtt_trainer_loss_kind(const char *name, int *kind, mtt_error *err)
+{
+    mtt_loss_kind k;
+    MTT_RETURN_ERROR_IF(!name || !mtt_loss_kind_from_name(name, &k), err, MTT_ERR_INTERNAL,
+                        "unknown loss '%s'", name ? name : "(null)");
+    *kind = (int)k;
+    return MTT_OK;
+}
+
+/* Stress/virial term: fills b->tensor (prediction) and b->tensor_ref for the
+ * periodic structures, returns the local loss share and writes dL/d(∂E/∂ε). */
+static double tensor_loss(const mtt_trainer *t, mtt_batch *b, const mtt_loss_fn *fn,
+                          double count_total)
+{
+    const double sigma = t->model->scale;
+    const int virial = !t->trained.stress;  /* stress wins when both are present */
+    const mtt_dataset *ds = t->set[MTT_TR_TRAIN].ds;
+    const double *ref = virial ? ds->virial : ds->stress;
+    size_t m = 0;
+    for (size_t i = 0; i < b->n; ++i) {
+        if (!(b->volume[i] > 0)) continue;
+        /* S = ∂E/∂ε / V;  W = −∂E/∂ε, compared per atom */
+        double f = virial ? -1.0 / (sigma * b->n_atoms_of[i]) : 1.0 / (sigma * b->volume[i]);
+        double fr = virial ? 1.0 / (sigma * b->n_atoms_of[i]) : 1.0 / sigma;
+        for (int k = 0; k < 9; ++k) {
+            b->tensor[9 * m + k] = f * b->deps[9 * i + k];
+            b->tensor_ref[9 * m + k] = fr * ref[9 * b->idx[i] + k];
+        }
+        ++m;
+    }
+    double l = 0.0;
+    if (m > 0)
+        l = t->cfg.w_stress * mtt_loss_mean(fn, 9 * m, b->tensor, b->tensor_ref, count_total,
+                                            t->cfg.w_stress, b->dts);
+    memset(b->dL_dDeps, 0, 9 * b->n * sizeof(double));
+    m = 0;
+    for (size_t i = 0; i < b->n; ++i) {
+        if (!(b->volume[i] > 0)) continue;
+        double f = virial ? -1.0 / (sigma * b->n_atoms_of[i]) : 1.0 / (sigma * b->volume[i]);
+        for (int k = 0; k < 9; ++k) b->dL_dDeps[9 * i + k] = f * b->dts[9 * m + k];
+        ++m;
+    }
+    return l;
+}
+
+/* Local part: predict, loss, backward into t->reduce. */
+static mtt_status local_step(mtt_trainer *t, const double totals[3], double terms[3],
+                             mtt_error *err)
+{
+    mtt_batch *b = &t->batch;
+    const double sigma = t->model->scale;
+    const int tensor = t->trained.stress || t->trained.virial;
+    MTT_FORWARD_IF_ERROR(mtt_batch_predict(b, t->model, t->params, t->work, t->trained.forces,
+                                           tensor, err));
+    mtt_eval_add_batch(&t->train_m, b, t->set[MTT_TR_TRAIN].ds, &t->trained);
+
+    mtt_loss_fn fn = {(mtt_loss_kind)t->loss_kind, t->cfg.huber_delta / sigma};
+    mtt_loss_ef_config cfg = {fn, fn, t->cfg.w_energy, t->cfg.w_forces};
+    for (size_t i = 0; i < b->n; ++i) {
+        double base = t->baseline_train[b->idx[i]];
+        b->y[i] = (b->energy[i] - base) / sigma;
+        b->y_ref[i] = (b->energy_ref[i] - base) / sigma;
+    }
+    size_t nc = t->trained.forces ? 3 * b->n_atoms : 0;
+    for (size_t c = 0; c < nc; ++c) {
+        b->fs[c] = b->forces[c] / sigma;
+        b->fs_ref[c] = b->forces_ref[c] / sigma;
+    }
+    mtt_loss_ef_batch lb = {b->n,  b->n_atoms_of, b->y,      b->y_ref,  nc,
+                            b->fs, b->fs_ref,     totals[0], totals[1]};
+    double loss, ef[2];
+    MTT_FORWARD_IF_ERROR(mtt_loss_energy_force(&cfg, &lb, &loss, ef, b->dy, b->dfs, err));
+    terms[0] = ef[0];
+    terms[1] = ef[1];
+    terms[2] = tensor ? tensor_loss(t, b, &fn, totals[2] > 0 ? totals[2] : 1.0) : 0.0;
+    /* back to physical units: y = E/σ + const, f = F/σ */
+    for (size_t i = 0; i < b->n; ++i) b->dL_dE[i] = b->dy[i] / sigma;
+    for (size_t c = 0; c < nc; ++c) b->dL_dF[c] = b->dfs[c] / sigma;
+    return mtt_sbp_backward(t->model, t->params, b->f, b->n, t->work, b->dL_dE,
+                            nc ? b->dL_dF : NULL, tensor ? b->dL_dDeps : NULL, t->reduce, err);
+}
+
+/* Some rank failed (all know it from a flag in an allreduce): bring its
+ * message to every rank. */
+static mtt_status agreed_failure(mtt_trainer *t, mtt_status st, mtt_error *err)
+{
+    st = mtt_comm_agree(t->comm, st, err);
+    return st != MTT_OK ? st
+                        : mtt_error_set(err, MTT_ERR_INTERNAL, "a rank failed without a message");
+}
+
+mtt_status mtt_trainer_step(mtt_trainer *t, const size_t *idx, size_t n, double lr,
+                            double *loss, mtt_error *err)
+{
+    mtt_batch *b = &t->batch;
+    const size_t np = t->n_params;
+    mtt_status st = MTT_OK;
+    b->n = 0;
+    b->n_atoms = 0;
+    if (n > 0)
+        st = mtt_batch_load(b, &t->cache[MTT_TR_TRAIN], t->model, idx, n, err);
+    double counts[4] = {0, 0, 0, st != MTT_OK};
+    if (st == MTT_OK) {
+        counts[0] = (double)b->n;
+        counts[1] = t->trained.forces ? 3.0 * (double)b->n_atoms : 0.0;
+        for (size_t i = 0; i < b->n; ++i) counts[2] += b->volume[i] > 0 ? 9.0 : 0.0;
+    }
+    mtt_comm_sum_doubles(t->comm, counts, 4);
+    if (counts[3] > 0) return agreed_failure(t, st, err);
+
+    memset(t->reduce, 0, (np + MTT_TRAINER_REDUCE_EXTRA) * sizeof(double));
+    double terms[3] = {0, 0, 0};
+    if (b->n > 0) st = local_step(t, counts, terms, err);
+    for (int k = 0; k < 3; ++k) t->reduce[np + k] = terms[k];
+    t->reduce[np + 3] = st != MTT_OK;
+    mtt_comm_sum_doubles(t->comm, t->reduce, np + MTT_TRAINER_REDUCE_EXTRA);
+    if (t->reduce[np + 3] > 0) return agreed_failure(t, st, err);
+
+    *loss = t->reduce[np] + t->reduce[np + 1] + t->reduce[np + 2];
+    if (!isfinite(*loss))
+        return mtt_error_set(err, MTT_ERR_NUMERIC, "non-finite training loss");
+    return mtt_adam_step(&t->adam_cfg, lr, &t->adam, t->params, t->reduce, err);
+}
+
+mtt_status mtt_trainer_evaluate(mtt_trainer *t, int set, const double *params,
+                                mtt_eval_metrics *m, mtt_error *err)
+{
+    mtt_eval_metrics_clear(m);
+    mtt_eval_targets want = t->set[set].has;
+    mtt_status st = mtt_evaluate_set(t->model, params, t->work, &t->cache[set], &t->batch, &want,
+                                     m, err);
+    st = mtt_comm_agree(t->comm, st, err);
+    if (st != MTT_OK) return st;
+    mtt_comm_sum_doubles(t->comm, m->acc, MTT_EVAL_DOUBLES);
+    return MTT_OK;
+}
