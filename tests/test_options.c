@@ -42,7 +42,7 @@ static void test_defaults(void)
     CU_ASSERT_DOUBLE_EQUAL(o->training.descriptor_cache_mb, 4096, 0);
     CU_ASSERT_EQUAL(o->training.keep_checkpoints, 0);
     CU_ASSERT_DOUBLE_EQUAL(o->training.checkpoint_every_minutes, 0, 0);
-    CU_ASSERT_EQUAL(o->training.loss_type, MTT_LOSS_MSE);
+    CU_ASSERT_EQUAL(o->training.loss_type, MTT_OPTIONS_LOSS_MSE);
     CU_ASSERT_DOUBLE_EQUAL(o->training.energy_weight, 1.0, 0);
     CU_ASSERT_DOUBLE_EQUAL(o->training.forces_weight, 1.0, 0);
     CU_ASSERT_DOUBLE_EQUAL(o->training.stress_weight, 1.0, 0);
@@ -114,7 +114,7 @@ static void test_blocks_and_shorthands(void)
     CU_ASSERT_DOUBLE_EQUAL(o->training.descriptor_cache_mb, 512.5, 0);
     CU_ASSERT_EQUAL(o->training.keep_checkpoints, 3);
     CU_ASSERT_DOUBLE_EQUAL(o->training.checkpoint_every_minutes, 30, 0);
-    CU_ASSERT_EQUAL(o->training.loss_type, MTT_LOSS_HUBER);
+    CU_ASSERT_EQUAL(o->training.loss_type, MTT_OPTIONS_LOSS_HUBER);
     CU_ASSERT_DOUBLE_EQUAL(o->training.energy_weight, 2.0, 0);
     CU_ASSERT_DOUBLE_EQUAL(o->training.huber_delta, 0.05, 0);
     CU_ASSERT_DOUBLE_EQUAL(o->training.forces_weight, 10.0, 0);
@@ -234,7 +234,7 @@ static void test_metatrain_expanded(void)
     if (!o) return;
     CU_ASSERT_EQUAL(o->seed, 0);
     CU_ASSERT_EQUAL(o->seed_given, 1);
-    CU_ASSERT_EQUAL(o->training.loss_type, MTT_LOSS_HUBER);
+    CU_ASSERT_EQUAL(o->training.loss_type, MTT_OPTIONS_LOSS_HUBER);
     CU_ASSERT_DOUBLE_EQUAL(o->training.huber_delta, 0.1, 0);
     CU_ASSERT_DOUBLE_EQUAL(o->training.forces_weight, 5.0, 0); /* gradients.positions */
     CU_ASSERT_STRING_EQUAL(o->training_set.energy.unit, "eV");
@@ -279,7 +279,7 @@ static void test_overrides(void)
     if (!o) return;
     CU_ASSERT_EQUAL(o->training.num_epochs, 5);
     CU_ASSERT_DOUBLE_EQUAL(o->validation_set.fraction, 0.2, 0);
-    CU_ASSERT_EQUAL(o->training.loss_type, MTT_LOSS_MAE);
+    CU_ASSERT_EQUAL(o->training.loss_type, MTT_OPTIONS_LOSS_MAE);
     CU_ASSERT_EQUAL(o->n_atomic_types, 2);
     CU_ASSERT_EQUAL(o->seed, 99);
     CU_ASSERT_EQUAL(o->training_set.energy.forces, 0);

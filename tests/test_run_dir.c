@@ -82,7 +82,7 @@ static void test_concurrent_processes(void)
         pids[k] = fork();
         CU_ASSERT_FATAL(pids[k] >= 0);
         if (pids[k] == 0) {
-            char out[512] = "";
+            char out[MTT_ERROR_MSG_MAX + 16] = "";
             mtt_error err;
             int ok = mtt_run_dir_create(base, when, out, sizeof out, &err) == MTT_OK;
             if (!ok) snprintf(out, sizeof out, "ERROR %s", err.msg);
@@ -118,7 +118,7 @@ static void test_concurrent_processes(void)
 
 static void test_errors(void)
 {
-    char base[300], out[512], file[300];
+    char base[4200], out[512], file[300];
     mtt_error err;
     /* a regular file where the base folder should be */
     snprintf(file, sizeof file, "%s/plainfile", tmp_base);

@@ -98,7 +98,7 @@ mtt_status mtt_splits_from_fractions(size_t n, double val, double test, uint64_t
         if (st != MTT_OK) goto cleanup;
         out->n_validation = n_val;
         m -= n_val;
-        if (n_val == 0)
+        if (n_val == 0 && val > 0.0)
             mtt_log_warn("validation_set %g of %zu structures selects none; the "
                          "validation set is empty", val, n);
     }
@@ -122,7 +122,7 @@ mtt_status mtt_splits_from_fractions(size_t n, double val, double test, uint64_t
         if (st != MTT_OK) goto cleanup;
         out->n_test = n_test;
         m -= n_test;
-        if (n_test == 0)
+        if (n_test == 0 && test > 0.0)
             mtt_log_warn("test_set %g of %zu structures selects none; the test set "
                          "is empty", test, n);
     }

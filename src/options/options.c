@@ -14,17 +14,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const loss_names[MTT_LOSS_TYPE_COUNT] = {
-    [MTT_LOSS_MSE] = "mse",
-    [MTT_LOSS_MAE] = "mae",
-    [MTT_LOSS_HUBER] = "huber",
+static const char *const loss_names[MTT_OPTIONS_LOSS_TYPE_COUNT] = {
+    [MTT_OPTIONS_LOSS_MSE] = "mse",
+    [MTT_OPTIONS_LOSS_MAE] = "mae",
+    [MTT_OPTIONS_LOSS_HUBER] = "huber",
 };
-_Static_assert(sizeof loss_names / sizeof loss_names[0] == MTT_LOSS_TYPE_COUNT,
+_Static_assert(sizeof loss_names / sizeof loss_names[0] == MTT_OPTIONS_LOSS_TYPE_COUNT,
                "one name per loss type");
 
 const char *mtt_loss_type_name(mtt_loss_type t)
 {
-    return (unsigned)t < MTT_LOSS_TYPE_COUNT ? loss_names[t] : "unknown";
+    return (unsigned)t < MTT_OPTIONS_LOSS_TYPE_COUNT ? loss_names[t] : "unknown";
 }
 
 mtt_status mtt_options_read_text(const char *path, char **text, size_t *len, mtt_error *err)

@@ -24,10 +24,10 @@
 #define MTT_OPTIONS_MAX_BYTES ((size_t)1 << 20) /* options files are small */
 
 typedef enum mtt_loss_type {
-    MTT_LOSS_MSE,
-    MTT_LOSS_MAE,
-    MTT_LOSS_HUBER,
-    MTT_LOSS_TYPE_COUNT
+    MTT_OPTIONS_LOSS_MSE,
+    MTT_OPTIONS_LOSS_MAE,
+    MTT_OPTIONS_LOSS_HUBER,
+    MTT_OPTIONS_LOSS_TYPE_COUNT
 } mtt_loss_type;
 
 /* "mse", "mae", "huber". */

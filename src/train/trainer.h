@@ -15,8 +15,8 @@
 
 #include "util/status.h"
 
-/* Forward declarations: options.h and loss.h both name MTT_LOSS_MSE, so the
- * trainer's internal files must not see options.h (only trainer.c does). */
+/* Forward declarations keep this header light: only trainer.c reads the
+ * options; the loop works on the settings it copies out of them. */
 typedef struct mtt_options mtt_options;
 typedef struct mtt_train_data mtt_train_data;
 typedef struct mtt_comm mtt_comm;
