@@ -108,7 +108,8 @@ void mtt_soap_work_free(mtt_soap_work *w)
 static size_t scratch_size(const mtt_soap *s)
 {
     size_t NL = (size_t)s->N * (s->L + 1), NLM = (size_t)s->N * s->LM;
-    return 2 * NL + 4 * (size_t)s->LM + 4 * NLM + (size_t)s->NC + s->dim;
+    return 2 * NL + 4 * (size_t)s->LM + 4 * NLM + (size_t)s->NC + s->dim +
+           2 * (size_t)s->K * s->K;
 }
 
 void mtt_soap_scratch_(const mtt_soap *soap, mtt_soap_work *w, soap_scratch *s)
@@ -122,7 +123,9 @@ void mtt_soap_scratch_(const mtt_soap *soap, mtt_soap_work *w, soap_scratch *s)
     s->phi = p, p += NLM;
     s->dphi = p, p += 3 * NLM;
     s->vec = p, p += soap->NC;
-    s->pdot = p;
+    s->pdot = p, p += soap->dim;
+    s->kk1 = p, p += (size_t)soap->K * soap->K;
+    s->kk2 = p;
 }
 
 void mtt_soap_pair_(const mtt_soap *soap, const double *rij, double r, soap_scratch *s,

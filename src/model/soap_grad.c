@@ -10,58 +10,49 @@
 
 #include <string.h>
 
+#include "model/blas.h"
 #include "model/soap.h"
 #include "model/soap_internal.h"
 
-void mtt_soap_pdot_(const mtt_soap *soap, const double *c, const double *cdot, double *pdot)
+/* For each l the tangent and the backward are small dense products of
+ * K×(2l+1) blocks of c (layout [l][k][m]), done through the BLAS wrapper:
+ * the scalar loops they replace were bound by the latency of their short
+ * m-sums (2l+1 terms). */
+void mtt_soap_pdot_(const mtt_soap *soap, const double *c, const double *cdot, double *pdot,
+                    soap_scratch *s)
 {
     const int K = soap->K, L = soap->L;
+    double *M = s->kk1;
     for (int l = 0; l <= L; ++l) {
-        const int w = 2 * l + 1;
-        const size_t off = (size_t)K * l * l;
-        const double *cl = c + off, *dl = cdot + off, a = soap->alpha[l];
+        const size_t w = (size_t)(2 * l + 1), off = (size_t)K * l * l;
+        /* M = C_l Ċ_lᵀ (K×K); ṗ_{k1k2l} = α_l (M_{k1k2} + M_{k2k1}) */
+        mtt_blas_gemm(MTT_BLAS_NOTRANS, MTT_BLAS_TRANS, (size_t)K, (size_t)K, w, 1.0, c + off, w,
+                      cdot + off, w, 0.0, M, (size_t)K);
+        const double a = soap->alpha[l];
         size_t pair = 0;
-        for (int k1 = 0; k1 < K; ++k1) {
-            const double *x = cl + k1 * w, *dx = dl + k1 * w;
-            for (int k2 = k1; k2 < K; ++k2, ++pair) {
-                const double *y = cl + k2 * w, *dy = dl + k2 * w;
-                double sum = 0.0;
-                for (int m = 0; m < w; ++m) sum += dx[m] * y[m] + x[m] * dy[m];
-                pdot[pair * (size_t)(L + 1) + l] = a * sum;
-            }
-        }
+        for (int k1 = 0; k1 < K; ++k1)
+            for (int k2 = k1; k2 < K; ++k2, ++pair)
+                pdot[pair * (size_t)(L + 1) + l] = a * (M[k1 * K + k2] + M[k2 * K + k1]);
     }
 }
 
-/* ḡ(i) = ∂E/∂c(i) from g_i = ∂E/∂p_i. */
-static void backward(const mtt_soap *soap, const double *c, const double *g, double *cbar)
+/* ḡ(i) = ∂E/∂c(i) from g_i = ∂E/∂p_i: per l, ḡ_l = α_l Ĝ_l C_l with Ĝ the
+ * symmetric K×K matrix of g (diagonal doubled). */
+static void backward(const mtt_soap *soap, const double *c, const double *g, double *cbar,
+                     soap_scratch *s)
 {
     const int K = soap->K, L = soap->L;
-    memset(cbar, 0, (size_t)soap->NC * sizeof *cbar);
+    double *G = s->kk1;
     for (int l = 0; l <= L; ++l) {
-        const int w = 2 * l + 1;
-        const size_t off = (size_t)K * l * l;
-        const double *cl = c + off, a = soap->alpha[l];
-        double *bl = cbar + off;
+        const size_t w = (size_t)(2 * l + 1), off = (size_t)K * l * l;
         size_t pair = 0;
         for (int k1 = 0; k1 < K; ++k1) {
-            const double *x = cl + k1 * w;
-            double *bx = bl + k1 * w;
-            for (int k2 = k1; k2 < K; ++k2, ++pair) {
-                double gv = a * g[pair * (size_t)(L + 1) + l];
-                if (gv == 0.0) continue;
-                if (k2 == k1) {
-                    for (int m = 0; m < w; ++m) bx[m] += 2.0 * gv * x[m];
-                } else {
-                    const double *y = cl + k2 * w;
-                    double *by = bl + k2 * w;
-                    for (int m = 0; m < w; ++m) {
-                        bx[m] += gv * y[m];
-                        by[m] += gv * x[m];
-                    }
-                }
-            }
+            G[k1 * K + k1] = 2.0 * g[pair++ * (size_t)(L + 1) + l];
+            for (int k2 = k1 + 1; k2 < K; ++k2, ++pair)
+                G[k1 * K + k2] = G[k2 * K + k1] = g[pair * (size_t)(L + 1) + l];
         }
+        mtt_blas_gemm(MTT_BLAS_NOTRANS, MTT_BLAS_NOTRANS, (size_t)K, w, (size_t)K,
+                      soap->alpha[l], G, (size_t)K, c + off, w, 0.0, cbar + off, w);
     }
 }
 
@@ -122,7 +113,7 @@ mtt_status mtt_soap_forces(const mtt_soap *soap, const double *g, mtt_soap_work 
     for (int i = 0; i < n; ++i) {
         if (nl->first[i] == nl->first[i + 1]) continue;
         const double *c = w->c + (size_t)i * soap->NC;
-        backward(soap, c, g + (size_t)i * soap->dim, s.vec);
+        backward(soap, c, g + (size_t)i * soap->dim, s.vec, &s);
         for (size_t q = nl->first[i]; q < nl->first[i + 1]; ++q) {
             if (nl->r[q] >= soap->cutoff) continue;
             const int j = nl->j[q];
@@ -173,7 +164,7 @@ mtt_status mtt_soap_tangent_strain(const mtt_soap *soap, const double *wvec, con
             const double *dphi = mtt_soap_pair_grad_(soap, w, q, &s);
             accumulate_tangent(soap, s.vec, w->species_index[j], dphi, dw);
         }
-        mtt_soap_pdot_(soap, w->c + (size_t)i * soap->NC, s.vec, pdot + (size_t)i * soap->dim);
+        mtt_soap_pdot_(soap, w->c + (size_t)i * soap->NC, s.vec, pdot + (size_t)i * soap->dim, &s);
     }
     return MTT_OK;
 }
@@ -198,7 +189,7 @@ mtt_status mtt_soap_jacobian(const mtt_soap *soap, mtt_soap_work *w, double *jac
                 e[x] = 1.0;
                 memset(s.vec, 0, (size_t)soap->NC * sizeof *s.vec);
                 accumulate_tangent(soap, s.vec, w->species_index[j], dphi, e);
-                mtt_soap_pdot_(soap, c, s.vec, s.pdot);
+                mtt_soap_pdot_(soap, c, s.vec, s.pdot, &s);
                 for (size_t d = 0; d < D; ++d) {
                     double *row = jac + ((size_t)i * D + d) * n * 3;
                     row[3 * j + x] += s.pdot[d];

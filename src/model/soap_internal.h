@@ -12,6 +12,7 @@ typedef struct soap_scratch {
     double *dphi;     /* N·LM·3: ∂φ/∂r_ij of one pair (when not stored) */
     double *vec;      /* NC: ḡ(i) or ċ(i) */
     double *pdot;     /* D */
+    double *kk1, *kk2; /* K×K each: the per-l matrices of the backward and tangent */
 } soap_scratch;
 
 void mtt_soap_scratch_(const mtt_soap *soap, mtt_soap_work *w, soap_scratch *s);
@@ -24,6 +25,7 @@ void mtt_soap_pair_(const mtt_soap *soap, const double *rij, double r, soap_scra
 const double *mtt_soap_pair_grad_(const mtt_soap *soap, mtt_soap_work *w, size_t q, soap_scratch *s);
 
 /* ṗ = α_l Σ_m (ċ_{k1} c_{k2} + c_{k1} ċ_{k2}) for one atom (D values, overwritten). */
-void mtt_soap_pdot_(const mtt_soap *soap, const double *c, const double *cdot, double *pdot);
+void mtt_soap_pdot_(const mtt_soap *soap, const double *c, const double *cdot, double *pdot,
+                    soap_scratch *s);
 
 #endif
