@@ -109,7 +109,7 @@ static size_t scratch_size(const mtt_soap *s)
 {
     size_t NL = (size_t)s->N * (s->L + 1), NLM = (size_t)s->N * s->LM;
     return 2 * NL + 4 * (size_t)s->LM + 4 * NLM + (size_t)s->NC + s->dim +
-           2 * (size_t)s->K * s->K;
+           2 * (size_t)s->K * s->K + (size_t)s->NC;
 }
 
 void mtt_soap_scratch_(const mtt_soap *soap, mtt_soap_work *w, soap_scratch *s)
@@ -125,7 +125,8 @@ void mtt_soap_scratch_(const mtt_soap *soap, mtt_soap_work *w, soap_scratch *s)
     s->vec = p, p += soap->NC;
     s->pdot = p, p += soap->dim;
     s->kk1 = p, p += (size_t)soap->K * soap->K;
-    s->kk2 = p;
+    s->kk2 = p, p += (size_t)soap->K * soap->K;
+    s->vp = p;
 }
 
 void mtt_soap_pair_(const mtt_soap *soap, const double *rij, double r, soap_scratch *s,

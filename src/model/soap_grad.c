@@ -56,41 +56,55 @@ static void backward(const mtt_soap *soap, const double *c, const double *g, dou
     }
 }
 
-/* v · ∂φ/∂r (3-vector) where v is an NC vector (ḡ) restricted to species a. */
-static void contract_pair(const mtt_soap *soap, const double *v, int a, const double *dphi, double *f)
+/* Reorder an NC vector between the coefficient layout [l][k][m]
+ * (k = a·N + n) and the pair-gradient layout [a][n][lm], so that the pair
+ * loops below run over one contiguous block per neighbour species. */
+static void to_pair_order(const mtt_soap *soap, const double *v, double *vp)
 {
-    const int N = soap->N, L = soap->L, K = soap->K, LM = soap->LM;
-    double fx = 0.0, fy = 0.0, fz = 0.0;
+    const int N = soap->N, L = soap->L, LM = soap->LM;
     for (int l = 0; l <= L; ++l) {
         const int wl = 2 * l + 1;
-        const double *vl = v + (size_t)K * l * l + (size_t)a * N * wl;
-        for (int n = 0; n < N; ++n) {
-            const double *vv = vl + n * wl, *d = dphi + 3 * (n * LM + l * l);
-            for (int m = 0; m < wl; ++m) {
-                fx += vv[m] * d[3 * m];
-                fy += vv[m] * d[3 * m + 1];
-                fz += vv[m] * d[3 * m + 2];
-            }
-        }
+        const double *vl = v + (size_t)soap->K * l * l;
+        for (int k = 0; k < soap->K; ++k)
+            memcpy(vp + (size_t)(k / N) * N * LM + (size_t)(k % N) * LM + l * l, vl + k * wl,
+                   (size_t)wl * sizeof *vp);
     }
-    f[0] = fx, f[1] = fy, f[2] = fz;
 }
 
-/* v += ∂φ/∂r · dw for species block a (the tangent of c along a pair). */
-static void accumulate_tangent(const mtt_soap *soap, double *v, int a, const double *dphi,
-                               const double *dw)
+static void from_pair_order(const mtt_soap *soap, const double *vp, double *v)
 {
-    const int N = soap->N, L = soap->L, K = soap->K, LM = soap->LM;
+    const int N = soap->N, L = soap->L, LM = soap->LM;
     for (int l = 0; l <= L; ++l) {
         const int wl = 2 * l + 1;
-        double *vl = v + (size_t)K * l * l + (size_t)a * N * wl;
-        for (int n = 0; n < N; ++n) {
-            double *vv = vl + n * wl;
-            const double *d = dphi + 3 * (n * LM + l * l);
-            for (int m = 0; m < wl; ++m)
-                vv[m] += d[3 * m] * dw[0] + d[3 * m + 1] * dw[1] + d[3 * m + 2] * dw[2];
-        }
+        double *vl = v + (size_t)soap->K * l * l;
+        for (int k = 0; k < soap->K; ++k)
+            memcpy(vl + k * wl, vp + (size_t)(k / N) * N * LM + (size_t)(k % N) * LM + l * l,
+                   (size_t)wl * sizeof *vp);
     }
+}
+
+/* f = Σ_j v_j ∂φ_j/∂r over the N·(L+1)² functions of one species block
+ * (v in pair order).  Four independent partial sums per component keep
+ * the loop from waiting on the latency of one long chain of additions. */
+static void contract_pair(size_t nlm, const double *restrict v, const double *restrict d,
+                          double *f)
+{
+    double s[4][3] = {{0}};
+    size_t j = 0;
+    for (; j + 4 <= nlm; j += 4)
+        for (int u = 0; u < 4; ++u)
+            for (int x = 0; x < 3; ++x) s[u][x] += v[j + u] * d[3 * (j + u) + x];
+    for (; j < nlm; ++j)
+        for (int x = 0; x < 3; ++x) s[0][x] += v[j] * d[3 * j + x];
+    for (int x = 0; x < 3; ++x) f[x] = (s[0][x] + s[1][x]) + (s[2][x] + s[3][x]);
+}
+
+/* v += ∂φ/∂r · dw over one species block (v in pair order). */
+static void accumulate_tangent(size_t nlm, double *restrict v, const double *restrict d,
+                               const double *dw)
+{
+    const double w0 = dw[0], w1 = dw[1], w2 = dw[2];
+    for (size_t j = 0; j < nlm; ++j) v[j] += d[3 * j] * w0 + d[3 * j + 1] * w1 + d[3 * j + 2] * w2;
 }
 
 static mtt_status check_ready(const mtt_soap_work *w, mtt_error *err)
@@ -107,6 +121,7 @@ mtt_status mtt_soap_forces(const mtt_soap *soap, const double *g, mtt_soap_work 
     const mtt_nlist *nl = w->nl;
     const int n = w->n_atoms;
     soap_scratch s;
+    const size_t nlm = (size_t)soap->N * soap->LM;
     mtt_soap_scratch_(soap, w, &s);
     memset(forces, 0, 3 * (size_t)n * sizeof *forces);
     if (dE_deps) memset(dE_deps, 0, 9 * sizeof *dE_deps);
@@ -114,12 +129,13 @@ mtt_status mtt_soap_forces(const mtt_soap *soap, const double *g, mtt_soap_work 
         if (nl->first[i] == nl->first[i + 1]) continue;
         const double *c = w->c + (size_t)i * soap->NC;
         backward(soap, c, g + (size_t)i * soap->dim, s.vec, &s);
+        to_pair_order(soap, s.vec, s.vp);
         for (size_t q = nl->first[i]; q < nl->first[i + 1]; ++q) {
             if (nl->r[q] >= soap->cutoff) continue;
             const int j = nl->j[q];
             const double *dphi = mtt_soap_pair_grad_(soap, w, q, &s);
             double f[3];
-            contract_pair(soap, s.vec, w->species_index[j], dphi, f);
+            contract_pair(nlm, s.vp + (size_t)w->species_index[j] * nlm, dphi, f);
             for (int x = 0; x < 3; ++x) {
                 forces[3 * j + x] -= f[x];
                 forces[3 * i + x] += f[x];
@@ -146,9 +162,10 @@ mtt_status mtt_soap_tangent_strain(const mtt_soap *soap, const double *wvec, con
     MTT_FORWARD_IF_ERROR(check_ready(w, err));
     const mtt_nlist *nl = w->nl;
     soap_scratch s;
+    const size_t nlm = (size_t)soap->N * soap->LM;
     mtt_soap_scratch_(soap, w, &s);
     for (int i = 0; i < w->n_atoms; ++i) {
-        memset(s.vec, 0, (size_t)soap->NC * sizeof *s.vec);
+        memset(s.vp, 0, (size_t)soap->NC * sizeof *s.vp);
         for (size_t q = nl->first[i]; q < nl->first[i + 1]; ++q) {
             if (nl->r[q] >= soap->cutoff) continue;
             const int j = nl->j[q];
@@ -162,8 +179,9 @@ mtt_status mtt_soap_tangent_strain(const mtt_soap *soap, const double *wvec, con
             }
             if (dw[0] == 0.0 && dw[1] == 0.0 && dw[2] == 0.0) continue;
             const double *dphi = mtt_soap_pair_grad_(soap, w, q, &s);
-            accumulate_tangent(soap, s.vec, w->species_index[j], dphi, dw);
+            accumulate_tangent(nlm, s.vp + (size_t)w->species_index[j] * nlm, dphi, dw);
         }
+        from_pair_order(soap, s.vp, s.vec);
         mtt_soap_pdot_(soap, w->c + (size_t)i * soap->NC, s.vec, pdot + (size_t)i * soap->dim, &s);
     }
     return MTT_OK;
@@ -176,6 +194,7 @@ mtt_status mtt_soap_jacobian(const mtt_soap *soap, mtt_soap_work *w, double *jac
     const int n = w->n_atoms;
     const size_t D = soap->dim;
     soap_scratch s;
+    const size_t nlm = (size_t)soap->N * soap->LM;
     mtt_soap_scratch_(soap, w, &s);
     memset(jac, 0, (size_t)n * D * n * 3 * sizeof *jac);
     for (int i = 0; i < n; ++i) {
@@ -187,8 +206,9 @@ mtt_status mtt_soap_jacobian(const mtt_soap *soap, mtt_soap_work *w, double *jac
             for (int x = 0; x < 3; ++x) {
                 double e[3] = {0, 0, 0};
                 e[x] = 1.0;
-                memset(s.vec, 0, (size_t)soap->NC * sizeof *s.vec);
-                accumulate_tangent(soap, s.vec, w->species_index[j], dphi, e);
+                memset(s.vp, 0, (size_t)soap->NC * sizeof *s.vp);
+                accumulate_tangent(nlm, s.vp + (size_t)w->species_index[j] * nlm, dphi, e);
+                from_pair_order(soap, s.vp, s.vec);
                 mtt_soap_pdot_(soap, c, s.vec, s.pdot, &s);
                 for (size_t d = 0; d < D; ++d) {
                     double *row = jac + ((size_t)i * D + d) * n * 3;

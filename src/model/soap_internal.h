@@ -13,6 +13,7 @@ typedef struct soap_scratch {
     double *vec;      /* NC: ḡ(i) or ċ(i) */
     double *pdot;     /* D */
     double *kk1, *kk2; /* K×K each: the per-l matrices of the backward and tangent */
+    double *vp;       /* NC: ḡ or ċ in pair-gradient order [species][n][lm] */
 } soap_scratch;
 
 void mtt_soap_scratch_(const mtt_soap *soap, mtt_soap_work *w, soap_scratch *s);
