@@ -23,3 +23,6 @@ TESTS += tests/test_options_doc
 tests_test_options_doc_SOURCES = tests/test_options_doc.c
 tests_test_options_doc_CFLAGS = $(TEST_COMPILE_FLAGS)
 tests_test_options_doc_LDADD = $(TEST_LINK_LIBS)
+
+# no allocation inside the training step (valgrind's allocation count)
+TESTS += tests/test_train_noalloc.sh
