@@ -30,6 +30,10 @@ typedef struct mtt_dataset {
     double *stress;           /* eV/Å^3, 9 per structure (row-major 3x3), or NULL */
     double *virial;           /* eV, 9 per structure (row-major 3x3), or NULL */
     int has_energy, has_forces, has_stress, has_virial;
+    /* 1-based line of the first frame that lacked forces / stress / virial
+     * when that target was asked for and dropped (0: none); lets a caller
+     * that read the file in parts (one per rank) report the first one. */
+    int64_t missing_line[3];
     size_t *frame;            /* index of each structure's frame in the file */
     /* capacities (elements) while the dataset is being filled */
     size_t cap_atoms, cap_structures;

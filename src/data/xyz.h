@@ -7,7 +7,9 @@
  *
  * Policy: a missing energy key is an error (when energy is wanted); a
  * missing forces column, stress or virial key is not: the dataset comes back
- * without that array (has_* = 0) and one warning names the file and key.
+ * without that array (has_* = 0) and ds->missing_line records the first
+ * frame without it, for the caller's warning (stress and virial missing from
+ * molecules are not recorded: they mean nothing there).
  * Stress and virial may be 9 numbers (row-major 3x3) or 6 in Voigt order
  * xx yy zz yz xz xy (ASE itself writes and accepts only 9).  Every user error is MTT_ERR_DATA (MTT_ERR_IO for a
  * missing file) with one sentence "FILE:LINE: problem; what to do".

@@ -12,33 +12,26 @@
 
 #include "data/xyz.h"
 #include "data/xyz_frame.h"
-#include "util/log.h"
 
-static void drop_missing(mtt_xyz_frame_ctx *c, const char *path)
+/* Drop what some frame lacked and record where (ds->missing_line).  The
+ * warning is the caller's: it alone knows whether other parts of the file,
+ * read elsewhere, lacked it too (xyz.h). */
+static void drop_missing(mtt_xyz_frame_ctx *c)
 {
     mtt_dataset *ds = c->ds;
-    if (ds->has_forces && c->missing_forces) {
-        mtt_log_warn("%s:%lld: no '%s' column in Properties (first frame "
-                     "without it); training without forces", path,
-                     (long long)c->missing_forces, c->keys->forces);
-        mtt_dataset_drop(ds, 'f');
-    }
-    /* stress means nothing for molecules: only a periodic structure
-     * without it is worth a warning */
+    /* stress means nothing for molecules: only periodic structures count */
     int any_periodic = 0;
     for (size_t i = 0; i < 3 * ds->n_structures && !any_periodic; ++i) any_periodic = ds->pbc[i];
-    if (ds->has_stress && c->missing_stress && !any_periodic) mtt_dataset_drop(ds, 's');
-    if (ds->has_virial && c->missing_virial && !any_periodic) mtt_dataset_drop(ds, 'v');
+    if (ds->has_forces && c->missing_forces) {
+        ds->missing_line[0] = c->missing_forces;
+        mtt_dataset_drop(ds, 'f');
+    }
     if (ds->has_stress && c->missing_stress) {
-        mtt_log_warn("%s:%lld: no stress key '%s' (first frame without it); "
-                     "training without stress", path,
-                     (long long)c->missing_stress, c->keys->stress);
+        if (any_periodic) ds->missing_line[1] = c->missing_stress;
         mtt_dataset_drop(ds, 's');
     }
     if (ds->has_virial && c->missing_virial) {
-        mtt_log_warn("%s:%lld: no virial key '%s' (first frame without it); "
-                     "training without virial", path,
-                     (long long)c->missing_virial, c->keys->virial);
+        if (any_periodic) ds->missing_line[2] = c->missing_virial;
         mtt_dataset_drop(ds, 'v');
     }
 }
@@ -119,7 +112,7 @@ mtt_status mtt_xyz_read(const char *path, const mtt_xyz_index *idx,
     else
         st = read_all(&c, path, err);
     if (st != MTT_OK) goto cleanup;
-    drop_missing(&c, path);
+    drop_missing(&c);
     mtt_dataset_shrink(c.ds);
 cleanup:
     if (opened) mtt_xyz_lines_close(&c.lines);

@@ -135,11 +135,17 @@ mtt_status mtt_comm_bcast_string(const mtt_comm *c, char **s, int root, mtt_erro
     return MTT_OK;
 }
 
+/* MPI counts are int: large arrays go in chunks of at most 2^30 elements. */
+#define MTT_COMM_CHUNK ((size_t)1 << 30)
+
 void mtt_comm_sum_doubles(const mtt_comm *c, double *x, size_t n)
 {
 #ifdef HAVE_MPI
-    if (!c || c->size == 1 || n == 0) return;
-    MPI_Allreduce(MPI_IN_PLACE, x, (int)n, MPI_DOUBLE, MPI_SUM, c->comm);
+    if (!c || c->size == 1) return;
+    for (size_t done = 0; done < n; done += MTT_COMM_CHUNK) {
+        size_t k = n - done < MTT_COMM_CHUNK ? n - done : MTT_COMM_CHUNK;
+        MPI_Allreduce(MPI_IN_PLACE, x + done, (int)k, MPI_DOUBLE, MPI_SUM, c->comm);
+    }
 #else
     (void)c;
     (void)x;
@@ -150,8 +156,26 @@ void mtt_comm_sum_doubles(const mtt_comm *c, double *x, size_t n)
 void mtt_comm_sum_int64(const mtt_comm *c, int64_t *x, size_t n)
 {
 #ifdef HAVE_MPI
-    if (!c || c->size == 1 || n == 0) return;
-    MPI_Allreduce(MPI_IN_PLACE, x, (int)n, MPI_INT64_T, MPI_SUM, c->comm);
+    if (!c || c->size == 1) return;
+    for (size_t done = 0; done < n; done += MTT_COMM_CHUNK) {
+        size_t k = n - done < MTT_COMM_CHUNK ? n - done : MTT_COMM_CHUNK;
+        MPI_Allreduce(MPI_IN_PLACE, x + done, (int)k, MPI_INT64_T, MPI_SUM, c->comm);
+    }
+#else
+    (void)c;
+    (void)x;
+    (void)n;
+#endif
+}
+
+void mtt_comm_min_int64(const mtt_comm *c, int64_t *x, size_t n)
+{
+#ifdef HAVE_MPI
+    if (!c || c->size == 1) return;
+    for (size_t done = 0; done < n; done += MTT_COMM_CHUNK) {
+        size_t k = n - done < MTT_COMM_CHUNK ? n - done : MTT_COMM_CHUNK;
+        MPI_Allreduce(MPI_IN_PLACE, x + done, (int)k, MPI_INT64_T, MPI_MIN, c->comm);
+    }
 #else
     (void)c;
     (void)x;

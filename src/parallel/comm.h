@@ -41,6 +41,9 @@ mtt_status mtt_comm_bcast_string(const mtt_comm *comm, char **s, int root, mtt_e
 void mtt_comm_sum_doubles(const mtt_comm *comm, double *x, size_t n);
 void mtt_comm_sum_int64(const mtt_comm *comm, int64_t *x, size_t n);
 
+/* In-place minimum over all ranks. */
+void mtt_comm_min_int64(const mtt_comm *comm, int64_t *x, size_t n);
+
 void mtt_comm_barrier(const mtt_comm *comm);
 /* Terminate every rank (unrecoverable state); never returns. */
 void mtt_comm_abort(const mtt_comm *comm, int code);

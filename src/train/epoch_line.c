@@ -65,7 +65,8 @@ void mtt_epoch_line_gradient_unit(const char *base_unit, const char *length_unit
         return;
     }
     const char *len = length_unit ? length_unit : "";
-    if (!strcmp(len, "angstrom") || !strcmp(len, "Angstrom") || !strcmp(len, "A") ||
+    /* no length unit given: positions are read as Å (docs/data.md) */
+    if (!*len || !strcmp(len, "angstrom") || !strcmp(len, "Angstrom") || !strcmp(len, "A") ||
         !strcmp(len, "\xc3\x85") /* Å */ || !strcmp(len, "\xc3\xa5ngstrom"))
         len = "A";
     snprintf(out, n, "%s/%s", base_unit, len);

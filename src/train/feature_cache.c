@@ -53,6 +53,7 @@ mtt_status mtt_feature_cache_build(mtt_feature_cache *c, const mtt_sbp_model *m,
         mtt_sbp_features *target = f ? f : &c->scratch[0];
         mtt_status st_ = mtt_sbp_features_compute(m, &st, target, err);
         if (st_ != MTT_OK) {
+            mtt_error_prefix(err, "frame %zu: ", ds->frame ? ds->frame[s] : s);
             if (f) {
                 mtt_sbp_features_free(f);
                 free(f);
@@ -93,7 +94,11 @@ mtt_status mtt_feature_cache_batch(mtt_feature_cache *c, const mtt_sbp_model *m,
                             "descriptor cache: batch of %zu larger than its %zu scratch entries",
                             n, c->n_scratch);
         mtt_structure st = mtt_feature_cache_structure(c->ds, s);
-        MTT_FORWARD_IF_ERROR(mtt_sbp_features_compute(m, &st, &c->scratch[used], err));
+        mtt_status st_ = mtt_sbp_features_compute(m, &st, &c->scratch[used], err);
+        if (st_ != MTT_OK) {
+            mtt_error_prefix(err, "frame %zu: ", c->ds->frame ? c->ds->frame[s] : s);
+            return st_;
+        }
         out[i] = &c->scratch[used++];
     }
     return MTT_OK;

@@ -110,6 +110,17 @@ static mtt_status load_set(mtt_set_info *info, const mtt_xyz_index *idx, const m
     mtt_comm_sum_int64(comm, found, 5);
     mtt_comm_sum_int64(comm, &atoms, 1);
     mtt_comm_sum_int64(comm, info->count_by_z, MTT_MAX_Z + 1);
+    /* the first frame without a wanted target, over all ranks: one warning */
+    int64_t first[3];
+    for (int t = 0; t < 3; ++t) first[t] = (*shard)->missing_line[t] ? (*shard)->missing_line[t] : INT64_MAX;
+    mtt_comm_min_int64(comm, first, 3);
+    const char *what[3] = {"forces", "stress", "virial"};
+    const char *key[3] = {keys->forces, keys->stress, keys->virial};
+    for (int t = 0; t < 3; ++t)
+        if (first[t] != INT64_MAX)
+            mtt_log_warn("%s:%lld: no '%s' %s in this frame (the first without it); training "
+                         "without %s on this set", info->path, (long long)first[t], key[t],
+                         t == 0 ? "column in Properties" : "key", what[t]);
     info->n_atoms = atoms;
     info->has_energy = found[0] > 0 && found[1] == found[0];
     info->has_forces = found[0] > 0 && found[2] == found[0];
@@ -242,7 +253,11 @@ mtt_status mtt_train_data_load(const mtt_options *o, const mtt_comm *comm, mtt_t
             info->frames = all_indices(use->n_frames);
             info->n_structures = use->n_frames;
         }
-        st = mtt_comm_agree(comm, info->frames ? MTT_OK : MTT_ERR_NOMEM, err);
+        st = info->frames ? MTT_OK
+                          : mtt_error_set(err, MTT_ERR_NOMEM, "out of memory for the %s set's "
+                                          "structure list (%zu structures)", set_names[k],
+                                          info->n_structures);
+        st = mtt_comm_agree(comm, st, err);
         if (st != MTT_OK) goto cleanup;
         /* the energy key and gradients of a fraction set are the training set's */
         const mtt_dataset_opts *src = (k == MTT_SET_TRAINING || opts[k]->is_fraction) ? opts[0] : opts[k];

@@ -43,10 +43,8 @@ mtt_status mtt_trainer_fit_baseline(mtt_trainer *t, mtt_error *err)
     int32_t *counts = calloc(nt ? nt : 1, sizeof *counts);
     t->baseline_train = calloc(local_n(tr) ? local_n(tr) : 1, sizeof(double));
     mtt_status st = MTT_OK;
-    if (!buf || !counts || !t->baseline_train) {
+    if (!buf || !counts || !t->baseline_train)
         st = mtt_error_set(err, MTT_ERR_NOMEM, "out of memory for the composition baseline");
-        goto cleanup;
-    }
     st = mtt_comm_agree(t->comm, st, err);  /* every rank allocated: enter the collectives */
     if (st != MTT_OK) goto cleanup;
 

@@ -65,6 +65,7 @@ mtt_status mtt_trainer_build_cache(mtt_trainer *t, int set, double budget_bytes,
     size_t budget = budget_bytes > 0 ? (budget_bytes >= 1.8e19 ? SIZE_MAX : (size_t)budget_bytes) : 0;
     mtt_status st = mtt_feature_cache_build(&t->cache[set], t->model, t->set[set].ds, budget,
                                             t->cfg.batch_size, err);
+    if (st != MTT_OK) mtt_error_prefix(err, "%s: ", t->set[set].path);
     st = mtt_comm_agree(t->comm, st, err);
     if (st != MTT_OK) return st;
     MTT_FORWARD_IF_ERROR(warn_close_contacts(t, set, err));

@@ -5,6 +5,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 static const char *const status_names[] = {
     [MTT_OK] = "success",
@@ -32,6 +33,24 @@ mtt_status mtt_error_set(mtt_error *err, mtt_status st, const char *fmt, ...)
         va_end(ap);
     }
     return st;
+}
+
+void mtt_error_prefix(mtt_error *err, const char *fmt, ...)
+{
+    if (!err) return;
+    char head[MTT_ERROR_MSG_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(head, sizeof head, fmt, ap);
+    va_end(ap);
+    /* shift the message right by the head's length, truncating its end */
+    size_t hl = strlen(head), cap = sizeof err->msg - 1;
+    if (hl > cap) hl = cap;
+    size_t ml = strnlen(err->msg, cap);
+    if (hl + ml > cap) ml = cap - hl;
+    memmove(err->msg + hl, err->msg, ml);
+    memcpy(err->msg, head, hl);
+    err->msg[hl + ml] = '\0';
 }
 
 void mtt_error_clear(mtt_error *err)

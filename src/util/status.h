@@ -38,6 +38,10 @@ typedef struct mtt_error {
 mtt_status mtt_error_set(mtt_error *err, mtt_status st, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* Put a printf-formatted context ("data.xyz: frame 12: ") in front of the
+ * message already in err (err may be NULL); the status is kept. */
+void mtt_error_prefix(mtt_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* Reset err to MTT_OK with an empty message (err may be NULL). */
 void mtt_error_clear(mtt_error *err);
 
