@@ -16,46 +16,50 @@
 
 #define MTT_CLOSE_CONTACT 0.1 /* Å: closer atoms are almost surely a broken structure */
 
-/* Position of frame in the ascending list frames[0..n), or n. */
-static size_t find_frame(const size_t *frames, size_t n, size_t frame)
-{
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (frames[mid] < frame) lo = mid + 1;
-        else hi = mid;
-    }
-    return lo < n && frames[lo] == frame ? lo : n;
-}
-
 /* Warn once per structure of the set with two atoms closer than 0.1 Å,
- * naming file and frame; the flags travel to rank 0 in one allreduce. */
+ * naming file and frame.  Only flagged structures travel: each rank's count
+ * goes into its slot of a rank-sized array (one allreduce), which gives every
+ * rank its offset in a list of [frame, distance] pairs that a second
+ * allreduce assembles; memory is O(ranks + flagged), not O(structures). */
 static mtt_status warn_close_contacts(mtt_trainer *t, int set, mtt_error *err)
 {
     const mtt_trainer_set *s = &t->set[set];
     const mtt_feature_cache *c = &t->cache[set];
-    size_t n = s->n_global;
-    if (n == 0) return MTT_OK;
-    double *d = calloc(2 * n, sizeof *d);  /* per structure: [flag, distance] */
-    mtt_status st = d ? MTT_OK : mtt_error_set(err, MTT_ERR_NOMEM, "out of memory");
+    const int size = mtt_comm_size(t->comm), rank = mtt_comm_rank(t->comm);
+    int64_t *counts = calloc((size_t)size, sizeof *counts);
+    mtt_status st = counts ? MTT_OK : mtt_error_set(err, MTT_ERR_NOMEM, "out of memory");
+    st = mtt_comm_agree(t->comm, st, err);
+    if (st != MTT_OK) {
+        free(counts);
+        return st;
+    }
+    for (size_t i = 0; i < c->n; ++i) counts[rank] += c->min_distance[i] < MTT_CLOSE_CONTACT;
+    mtt_comm_sum_int64(t->comm, counts, (size_t)size);
+    int64_t total = 0, offset = 0;
+    for (int r = 0; r < size; ++r) {
+        if (r < rank) offset += counts[r];
+        total += counts[r];
+    }
+    free(counts);
+    if (total == 0) return MTT_OK;
+    double *d = calloc(2 * (size_t)total, sizeof *d);
+    st = d ? MTT_OK : mtt_error_set(err, MTT_ERR_NOMEM, "out of memory");
     st = mtt_comm_agree(t->comm, st, err);
     if (st != MTT_OK) {
         free(d);
         return st;
     }
-    for (size_t i = 0; i < c->n; ++i) {
-        if (!(c->min_distance[i] < MTT_CLOSE_CONTACT)) continue;
-        size_t g = find_frame(s->frames, n, s->ds->frame[i]);
-        if (g == n) continue;
-        d[2 * g] = 1.0;
-        d[2 * g + 1] = c->min_distance[i];
-    }
-    mtt_comm_sum_doubles(t->comm, d, 2 * n);
-    for (size_t g = 0; g < n; ++g)
-        if (d[2 * g] > 0)
-            mtt_log_warn("%s: frame %zu (%s set): two atoms are %.4g A apart, closer than %.1f A; "
-                         "check this structure",
-                         s->path, s->frames[g], s->name, d[2 * g + 1], MTT_CLOSE_CONTACT);
+    for (size_t i = 0, k = (size_t)offset; i < c->n; ++i)
+        if (c->min_distance[i] < MTT_CLOSE_CONTACT) {
+            d[2 * k] = (double)s->ds->frame[i];
+            d[2 * k + 1] = c->min_distance[i];
+            ++k;
+        }
+    mtt_comm_sum_doubles(t->comm, d, 2 * (size_t)total);
+    for (int64_t k = 0; k < total; ++k)
+        mtt_log_warn("%s: frame %.0f (%s set): two atoms are %.4g A apart, closer than %.1f A; "
+                     "check this structure",
+                     s->path, d[2 * k], s->name, d[2 * k + 1], MTT_CLOSE_CONTACT);
     free(d);
     return MTT_OK;
 }
