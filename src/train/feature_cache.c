@@ -74,6 +74,9 @@ mtt_status mtt_feature_cache_build(mtt_feature_cache *c, const mtt_sbp_model *m,
             }
         }
     }
+    /* scratch[0] grew to the largest uncached structure: each scratch entry
+     * may grow as far (outside the budget; logged by the caller) */
+    if (full) c->scratch_bytes = n_scratch * mtt_sbp_features_bytes(&c->scratch[0]);
     return MTT_OK;
 }
 

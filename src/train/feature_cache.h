@@ -30,6 +30,7 @@ typedef struct mtt_feature_cache {
     size_t bytes;                 /* bytes held by the cached entries */
     mtt_sbp_features *scratch;    /* n_scratch reusable entries for uncached ones */
     size_t n_scratch;
+    size_t scratch_bytes;         /* bound on what the scratch entries grow to (not in the budget) */
     double *min_distance;         /* n: Å, shortest pair distance (∞: no pair) */
 } mtt_feature_cache;
 

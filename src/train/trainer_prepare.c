@@ -74,12 +74,17 @@ mtt_status mtt_trainer_build_cache(mtt_trainer *t, int set, double budget_bytes,
     if (st != MTT_OK) return st;
     MTT_FORWARD_IF_ERROR(warn_close_contacts(t, set, err));
     const mtt_feature_cache *c = &t->cache[set];
-    double sums[3] = {(double)c->n_cached, (double)c->n, (double)c->bytes};
-    mtt_comm_sum_doubles(t->comm, sums, 3);
-    if (sums[1] > 0)
+    double sums[4] = {(double)c->n_cached, (double)c->n, (double)c->bytes, (double)c->scratch_bytes};
+    mtt_comm_sum_doubles(t->comm, sums, 4);
+    if (sums[1] > 0 && sums[0] == sums[1])
         mtt_log_info("Descriptor cache (%s set): %.0f of %.0f structures cached, %.1f MiB "
-                     "(all ranks; the others are recomputed when needed)",
+                     "(all ranks)",
                      t->set[set].name, sums[0], sums[1], sums[2] / (1024.0 * 1024.0));
+    else if (sums[1] > 0)
+        mtt_log_info("Descriptor cache (%s set): %.0f of %.0f structures cached, %.1f MiB, plus "
+                     "up to %.1f MiB of scratch for recomputing the others (all ranks)",
+                     t->set[set].name, sums[0], sums[1], sums[2] / (1024.0 * 1024.0),
+                     sums[3] / (1024.0 * 1024.0));
     return MTT_OK;
 }
 
