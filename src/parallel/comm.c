@@ -135,51 +135,45 @@ mtt_status mtt_comm_bcast_string(const mtt_comm *c, char **s, int root, mtt_erro
     return MTT_OK;
 }
 
+#ifdef HAVE_MPI
 /* MPI counts are int: large arrays go in chunks of at most 2^30 elements. */
 #define MTT_COMM_CHUNK ((size_t)1 << 30)
+
+static void allreduce_in_place(const mtt_comm *c, void *x, size_t n, MPI_Datatype type,
+                               size_t elem, MPI_Op op)
+{
+    if (!c || c->size == 1) return;
+    for (size_t done = 0; done < n; done += MTT_COMM_CHUNK) {
+        size_t k = n - done < MTT_COMM_CHUNK ? n - done : MTT_COMM_CHUNK;
+        MPI_Allreduce(MPI_IN_PLACE, (char *)x + done * elem, (int)k, type, op, c->comm);
+    }
+}
+#endif
 
 void mtt_comm_sum_doubles(const mtt_comm *c, double *x, size_t n)
 {
 #ifdef HAVE_MPI
-    if (!c || c->size == 1) return;
-    for (size_t done = 0; done < n; done += MTT_COMM_CHUNK) {
-        size_t k = n - done < MTT_COMM_CHUNK ? n - done : MTT_COMM_CHUNK;
-        MPI_Allreduce(MPI_IN_PLACE, x + done, (int)k, MPI_DOUBLE, MPI_SUM, c->comm);
-    }
+    allreduce_in_place(c, x, n, MPI_DOUBLE, sizeof *x, MPI_SUM);
 #else
-    (void)c;
-    (void)x;
-    (void)n;
+    (void)c, (void)x, (void)n;
 #endif
 }
 
 void mtt_comm_sum_int64(const mtt_comm *c, int64_t *x, size_t n)
 {
 #ifdef HAVE_MPI
-    if (!c || c->size == 1) return;
-    for (size_t done = 0; done < n; done += MTT_COMM_CHUNK) {
-        size_t k = n - done < MTT_COMM_CHUNK ? n - done : MTT_COMM_CHUNK;
-        MPI_Allreduce(MPI_IN_PLACE, x + done, (int)k, MPI_INT64_T, MPI_SUM, c->comm);
-    }
+    allreduce_in_place(c, x, n, MPI_INT64_T, sizeof *x, MPI_SUM);
 #else
-    (void)c;
-    (void)x;
-    (void)n;
+    (void)c, (void)x, (void)n;
 #endif
 }
 
 void mtt_comm_min_int64(const mtt_comm *c, int64_t *x, size_t n)
 {
 #ifdef HAVE_MPI
-    if (!c || c->size == 1) return;
-    for (size_t done = 0; done < n; done += MTT_COMM_CHUNK) {
-        size_t k = n - done < MTT_COMM_CHUNK ? n - done : MTT_COMM_CHUNK;
-        MPI_Allreduce(MPI_IN_PLACE, x + done, (int)k, MPI_INT64_T, MPI_MIN, c->comm);
-    }
+    allreduce_in_place(c, x, n, MPI_INT64_T, sizeof *x, MPI_MIN);
 #else
-    (void)c;
-    (void)x;
-    (void)n;
+    (void)c, (void)x, (void)n;
 #endif
 }
 
