@@ -5,21 +5,10 @@
 # line/column or key, exit 2 for options errors and 1 for data errors, and
 # leave no run folder behind.
 set -u
-MTT=${MTT:-./mtt}
-top_srcdir=${top_srcdir:-.}
+. "${top_srcdir:-.}/tests/tap.sh"
 ethanol="$top_srcdir/examples/ethanol/ethanol_reduced_100.xyz"
-work=$(mktemp -d "${TMPDIR:-/tmp}/mtt-cli-XXXXXX")
-trap 'rm -rf "$work"' EXIT
-n=0
-failures=0
+tap_init cli
 
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() {
-    n=$((n + 1)); failures=$((failures + 1)); echo "not ok $n - $1"
-    shift
-    for line in "$@"; do echo "#   $line"; done
-    [ -f "$case_dir/err" ] && sed 's/^/#   stderr: /' "$case_dir/err" | head -5
-}
 
 # new_case NAME: fresh folder with a valid options.yaml and data.xyz
 new_case() {
@@ -280,5 +269,4 @@ if [ -n "${MPIEXEC:-}" ] && [ -x "${MPIEXEC:-}" ] && "$MTT" --version | grep -q 
     fi
 fi
 
-echo "1..$n"
-[ "$failures" -eq 0 ]
+tap_done

@@ -9,19 +9,9 @@
 #     ERROR naming the element, exit 1, no run folder;
 #   - base_precision: 32: one options ERROR, exit 2, no run folder.
 set -u
-MTT=${MTT:-./mtt}
-top_srcdir=${top_srcdir:-.}
+. "${top_srcdir:-.}/tests/tap.sh"
 ethanol="$top_srcdir/examples/ethanol/ethanol_reduced_100.xyz"
-work=$(mktemp -d "${TMPDIR:-/tmp}/mtt-train-errors-XXXXXX")
-trap 'rm -rf "$work"' EXIT
-n=0
-failures=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() {
-    n=$((n + 1)); failures=$((failures + 1)); echo "not ok $n - $1"
-    shift; for l in "$@"; do echo "#   $l"; done
-    [ -f "$case_dir/err" ] && sed 's/^/#   stderr: /' "$case_dir/err" | head -5
-}
+tap_init train-errors
 
 new_case() {
     case_dir="$work/$1"
@@ -109,5 +99,4 @@ else
     not_ok "base_precision 32" "exit $code"
 fi
 
-echo "1..$n"
-[ "$failures" -eq 0 ]
+tap_done

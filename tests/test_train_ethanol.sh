@@ -8,18 +8,8 @@
 #   validation energy RMSE (per atom) <= 0.25 x std of the training per-atom energy
 # Time is not checked here (see bench/train/ethanol.sh).
 set -u
-MTT=${MTT:-./mtt}
-top_srcdir=${top_srcdir:-.}
-work=$(mktemp -d "${TMPDIR:-/tmp}/mtt-train-ethanol-XXXXXX")
-trap 'rm -rf "$work"' EXIT
-n=0
-failures=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() {
-    n=$((n + 1)); failures=$((failures + 1)); echo "not ok $n - $1"
-    shift
-    for line in "$@"; do echo "#   $line"; done
-}
+. "${top_srcdir:-.}/tests/tap.sh"
+tap_init train-ethanol
 check() { name=$1; shift; if "$@"; then ok "$name"; else not_ok "$name"; fi; }
 
 # run_example DIR [mtt args]: copy the example into DIR and train there
@@ -104,5 +94,4 @@ else
     grep 'Descriptor cache' "$rd/train.log" 2>/dev/null | sed 's/^/#   /'
 fi
 
-echo "1..$n"
-[ "$failures" -eq 0 ]
+tap_done

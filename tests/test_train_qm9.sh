@@ -7,14 +7,8 @@
 # ratio depends on the split (0.23-0.56 over seeds 1-4 and 42 in
 # docs/training.md), so the bound is checked for this seed only.
 set -u
-MTT=${MTT:-./mtt}
-top_srcdir=${top_srcdir:-.}
-work=$(mktemp -d "${TMPDIR:-/tmp}/mtt-train-qm9-XXXXXX")
-trap 'rm -rf "$work"' EXIT
-n=0
-failures=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); failures=$((failures + 1)); echo "not ok $n - $1"; shift; for l in "$@"; do echo "#   $l"; done; }
+. "${top_srcdir:-.}/tests/tap.sh"
+tap_init train-qm9
 
 cp "$top_srcdir/tests/data/xyz/qm9_reduced_100.xyz" "$work/"
 cat > "$work/options.yaml" <<'YAML'
@@ -60,5 +54,4 @@ if grep -q "Composition baseline (energy per atom of each type, eV): 1: .*, 6: .
 else
     not_ok "composition baseline per element"
 fi
-echo "1..$n"
-[ "$failures" -eq 0 ]
+tap_done
