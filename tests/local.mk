@@ -26,3 +26,6 @@ tests_test_options_doc_LDADD = $(TEST_LINK_LIBS)
 
 # no allocation inside the training step (valgrind's allocation count)
 TESTS += tests/test_train_noalloc.sh
+
+# stress trained end to end on periodic data (EMT-labelled copper)
+TESTS += tests/test_train_stress.sh
