@@ -29,3 +29,6 @@ TESTS += tests/test_train_noalloc.sh
 
 # stress trained end to end on periodic data (EMT-labelled copper)
 TESTS += tests/test_train_stress.sh
+
+# configure's missing-package message, make install, pkg-config mtt
+TESTS += tests/test_build.sh
