@@ -209,3 +209,9 @@ const char *mtt_comm_library_version(void)
     return "none (serial build)";
 #endif
 }
+
+#ifdef HAVE_MPI
+#include "parallel/comm_mpi.h"
+
+MPI_Comm mtt_comm_mpi(const mtt_comm *c) { return c->comm; }
+#endif
