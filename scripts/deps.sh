@@ -2,7 +2,8 @@
 # packages mtt needs are installed (apt-get when root, else print the line).
 MTT_DEBIAN_PACKAGES="build-essential autoconf automake libtool pkg-config \
 libopenmpi-dev openmpi-bin libhdf5-openmpi-dev libhdf5-dev hdf5-tools \
-libopenblas-dev libyaml-dev libcurl4-openssl-dev libcunit1-dev python3"
+libopenblas-dev libyaml-dev libcurl4-openssl-dev libcunit1-dev python3 \
+python3-numpy python3-h5py python3-matplotlib"
 
 mtt_install_deps() {
     missing=""
