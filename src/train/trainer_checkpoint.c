@@ -101,7 +101,7 @@ static mtt_status write_timed(mtt_trainer *t, const char *path, const mtt_ckpt *
     snprintf(t->last_checkpoint, sizeof t->last_checkpoint, "%s", path);
     struct stat sb;
     double mib = t->rank == 0 && stat(path, &sb) == 0 ? (double)sb.st_size / 1048576.0 : 0.0;
-    mtt_log_info("Checkpoint %s: %s (epoch %lld, step %lld; %.1f MiB in %.3f s)", what, path,
+    mtt_log_info("Checkpoint %s: %s (continues at epoch %lld, step %lld; %.1f MiB in %.3f s)", what, path,
                  (long long)c->epoch, (long long)c->step, mib, t->checkpoint_s);
     return MTT_OK;
 }
