@@ -25,3 +25,6 @@ tests_test_ckpt_CFLAGS = $(TEST_COMPILE_FLAGS)
 tests_test_ckpt_LDADD = tests/libckpt_fill.la $(TEST_LINK_LIBS)
 tests_ckpt_tool_SOURCES = tests/ckpt_tool.c
 tests_ckpt_tool_LDADD = tests/libckpt_fill.la libmttcore.la
+# damaged files (python3 + h5py make them from a fresh good one)
+TESTS += tests/test_ckpt_bad.sh
+EXTRA_DIST += tests/ckpt_check.py tests/gen/ckpt_golden.sh
