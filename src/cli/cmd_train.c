@@ -20,6 +20,7 @@
 #include "train/train_data.h"
 #include "train/trainer.h"
 #include "util/log.h"
+#include "util/progress.h"
 #include "util/rng.h"
 #include "util/run_dir.h"
 
@@ -28,6 +29,7 @@ static const mtt_flag_spec train_flags[] = {
     {"restart", 'c', 1, 0, "CKPT|auto", "continue from a checkpoint, or the newest valid one under outputs/"},
     {"override", 'r', 1, 1, "KEY.PATH=VALUE", "override an option, e.g. -r architecture.training.num_epochs=5"},
     {"time-limit", 0, 1, 0, "SECONDS|HH:MM:SS", "stop with a checkpoint before this much wall time"},
+    {"progress", 0, 1, 0, "auto|always|never", "progress of long phases: a redrawn line on a terminal, a line every 30 s otherwise (default: auto)"},
     {0},
 };
 
@@ -128,6 +130,11 @@ int mtt_cmd_train(int argc, char **argv)
         return 1;
     }
     mtt_log_set_root(mtt_comm_rank(comm) == 0);
+    if (mtt_progress_configure(mtt_args_value(&mtt_cmd_train_spec, &args, "progress"),
+                               mtt_comm_rank(comm) == 0, &err) != MTT_OK) {
+        code = report(comm, &err);  /* same argv everywhere: every rank fails */
+        goto done;
+    }
     mtt_blas_set_threads(1);
     log_start(comm);
 
@@ -170,6 +177,7 @@ int mtt_cmd_train(int argc, char **argv)
     mtt_log_info("Training finished; run folder: %s", run_dir);
     code = 0;
 done:
+    mtt_progress_end();
     mtt_train_data_free(&td);
     mtt_options_free(opts);
     mtt_log_close_file();

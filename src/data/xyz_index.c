@@ -10,6 +10,7 @@
 #include "data/xyz.h"
 #include "data/xyz_frame.h"
 #include "data/xyz_lines.h"
+#include "util/progress.h"
 
 void mtt_xyz_index_free(mtt_xyz_index *idx)
 {
@@ -63,6 +64,7 @@ mtt_status mtt_xyz_index_build(const char *path, mtt_xyz_index **out,
         idx->line[idx->n_frames] = count_line;
         idx->n_atoms[idx->n_frames] = (int32_t)n;
         idx->n_frames++;
+        mtt_progress_update(r.offset);
         for (int64_t i = 0; i <= n; ++i) {  /* comment line + n atom lines */
             char *line;
             size_t len;

@@ -22,6 +22,7 @@
 #include "train/epoch_line.h"
 #include "train/trainer_internal.h"
 #include "util/log.h"
+#include "util/progress.h"
 #include "util/rng.h"
 
 #define MAX_COLUMNS (2 * MTT_Q_COUNT * 2)
@@ -169,7 +170,10 @@ static mtt_status run_epoch(mtt_trainer *t, int epoch, mtt_error *err)
         if (st != MTT_OK) return st;
         loss_sum += loss;
         t->last_lr = lr;
+        mtt_progress_epoch(epoch, t->cfg.num_epochs, k + 1, t->steps_per_epoch,
+                           (int64_t)t->set[MTT_TR_TRAIN].n_global);
     }
+    mtt_progress_end();
     t->epoch_loss = loss_sum / (double)t->steps_per_epoch;
     mtt_comm_sum_doubles(t->comm, t->train_m.acc, MTT_EVAL_DOUBLES);
     if (t->set[MTT_TR_VAL].n_global > 0)
