@@ -32,3 +32,7 @@ TESTS += tests/test_train_stress.sh
 
 # configure's missing-package message, make install, pkg-config mtt
 TESTS += tests/test_build.sh
+
+# --progress on a pseudo-terminal and without one; train.log stays clean
+TESTS += tests/test_progress_cli.sh
+EXTRA_DIST += tests/progress_pty.py
