@@ -445,6 +445,9 @@ def save(fig, path, fmt):
     try:
         with os.fdopen(fd, "wb") as f:
             fig.savefig(f, format=fmt, dpi=DPI)
+        umask = os.umask(0)  # mkstemp made it 0600; give it a normal file's mode
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, path)
     except BaseException:
         os.unlink(tmp)
