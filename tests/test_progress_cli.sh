@@ -136,6 +136,25 @@ else
 fi
 check_log "--progress=always"
 
+# ---- under mpirun (Open MPI gives each rank a pseudo-terminal) ----------------
+if [ -n "${MPIEXEC:-}" ] && [ -x "${MPIEXEC:-}" ] && "$MTT" --version | grep -q "MPI:  yes"; then
+    new_case mpi
+    (cd "$case_dir" && MTT_PROGRESS_PERIOD_S=0.005 timeout 120 "$MPIEXEC" -n 2 "$MTT" train \
+        options.yaml >out 2>err); c=$?
+    if [ $c -ne 0 ]; then
+        not_ok "mpirun -n 2, output to a file: training runs" "exit $c"
+    elif grep -q "[$control]" "$case_dir/out" "$case_dir/err"; then
+        not_ok "mpirun -n 2, output to a file: no control characters"
+    elif ! grep -q 'epoch [0-9] (of 0-2): .* structures/s' "$case_dir/out"; then
+        not_ok "mpirun -n 2, output to a file: plain progress lines"
+    else
+        ok "mpirun -n 2, output to a file: plain progress lines, no control characters"
+    fi
+    check_log "mpirun -n 2"
+else
+    ok "# SKIP serial build: no mpirun test of --progress"
+fi
+
 new_case bad_mode
 (cd "$case_dir" && timeout 60 "$MTT" train options.yaml --progress=sometimes >out 2>err); c=$?
 if [ $c -eq 2 ] && [ "$(grep -c ERROR "$case_dir/err")" -eq 1 ] \

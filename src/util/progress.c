@@ -86,11 +86,19 @@ void mtt_progress_setup(mtt_progress_style style, FILE *out, double period_s, in
 
 mtt_progress_style mtt_progress_get_style(void) { return P.style; }
 
+/* Open MPI's mpirun connects every rank's stdout to a pseudo-terminal of its
+ * own, whatever mpirun's output goes to (a job's log file, most often), so
+ * there isatty() says nothing about where the text ends up. */
+static int stdout_is_a_real_terminal(void)
+{
+    return isatty(STDOUT_FILENO) && !getenv("OMPI_COMM_WORLD_SIZE");
+}
+
 mtt_status mtt_progress_configure(const char *mode, int is_root, mtt_error *err)
 {
     mtt_progress_style style;
     if (!mode || !strcmp(mode, "auto"))
-        style = isatty(STDOUT_FILENO) ? MTT_PROGRESS_TERMINAL : MTT_PROGRESS_PLAIN;
+        style = stdout_is_a_real_terminal() ? MTT_PROGRESS_TERMINAL : MTT_PROGRESS_PLAIN;
     else if (!strcmp(mode, "always"))
         style = MTT_PROGRESS_TERMINAL;
     else if (!strcmp(mode, "never"))

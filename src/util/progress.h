@@ -49,7 +49,9 @@ typedef enum mtt_progress_style {
 
 #define MTT_PROGRESS_DEFAULT_PERIOD_S 30.0
 
-/* mode "auto" (or NULL: terminal when stdout is one, plain otherwise),
+/* mode "auto" (or NULL: terminal when stdout is one, plain otherwise; plain
+ * under Open MPI's mpirun, which gives ranks a pseudo-terminal even when its
+ * own output goes to a file),
  * "always" (terminal display even when stdout is not a terminal) or
  * "never"; only the root prints.  An unknown mode → MTT_ERR_USAGE. */
 mtt_status mtt_progress_configure(const char *mode, int is_root, mtt_error *err);
