@@ -169,8 +169,10 @@ def plot_curves(args):
     n_cols = 2 if n_panels > 1 else 1
     n_rows = (n_panels + n_cols - 1) // n_cols
     loss_ax = fig.add_subplot(n_rows, n_cols, 1)
-    loss = table[:, names.index("training loss")]
-    loss_ax.plot(epochs, loss, "o-", ms=3, label="training loss")
+    for i, name in enumerate(names):  # "training loss", and any other loss column
+        if name.endswith(" loss"):
+            loss_ax.plot(epochs, table[:, i], "o-" if name.startswith("training") else "s--",
+                         ms=3, label=name)
     loss_ax.set_ylabel("loss")
     axes = {"loss": loss_ax}
     for k, q in enumerate(quantities):

@@ -4,7 +4,7 @@
 # python3-matplotlib) rather than whatever python3 comes first in PATH.
 bin_SCRIPTS = python/mtt-plot
 CLEANFILES += python/mtt-plot
-EXTRA_DIST += python/mtt_plot.py tests/plot_helpers.py
+EXTRA_DIST += python/mtt_plot.py tests/plot_helpers.py tests/test_plot.sh
 python/mtt-plot: $(srcdir)/python/mtt_plot.py Makefile
 	$(AM_V_GEN)$(MKDIR_P) python && \
 	interp='$(PYTHON3)'; test -n "$$interp" || interp='/usr/bin/env python3'; \

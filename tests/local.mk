@@ -35,4 +35,4 @@ TESTS += tests/test_build.sh
 
 # --progress on a pseudo-terminal and without one; train.log stays clean
 TESTS += tests/test_progress_cli.sh
-EXTRA_DIST += tests/progress_pty.py
+EXTRA_DIST += tests/progress_pty.py tests/test_progress_cli.sh
