@@ -1,7 +1,7 @@
 #!/bin/sh
 # test_plot.sh — mtt-plot, headless (matplotlib's Agg backend), TAP.
 #
-# curves from a short ethanol training (and a restart's CSV joined to it),
+# curves from a short ethanol training (and its restart joined to it),
 # parity from synthetic predictions (the reference with noise added), each
 # image of the expected pixel size; RMSE/MAE equal to an independent
 # computation; every bad input gives one error line, a non-zero exit code
@@ -59,6 +59,7 @@ architecture:
     batch_size: 8
     num_epochs: 4
     log_interval: 1
+    checkpoint_interval: 2
 training_set:
   systems: data.xyz
   targets:
@@ -89,19 +90,27 @@ else
     not_ok "curves: SVG and PDF by extension"
 fi
 
-# a restart: a new run folder whose CSV repeats epochs 0-3 and continues to 6
-mkdir -p "$work/restart"
-cp "$run/train.csv" "$work/restart/train.csv"
-tail -n 1 "$run/train.csv" | awk -F, -v OFS=, '{for (e = 4; e <= 6; ++e) {$1 = e; print}}' \
-    >> "$work/restart/train.csv"
-epochs=$(cd "$work" && PYTHONPATH="$top_srcdir/python" "$PYTHON3" -c '
+# a restart from the checkpoint after epoch 2, now for 6 epochs: a new run
+# folder whose train.csv repeats epochs 0-2 and continues (its epoch 3 replaces
+# the first run's, trained with the new schedule)
+sleep 1  # a new run folder name (one per second)
+(cd "$work/train" && timeout 120 "$MTT" train options.yaml --progress=never \
+    --restart "$run/model_2.ckpt" -r architecture.training.num_epochs=6 >out2 2>err2)
+run2=$(ls -d "$work"/train/outputs/*/* 2>/dev/null | grep -v "^$run\$" | tail -1)
+if [ -n "$run2" ] && [ -f "$run2/train.csv" ]; then
+    cp -r "$run2" "$work/restart"
+    joined=$(cd "$work" && PYTHONPATH="$top_srcdir/python" "$PYTHON3" -c '
 import sys, mtt_plot
 names, units, rows = mtt_plot.join_runs(sys.argv[1:])
-print(",".join(str(int(r[0])) for r in rows))' "$run" "$work/restart")
-if [ "$epochs" = "0,1,2,3,4,5,6" ]; then
-    ok "curves: two run folders of a restarted training are one curve, epochs de-duplicated"
+later = mtt_plot.read_train_csv(sys.argv[2])[3]
+print(",".join(str(int(r[0])) for r in rows), rows[3] == later[3])' "$run" "$work/restart")
+    if [ "$joined" = "0,1,2,3,4,5 True" ]; then
+        ok "curves: two run folders of a restarted training are one curve, epochs de-duplicated"
+    else
+        not_ok "curves: two run folders joined, epochs de-duplicated" "got: $joined"
+    fi
 else
-    not_ok "curves: two run folders joined, epochs de-duplicated" "epochs: $epochs"
+    not_ok "curves: a restarted training writes a second train.csv" "$(tail -n 2 "$work/train/err2")"
 fi
 (cd "$work" && "$PLOT" curves "$run" "$work/restart" -o joined.png)
 expect_image "curves: joined runs make one image" "$work/joined.png" 1200x800
