@@ -243,10 +243,15 @@ static void log_phases(const mtt_trainer *t, double loop_s)
         n += (size_t)snprintf(line + n, sizeof line - n, "%s%s %.3f s", k ? ", " : "", names[k],
                               mx[k]);
     mtt_log_info("Time by phase (slowest rank): %s", line);
-    if (t->size > 1)
+    if (t->size > 1) {
+        double work_max = mx[MTT_PHASE_FEATURES] + mx[MTT_PHASE_COMPUTE];
+        double work_mean = (mean[MTT_PHASE_FEATURES] + mean[MTT_PHASE_COMPUTE]) / t->size;
         mtt_log_info("Time inside the step's collectives (transfer and waiting for other ranks): "
-                     "%.1f%% of the training loop (mean over ranks)",
-                     loop_s > 0 ? 100.0 * mean[MTT_PHASE_COLLECTIVE] / t->size / loop_s : 0.0);
+                     "%.1f%% of the training loop (mean over ranks); step work of the busiest "
+                     "rank / mean rank: %.3f",
+                     loop_s > 0 ? 100.0 * mean[MTT_PHASE_COLLECTIVE] / t->size / loop_s : 0.0,
+                     work_mean > 0 ? work_max / work_mean : 1.0);
+    }
 }
 
 mtt_status mtt_trainer_columns(mtt_trainer *t)
