@@ -1,6 +1,6 @@
 # tests/tap.sh — sourced by the shell tests: TAP output and a scratch folder.
 #   . "$top_srcdir/tests/tap.sh"; tap_init NAME
-#   ok "what held"; not_ok "what failed" "detail" ...; tap_done
+#   ok "what held"; not_ok "what failed" "detail" ...; skip "why it cannot run"; tap_done
 # not_ok also shows the first lines of $case_dir/err when a test sets case_dir.
 MTT=${MTT:-./mtt}
 top_srcdir=${top_srcdir:-.}
@@ -15,6 +15,9 @@ tap_init() {
 }
 
 ok() { n=$((n + 1)); echo "ok $n - $1"; }
+
+# A test that cannot run here (no MPI, no mpiexec): a visible SKIP line.
+skip() { n=$((n + 1)); echo "ok $n # SKIP $1"; }
 
 not_ok() {
     n=$((n + 1)); failures=$((failures + 1)); echo "not ok $n - $1"
