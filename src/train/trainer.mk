@@ -6,7 +6,8 @@ libmttcore_la_SOURCES += \
   src/train/trainer.c src/train/trainer.h src/train/trainer_internal.h \
   src/train/trainer_batch.c src/train/trainer_batch.h \
   src/train/trainer_fit.c src/train/trainer_prepare.c \
-  src/train/trainer_step.c src/train/trainer_loop.c src/train/trainer_report.c
+  src/train/trainer_step.c src/train/trainer_loop.c src/train/trainer_report.c \
+  src/train/trainer_replicas.c
 
 check_PROGRAMS += tests/test_trainer_cache
 TESTS += tests/test_trainer_cache
@@ -23,3 +24,6 @@ TESTS += tests/test_trainer_step
 tests_test_trainer_step_SOURCES = tests/test_trainer_step.c
 tests_test_trainer_step_CFLAGS = $(TEST_COMPILE_FLAGS)
 tests_test_trainer_step_LDADD = $(TEST_LINK_LIBS)
+
+# the cross-rank parameter checksum catches a perturbed rank (mpiexec -n 2)
+TESTS += tests/test_train_replicas.sh

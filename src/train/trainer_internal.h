@@ -107,6 +107,12 @@ mtt_status mtt_trainer_evaluate(mtt_trainer *t, int set, const double *params,
                                 mtt_eval_metrics *m, mtt_error *err);
 /* trainer_loop.c: all epochs, logging and train.csv (collective). */
 mtt_status mtt_trainer_loop(mtt_trainer *t, const char *run_dir, mtt_error *err);
+/* trainer_replicas.c: after each epoch, stop every rank together with one
+ * error naming the epoch when the parameter arrays differ between ranks
+ * (a hash compared by one small allreduce; nothing on one rank). */
+mtt_status mtt_trainer_check_replicas(mtt_trainer *t, int epoch, mtt_error *err);
+/* The 64-bit checksum of a parameter array used by that check. */
+uint64_t mtt_trainer_params_hash(const double *params, size_t n);
 /* trainer_report.c: final evaluation and ratios of the best model (collective). */
 mtt_status mtt_trainer_report(mtt_trainer *t, mtt_error *err);
 /* Display helpers shared by the loop and the report. */
