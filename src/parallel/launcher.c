@@ -29,6 +29,7 @@ void mtt_launch_detect(mtt_launch *l)
                                             "SLURM_STEP_NUM_TASKS"};
     static const char *const rank_vars[] = {"OMPI_COMM_WORLD_RANK", "PMI_RANK", "PMIX_RANK",
                                             "SLURM_PROCID"};
+    const size_t n_rank_vars = in_step ? 4 : 3;  /* SLURM_PROCID last, in a step only */
     l->size = 1;
     l->rank = 0;
     l->size_var = NULL;
@@ -40,8 +41,7 @@ void mtt_launch_detect(mtt_launch *l)
             break;
         }
     }
-    for (size_t i = 0; i < sizeof rank_vars / sizeof rank_vars[0]; ++i) {
-        if (i == 3 && !in_step) break;
+    for (size_t i = 0; i < n_rank_vars; ++i) {
         int v = env_int(rank_vars[i]);
         if (v >= 0) {
             l->rank = v;
