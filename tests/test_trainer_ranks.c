@@ -5,7 +5,8 @@
  * ethanol molecules with energy and forces — is split into contiguous parts
  * of unequal size, one per rank, and rank 0 holds nothing when there are
  * several ranks (an empty shard).  One training step (learning rate 0, so
- * the allreduced gradient stays in t->reduce) must give the same gradient
+ * the parameters stay) must give the same summed gradient — the slices the
+ * sharded Adam update receives, gathered (tests/trainer_slices.h) —
  * and the same loss terms as one process stepping over all the structures
  * (computed on every rank with no communicator):
  *   max_k |g_k − g_ref_k| ≤ 1e-12 · max_k |g_ref_k|,
@@ -28,6 +29,7 @@
 #include "data/xyz.h"
 #include "parallel/comm.h"
 #include "train/trainer_internal.h"
+#include "trainer_slices.h"
 
 #define N_FRAMES 7
 #define TOLERANCE 1e-12
@@ -121,6 +123,7 @@ static int setup(mtt_trainer *t, const mtt_comm *c, mtt_dataset *ds, size_t firs
     t->adam_v = malloc(np * sizeof(double));
     t->baseline_train = malloc((n ? n : 1) * sizeof(double));
     if (!t->params || !t->reduce || !t->adam_m || !t->adam_v || !t->baseline_train) return 0;
+    if (!test_trainer_slices_create(t)) return 0;
     mtt_sbp_init_params(t->model, t->params, 3);
     t->adam_cfg = mtt_adam_config_default();
     mtt_adam_state_init(&t->adam, np, t->adam_m, t->adam_v);
@@ -147,6 +150,7 @@ static void teardown(mtt_trainer *t)
     free(t->adam_m);
     free(t->adam_v);
     free(t->baseline_train);
+    test_trainer_slices_free(t);
 }
 
 /* One step over every local structure with learning rate 0. */
@@ -206,11 +210,15 @@ static void compare_split(const char *file, const mtt_xyz_keys *keys, const int 
         int stepped = step_all(&ref, &l_ref);
         stepped = stepped && step_all(&dist, &l_dist);  /* collective: every rank steps */
         size_t np = ref.n_params;
+        double *g = malloc(np * sizeof *g);
+        const int have_g = g != NULL;
+        if (have_g) test_trainer_gradient(&dist, g);  /* collective */
         double gmax = 0, dmax = 0, tdiff = 0, tmax = 0;
-        for (size_t k = 0; k < np; ++k) {
+        for (size_t k = 0; have_g && k < np; ++k) {
             gmax = fmax(gmax, fabs(ref.reduce[k]));
-            dmax = fmax(dmax, fabs(ref.reduce[k] - dist.reduce[k]));
+            dmax = fmax(dmax, fabs(ref.reduce[k] - g[k]));
         }
+        free(g);
         for (size_t k = 0; k < 3; ++k) {
             tmax = fmax(tmax, fabs(ref.reduce[np + k]));
             tdiff = fmax(tdiff, fabs(ref.reduce[np + k] - dist.reduce[np + k]));

@@ -17,6 +17,7 @@
 #include "parallel/comm.h"
 #include "train/loss.h"
 #include "train/trainer_internal.h"
+#include "trainer_slices.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -90,6 +91,7 @@ static int setup(mtt_trainer *t, const mtt_comm *on, mtt_dataset *ds, const int 
     t->adam_v = malloc(np * sizeof(double));
     t->baseline_train = malloc(ds->n_structures * sizeof(double));
     if (!t->params || !t->reduce || !t->adam_m || !t->adam_v || !t->baseline_train) return 0;
+    if (!test_trainer_slices_create(t)) return 0;  /* the sharded update on several ranks */
     mtt_sbp_init_params(t->model, t->params, 3);
     t->adam_cfg = mtt_adam_config_default();
     mtt_adam_state_init(&t->adam, np, t->adam_m, t->adam_v);
@@ -116,6 +118,7 @@ static void teardown(mtt_trainer *t)
     free(t->adam_m);
     free(t->adam_v);
     free(t->baseline_train);
+    test_trainer_slices_free(t);
 }
 
 static double loss_at(mtt_trainer *t, const size_t *idx, size_t n)
@@ -235,18 +238,25 @@ static void test_empty_batch(void)
         ok = g != NULL;
         double l_ref = NAN;
         t.comm = NULL;
+        t.size = 1;  /* one process: the whole gradient stays in t.reduce */
         fill_garbage(&t);
         ok = ok && mtt_trainer_step(&t, idx, 2, 0.0, &l_ref, &err) == MTT_OK;
         if (ok) memcpy(g, t.reduce, np * sizeof *g);
         t.comm = comm;
+        t.size = size;
         fill_garbage(&t);
-        /* every rank steps (collective); only rank 0 has structures */
+        /* every rank steps (collective); only rank 0 has structures; the
+         * summed gradient the sharded update received, gathered */
         int stepped = mtt_trainer_step(&t, idx, rank == 0 ? 2 : 0, 0.0, &loss, &err) == MTT_OK;
+        double *sum = malloc(np * sizeof *sum);
+        ok = ok && sum != NULL;
+        if (sum) test_trainer_gradient(&t, sum);  /* collective */
         double gmax = 0, dmax = 0;
         for (size_t k = 0; ok && k < np; ++k) {
             gmax = fmax(gmax, fabs(g[k]));
-            dmax = fmax(dmax, fabs(t.reduce[k] - g[k]));
+            dmax = fmax(dmax, fabs(sum[k] - g[k]));
         }
+        free(sum);
         ok = ok && stepped && gmax > 0 && dmax <= 1e-12 * gmax && fabs(loss - l_ref) <= 1e-12 * l_ref;
         if (rank == 0) printf("# 2 ranks, the last one empty: gradient difference %.1e of %.1e\n", dmax, gmax);
         CU_ASSERT(!mtt_comm_any_true(comm, !ok));
@@ -254,9 +264,13 @@ static void test_empty_batch(void)
     }
     fill_garbage(&t);
     ok = mtt_trainer_step(&t, NULL, 0, 0.0, &loss, &err) == MTT_OK;
-    double gmax = 0;
+    double gmax = 0;  /* this rank's share and the loss terms */
     for (size_t k = 0; k < np + 3; ++k) gmax = fmax(gmax, fabs(t.reduce[k]));
-    ok = ok && gmax == 0.0 && loss == 0.0;
+    double *sum = malloc(np * sizeof *sum);
+    ok = ok && sum != NULL && gmax == 0.0 && loss == 0.0;
+    if (sum) test_trainer_gradient(&t, sum);  /* what the update received */
+    for (size_t k = 0; sum && k < np; ++k) ok = ok && sum[k] == 0.0;
+    free(sum);
     CU_ASSERT(!mtt_comm_any_true(comm, !ok));
     teardown(&t);
     mtt_dataset_free(ds);
