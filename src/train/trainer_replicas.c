@@ -1,10 +1,11 @@
 /* trainer_replicas.c — the parameters are the same on every rank.
  *
- * Data parallelism rests on one invariant (trainer_internal.h): every rank
- * applies the same Adam update to the same allreduced gradient, so the
- * parameter arrays stay bitwise identical.  Hardware that rounds
- * differently, a build mixing compilers or a corrupted message would break
- * it silently and the ranks would train different models.  After each epoch
+ * Data parallelism rests on one invariant (trainer_internal.h): the
+ * parameter arrays are bitwise identical on all ranks (each rank updates its
+ * slice from the summed gradient, the slices are all-gathered).  Hardware
+ * that rounds differently, a build mixing compilers, a wrong slice layout or
+ * a corrupted message would break it silently and the ranks would train
+ * different models.  After each epoch
  * every rank hashes its parameter bytes; the minimum and maximum of the
  * hashes over all ranks (one 2-integer allreduce) differ exactly when some
  * rank's hash differs, and every rank learns it from the same collective, so
