@@ -7,7 +7,7 @@ libmttcore_la_SOURCES += \
   src/io/model_h5.c src/io/model_h5.h src/io/model_file.h \
   src/io/model_file_write.c src/io/model_file_read.c \
   src/io/model_build.c src/io/model_build.h \
-  src/io/export.c src/io/export.h
+  src/io/export.c src/io/export.h src/io/download.c src/io/download.h
 # the public API (include/mtt/mtt.h); in the core so that mtt eval uses it too
 libmttcore_la_SOURCES += src/io/mtt_api.c src/io/mtt_api_compute.c src/io/model_api_internal.h
 # libmtt.so exports exactly the names in libmtt.sym (the internal functions
@@ -21,3 +21,8 @@ TESTS += tests/test_model_file
 tests_test_model_file_SOURCES = tests/test_model_file.c tests/model_fixture.c tests/model_fixture.h
 tests_test_model_file_CFLAGS = $(TEST_COMPILE_FLAGS)
 tests_test_model_file_LDADD = $(TEST_LINK_LIBS)
+
+# a small model without training, for the command-line tests and golden files
+check_PROGRAMS += tests/make_test_model
+tests_make_test_model_SOURCES = tests/make_test_model.c tests/model_fixture.c tests/model_fixture.h
+tests_make_test_model_LDADD = libmttcore.la
