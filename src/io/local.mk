@@ -26,3 +26,5 @@ tests_test_model_file_LDADD = $(TEST_LINK_LIBS)
 check_PROGRAMS += tests/make_test_model
 tests_make_test_model_SOURCES = tests/make_test_model.c tests/model_fixture.c tests/model_fixture.h
 tests_make_test_model_LDADD = libmttcore.la
+TESTS += tests/test_cli_export.sh
+EXTRA_DIST += tests/http_server.py

@@ -126,6 +126,9 @@ mtt_status mtt_metadata_parse(const char *text, const char *name, mtt_metadata *
     if (!m) return NOMEM(err);
     if (text && *text) {
         st = mtt_tree_parse(text, strlen(text), name ? name : "<metadata>", &t, err);
+        if (st == MTT_ERR_OPTIONS && strstr(err->msg, "must be a mapping"))
+            st = mtt_error_set(err, MTT_ERR_OPTIONS, "%s: metadata must be a mapping with the "
+                               "keys " TOP_KEYS, name ? name : "<metadata>");
         if (st == MTT_OK) st = parse_tree(t, m, err);
     }
     if (st == MTT_OK && !m->name && !(m->name = strdup(""))) st = NOMEM(err);
