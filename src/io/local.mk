@@ -28,3 +28,5 @@ tests_make_test_model_SOURCES = tests/make_test_model.c tests/model_fixture.c te
 tests_make_test_model_LDADD = libmttcore.la
 TESTS += tests/test_cli_export.sh
 EXTRA_DIST += tests/http_server.py
+TESTS += tests/test_libmtt.sh
+EXTRA_DIST += tests/libmtt_client.c

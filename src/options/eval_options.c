@@ -35,6 +35,18 @@ mtt_status mtt_eval_options_load(const char *path, mtt_eval_options *out, mtt_er
         goto done;
     }
     out->has_targets = mtt_node_get(block, "targets") != NULL;
+    if (!out->has_targets) {
+        /* the training schema wants an energy target; eval reads none then */
+        mtt_node *targets = mtt_node_new(t, MTT_NODE_MAP, block);
+        mtt_node *energy = mtt_node_new(t, MTT_NODE_MAP, block);
+        mtt_node *key = mtt_node_new_scalar(t, "energy", 1, block);
+        if (!targets || !energy || !key || mtt_node_add(energy, "key", key) != MTT_OK ||
+            mtt_node_add(targets, "energy", energy) != MTT_OK ||
+            mtt_node_add(block, "targets", targets) != MTT_OK) {
+            st = mtt_error_set(err, MTT_ERR_NOMEM, "out of memory reading %s", path);
+            goto done;
+        }
+    }
     /* root := {architecture: {name: soap_bpnn}, validation_set: 0, test_set: 0,
      *          training_set: <the file>} */
     mtt_node *root = mtt_node_new(t, MTT_NODE_MAP, block);
