@@ -32,3 +32,9 @@ TESTS += tests/test_train_stress.sh
 
 # configure's missing-package message, make install, pkg-config mtt
 TESTS += tests/test_build.sh
+
+# checkpoints and restart end to end: exact resume, --restart auto, crash
+# safety under SIGKILL, signals and time budgets, fine-tuning
+TESTS += tests/test_restart_exact.sh tests/test_restart_auto.sh tests/test_restart_crash.sh \
+  tests/test_restart_signals.sh tests/test_finetune.sh tests/test_jobscripts.sh
+EXTRA_DIST += tests/restart tests/jobscripts jobscripts

@@ -18,9 +18,10 @@
 #include "options/options.h"
 #include "parallel/comm.h"
 #include "train/train_data.h"
+#include "cli/train_start.h"
+#include "train/stop.h"
 #include "train/trainer.h"
 #include "util/log.h"
-#include "util/rng.h"
 #include "util/run_dir.h"
 
 static const mtt_flag_spec train_flags[] = {
@@ -57,18 +58,7 @@ static mtt_status load_options(const mtt_comm *comm, const char *path, const mtt
         st = mtt_options_load_text(text, path, ov->values, (size_t)ov->count, opts, err);
     st = mtt_comm_agree(comm, st, err);
     free(text);
-    if (st != MTT_OK) return st;
-
-    if (!(*opts)->seed_given) {  /* rank 0 draws, everyone uses it */
-        int64_t seed = mtt_comm_rank(comm) == 0 ? mtt_rng_draw_seed() : 0;
-        mtt_comm_bcast_bytes(comm, &seed, sizeof seed, 0);
-        mtt_options_set_seed(*opts, seed);
-        mtt_log_info("Random seed: %lld (drawn; set seed: in the options to repeat this run)",
-                     (long long)seed);
-    } else {
-        mtt_log_info("Random seed: %lld", (long long)(*opts)->seed);
-    }
-    return MTT_OK;
+    return st;
 }
 
 static void log_start(const mtt_comm *comm)
@@ -109,6 +99,19 @@ static mtt_status make_run_folder(const mtt_comm *comm, const mtt_options *opts,
     return st;
 }
 
+/* A failed run removes what it made, unless it holds a checkpoint. */
+static void clean_failed_run(const mtt_comm *comm, const char *run_dir)
+{
+    if (mtt_comm_rank(comm) != 0 || !run_dir[0]) return;
+    mtt_log_close_file();
+    int kept = 0;
+    mtt_error e;
+    if (mtt_run_dir_remove_failed(run_dir, &kept, &e) != MTT_OK) mtt_log_warn("%s", e.msg);
+    else if (kept)
+        mtt_log_info("The run folder %s is kept: it holds checkpoints (continue with --restart)",
+                     run_dir);
+}
+
 int mtt_cmd_train(int argc, char **argv)
 {
     mtt_args args;
@@ -121,7 +124,11 @@ int mtt_cmd_train(int argc, char **argv)
     mtt_options *opts = NULL;
     mtt_train_data td;
     memset(&td, 0, sizeof td);
+    mtt_train_start start;
+    memset(&start, 0, sizeof start);
     char run_dir[4096];
+    run_dir[0] = '\0';
+    const char *final_path = "model.ckpt";
 
     if (mtt_comm_init(&argc, &argv, &comm, &err) != MTT_OK) {
         fprintf(stderr, "mtt train: %s\n", err.msg);
@@ -129,24 +136,47 @@ int mtt_cmd_train(int argc, char **argv)
     }
     mtt_log_set_root(mtt_comm_rank(comm) == 0);
     mtt_blas_set_threads(1);
+
+    double limit = 0;
+    const char *limit_text = mtt_args_value(&mtt_cmd_train_spec, &args, "time-limit");
+    if (limit_text && mtt_stop_parse_time_limit(limit_text, &limit, &err) != MTT_OK) {
+        code = report(comm, &err);
+        goto done;
+    }
+    mtt_stop_init(limit);
     log_start(comm);
 
     /* accepted by the parser so the command line stays metatrain's, but
-     * refused until checkpoints and export exist: never silently ignored */
-    static const char *const later[] = {"restart", "time-limit", "output"};
-    for (size_t i = 0; i < sizeof later / sizeof later[0]; ++i)
-        if (mtt_args_value(&mtt_cmd_train_spec, &args, later[i])) {
-            mtt_error_set(&err, MTT_ERR_NOT_AVAILABLE,
-                          "--%s is not available yet in mtt %s: checkpoints, restart and model "
-                          "export arrive in a later release; run without it",
-                          later[i], PACKAGE_VERSION);
-            code = report(comm, &err);
-            goto done;
-        }
+     * refused until model export exists: never silently ignored */
+    if (mtt_args_value(&mtt_cmd_train_spec, &args, "output")) {
+        mtt_error_set(&err, MTT_ERR_NOT_AVAILABLE,
+                      "--output is not available yet in mtt %s: model export arrives in a later "
+                      "release; run without it (the final checkpoint is model.ckpt)",
+                      PACKAGE_VERSION);
+        code = report(comm, &err);
+        goto done;
+    }
+    if (mtt_train_start_resolve(comm, mtt_args_value(&mtt_cmd_train_spec, &args, "restart"),
+                                final_path, &start, &err) != MTT_OK) {
+        code = report(comm, &err);
+        goto done;
+    }
     const char *path = args.positional[0];
     if (load_options(comm, path, mtt_args_flag(&mtt_cmd_train_spec, &args, "override"), &opts,
                      &err) != MTT_OK) {
         code = report(comm, &err);
+        goto done;
+    }
+    mtt_train_start_seed(comm, &start, opts);
+    if (mtt_train_start_finetune(comm, opts, &start, &err) != MTT_OK ||
+        mtt_train_start_check_options(&start, opts, &err) != MTT_OK) {
+        code = report(comm, &err);
+        goto done;
+    }
+    if (mtt_train_start_is_finished(&start, opts)) {  /* a job chain ends here */
+        code = mtt_train_start_finish(comm, &start, final_path, &err) == MTT_OK
+                   ? 0
+                   : report(comm, &err);
         goto done;
     }
     mtt_options_log(opts);
@@ -163,13 +193,36 @@ int mtt_cmd_train(int argc, char **argv)
         code = report(comm, &err);
         goto done;
     }
-    if (mtt_trainer_run(opts, comm, &td, run_dir, &err) != MTT_OK) {
+    if (start.resume_path[0]) mtt_log_info("Restarting from checkpoint %s", start.resume_path);
+    mtt_trainer_run_config rc = {run_dir,
+                                 final_path,
+                                 start.resume_path[0] ? &start.resume : NULL,
+                                 start.resume_path,
+                                 start.finetune_path[0] ? &start.finetune : NULL,
+                                 start.finetune_path};
+    mtt_trainer_outcome outcome;
+    if (mtt_trainer_run(opts, comm, &td, &rc, &outcome, &err) != MTT_OK) {
         code = report(comm, &err);
+        clean_failed_run(comm, run_dir);
         goto done;
     }
-    mtt_log_info("Training finished; run folder: %s", run_dir);
+    if (outcome.stopped) {
+        if (outcome.stopped == MTT_TRAINER_STOPPED_SIGNAL)
+            mtt_log_info("Stopped on %s with a checkpoint in %s; continue with: mtt train %s "
+                         "--restart auto (exit code 75)",
+                         mtt_stop_signal_name(outcome.signal), outcome.checkpoint, path);
+        else
+            mtt_log_info("Stopped before the time limit (%.0f s left) with a checkpoint in %s; "
+                         "continue with: mtt train %s --restart auto (exit code 75)",
+                         mtt_stop_time_left(), outcome.checkpoint, path);
+        code = MTT_EXIT_STOPPED;
+        goto done;
+    }
+    mtt_log_info("Training finished; final checkpoint %s; run folder: %s", final_path, run_dir);
     code = 0;
 done:
+    mtt_stop_finish();
+    mtt_train_start_free(&start);
     mtt_train_data_free(&td);
     mtt_options_free(opts);
     mtt_log_close_file();

@@ -119,6 +119,7 @@ typedef struct mtt_ckpt {
 /* What --restart auto needs to rank candidates, read after full validation. */
 typedef struct mtt_ckpt_progress {
     int64_t epoch, step, global_step;
+    int64_t steps_per_epoch;    /* to compare progress written by other rank counts */
     int finished;
     int world_size;
 } mtt_ckpt_progress;

@@ -1,9 +1,32 @@
 # src/io/local.mk — HDF5 checkpoints and models, downloads, public API.
 libmttcore_la_SOURCES += src/io/hdf5_info.c src/io/hdf5_info.h
-libmttcore_la_SOURCES += src/io/checkpoint.h
+# Checkpoints (docs/checkpoint-format.md): the layout listed once, a writer
+# and a reader of its items, the checksum, the MPI-IO part of the writer.
+libmttcore_la_SOURCES += src/io/checkpoint.h \
+  src/io/ckpt_checksum.c src/io/ckpt_checksum.h \
+  src/io/ckpt_hdf5.c src/io/ckpt_hdf5.h \
+  src/io/ckpt_io.c src/io/ckpt_io.h \
+  src/io/ckpt_layout.c src/io/ckpt_layout.h \
+  src/io/ckpt_mpi.c src/io/ckpt_mpi.h \
+  src/io/ckpt_write_items.c src/io/ckpt_write_items.h \
+  src/io/ckpt_write.c \
+  src/io/ckpt_read_items.c src/io/ckpt_read_items.h \
+  src/io/ckpt_read.c src/io/ckpt_read_collective.c
+
+# Tests: round trip, goldens, simple failures (CUnit); a command-line tool
+# for the shell tests of damaged files, MPI identity and full disks.
+check_LTLIBRARIES += tests/libckpt_fill.la
+tests_libckpt_fill_la_SOURCES = tests/ckpt_fill.c tests/ckpt_fill.h
+check_PROGRAMS += tests/test_ckpt tests/ckpt_tool
+TESTS += tests/test_ckpt
+tests_test_ckpt_SOURCES = tests/test_ckpt.c
+tests_test_ckpt_CFLAGS = $(TEST_COMPILE_FLAGS)
+tests_test_ckpt_LDADD = tests/libckpt_fill.la $(TEST_LINK_LIBS)
+tests_ckpt_tool_SOURCES = tests/ckpt_tool.c
+tests_ckpt_tool_LDADD = tests/libckpt_fill.la libmttcore.la
+
 # the exported model (.pt): format, build, self-test
 libmttcore_la_SOURCES += \
-  src/io/model_checksum.c src/io/model_checksum.h \
   src/io/model_h5.c src/io/model_h5.h src/io/model_file.h \
   src/io/model_file_write.c src/io/model_file_read.c \
   src/io/model_build.c src/io/model_build.h \

@@ -10,7 +10,7 @@
  * Writing is atomic (<path>.tmp, fsync, rename, fsync of the folder): an
  * existing <path> is replaced only by a complete file.  Reading validates the
  * format name and version, every item's presence, one checksum per dataset
- * and one over the root attributes (model_checksum.h); every failure is one
+ * and one over the root attributes (io/ckpt_checksum.h); every failure is one
  * sentence naming the file and the item (MTT_ERR_IO for a missing file,
  * MTT_ERR_CHECKPOINT otherwise).  Reading does not run the self-test (the
  * library does, libmtt's mtt_model_open).  Serial; no MPI.

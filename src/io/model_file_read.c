@@ -17,7 +17,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "io/model_checksum.h"
+#include "io/ckpt_checksum.h"
 #include "io/model_h5.h"
 
 typedef struct reader {
@@ -114,7 +114,7 @@ static mtt_status get_dataset(reader *r, int d, hid_t mem, size_t elem, size_t c
         st = corrupt(r, path, "has no checksum attribute");
         goto done;
     }
-    r->sums[d] = mtt_checksum_bytes(buf, (size_t)n * elem);
+    r->sums[d] = mtt_ckpt_checksum_bytes(buf, (size_t)n * elem);
     if (r->sums[d] != stored) st = corrupt(r, path, "does not match its checksum");
 done:
     H5Dclose(ds);
@@ -151,7 +151,7 @@ static mtt_status get_metadata(reader *r, char **out)
         st = corrupt(r, path, "has no checksum attribute");
         goto done;
     }
-    r->sums[MTT_DS_METADATA] = mtt_checksum_bytes(text, strlen(text));
+    r->sums[MTT_DS_METADATA] = mtt_ckpt_checksum_bytes(text, strlen(text));
     if (r->sums[MTT_DS_METADATA] != stored) st = corrupt(r, path, "does not match its checksum");
 done:
     H5Tclose(ft);

@@ -19,7 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "io/model_checksum.h"
+#include "io/ckpt_checksum.h"
 #include "io/model_h5.h"
 
 typedef struct writer {
@@ -68,7 +68,7 @@ static mtt_status put_dataset(writer *w, int d, hid_t ftype, hid_t mtype, int ra
                                         H5P_DEFAULT);
     herr_t rc = ds < 0 ? -1 : (nbytes ? H5Dwrite(ds, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) : 0);
     mtt_status st = rc < 0 ? fail(w, path) : MTT_OK;
-    w->sums[d] = mtt_checksum_bytes(data, nbytes);
+    w->sums[d] = mtt_ckpt_checksum_bytes(data, nbytes);
     if (st == MTT_OK) st = put_u64_attr(w, ds, "checksum", w->sums[d]);
     if (ds >= 0) H5Dclose(ds);
     if (sp >= 0) H5Sclose(sp);

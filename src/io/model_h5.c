@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "io/model_checksum.h"
+#include "io/ckpt_checksum.h"
 
 #define ROW(n, t, field) {n, t, offsetof(mtt_model_file, field), sizeof(((mtt_model_file *)0)->field)}
 
@@ -104,7 +104,7 @@ mtt_status mtt_model_root_checksum(const mtt_model_file *m, const uint64_t *ds_s
         free(b.p);
         return mtt_error_set(err, MTT_ERR_NOMEM, "out of memory computing a model checksum");
     }
-    *out = mtt_checksum_bytes(b.p, b.n);
+    *out = mtt_ckpt_checksum_bytes(b.p, b.n);
     free(b.p);
     return MTT_OK;
 }

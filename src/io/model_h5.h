@@ -3,7 +3,7 @@
  * a few HDF5 helpers.  docs/model-format.md is the written form of these
  * tables; changing either means a new format version.
  *
- * Root checksum: FNV-1a (model_checksum.h) over the canonical bytes
+ * Root checksum: FNV-1a (ckpt_checksum.h, the checkpoints' algorithm) over the canonical bytes
  *   for each root attribute in table order: name, 0x00, value
  *       (strings: UTF-8 bytes then 0x00; int32/int64/float64: little-endian)
  *   for each dataset in list order: path, 0x00, its checksum (uint64 LE).

@@ -93,6 +93,8 @@ typedef struct mtt_options {
         double descriptor_cache_mb; /* MiB per rank for cached descriptors */
         int keep_checkpoints;   /* periodic checkpoints kept, 0 = all */
         double checkpoint_every_minutes; /* wall-clock checkpoints, 0 = off */
+        char *finetune_method;  /* "full" or NULL (no fine-tuning) */
+        char *finetune_read_from; /* checkpoint whose best weights start the training */
         mtt_loss_type loss_type; /* energy, forces and stress alike */
         double energy_weight;
         double forces_weight;
@@ -100,6 +102,9 @@ typedef struct mtt_options {
         double huber_delta;     /* in target units, huber only */
     } training;
     mtt_dataset_opts training_set, validation_set, test_set;
+    /* Not an option: set by the caller when atomic_types come from a
+     * checkpoint being fine-tuned (its path, used in messages); not owned. */
+    const char *atomic_types_source;
 } mtt_options;
 
 /* Read, override, expand and check an options file.  overrides are

@@ -94,7 +94,7 @@ mtt_status mtt_csv_write_row(mtt_csv *csv, const double *values, mtt_error *err)
         if (i == csv->epoch_col && isfinite(values[i]))
             bad |= fprintf(f, "%lld", (long long)llround(values[i])) < 0;
         else
-            bad |= fprintf(f, "%.10g", values[i]) < 0;
+            bad |= fprintf(f, "%.17g", values[i]) < 0;
     }
     bad |= fputc('\n', f) == EOF;
     bad |= fflush(f) != 0;

@@ -5,7 +5,8 @@
  * second row their units (empty for dimensionless columns, `meV`, `meV/A`),
  * then the values.  Differences from metatrain, on purpose: lines end in
  * "\n" (Python's csv module writes "\r\n"), the epoch is written without
- * padding, and numbers are written with %.10g rather than the rounded text
+ * padding, and numbers are written with %.17g (they read back to the same
+ * double, so a restart can rewrite them exactly) rather than the rounded text
  * of the log line, so the file keeps the precision.  Fields holding a comma,
  * a quote or a newline are quoted as in RFC 4180.
  *

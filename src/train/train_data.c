@@ -164,6 +164,12 @@ static mtt_status settle_types(const mtt_options *o, mtt_train_data *td, mtt_err
         for (size_t i = 0; i < o->n_atomic_types; ++i)
             if (o->atomic_types[i] >= 1 && o->atomic_types[i] <= MTT_MAX_Z) listed[o->atomic_types[i]] = 1;
         for (int z = 1; z <= MTT_MAX_Z; ++z) {
+            if (tr->count_by_z[z] && !listed[z] && o->atomic_types_source)
+                return mtt_error_set(err, MTT_ERR_DATA,
+                                     "%s: atomic type %d (%s) is unknown to the model fine-tuned "
+                                     "from %s; fine-tune only on structures of its atomic types, "
+                                     "or train a new model",
+                                     tr->path, z, mtt_elements_symbol(z), o->atomic_types_source);
             if (tr->count_by_z[z] && !listed[z])
                 return mtt_error_set(err, MTT_ERR_DATA,
                                      "%s: atomic type %d (%s) is not in architecture.atomic_types; "

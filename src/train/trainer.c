@@ -14,6 +14,7 @@
 
 #include "options/options.h"
 #include "parallel/comm.h"
+#include "train/stop.h"
 #include "train/train_data.h"
 #include "train/trainer_internal.h"
 #include "util/log.h"
@@ -36,6 +37,10 @@ static void fill_config(const mtt_options *o, mtt_trainer_cfg *c)
     c->w_stress = o->training.stress_weight;
     c->energy_unit = o->training_set.energy.unit ? o->training_set.energy.unit : "";
     c->length_unit = o->training_set.length_unit ? o->training_set.length_unit : "";
+    c->checkpoint_interval = o->training.checkpoint_interval;
+    c->keep_checkpoints = o->training.keep_checkpoints;
+    c->checkpoint_seconds = 60.0 * o->training.checkpoint_every_minutes;
+    c->precision = o->base_precision;
 }
 
 static void fill_sets(const mtt_options *o, const mtt_train_data *td, mtt_trainer *t)
@@ -80,6 +85,8 @@ static mtt_status create_model(const mtt_options *o, const mtt_train_data *td, m
     mc.species = td->atomic_types;
     mc.grid_spacing = MTT_SOAP_DEFAULT_GRID;
     MTT_FORWARD_IF_ERROR(mtt_sbp_create(&mc, &t->model, err));
+    t->model_cfg = mc;
+    t->model_cfg.species = NULL;  /* td's array; the model keeps its own copy */
     size_t n = t->model->n_params;
     t->n_params = n;
     t->params = calloc(n ? n : 1, sizeof(double));
@@ -87,8 +94,17 @@ static mtt_status create_model(const mtt_options *o, const mtt_train_data *td, m
     t->adam_m = calloc(n ? n : 1, sizeof(double));
     t->adam_v = calloc(n ? n : 1, sizeof(double));
     t->reduce = calloc(n + MTT_TRAINER_REDUCE_EXTRA, sizeof(double));
-    MTT_RETURN_ERROR_IF(!t->params || !t->best || !t->adam_m || !t->adam_v || !t->reduce, err,
-                        MTT_ERR_NOMEM, "out of memory for %zu model parameters", n);
+    const mtt_mlp *net = t->model->mlp;
+    t->layout = calloc(net->n_tensors ? net->n_tensors : 1, sizeof *t->layout);
+    MTT_RETURN_ERROR_IF(!t->params || !t->best || !t->adam_m || !t->adam_v || !t->reduce ||
+                            !t->layout,
+                        err, MTT_ERR_NOMEM, "out of memory for %zu model parameters", n);
+    for (size_t i = 0; i < net->n_tensors; ++i) {
+        snprintf(t->layout[i].name, sizeof t->layout[i].name, "%s", net->tensors[i].name);
+        t->layout[i].offset = (int64_t)net->tensors[i].offset;
+        t->layout[i].rows = (int64_t)net->tensors[i].rows;
+        t->layout[i].cols = (int64_t)net->tensors[i].cols;
+    }
     mtt_sbp_init_params(t->model, t->params, t->cfg.seed);
     memcpy(t->best, t->params, n * sizeof(double));
     t->adam_cfg = mtt_adam_config_default();
@@ -119,6 +135,45 @@ static void trainer_free(mtt_trainer *t)
     free(t->reduce);
     free(t->order);
     free(t->baseline_train);
+    free(t->layout);
+    free(t->history);
+    for (int k = 0; k < MTT_TR_SETS; ++k) free(t->split[k]);
+}
+
+/* Frame indices of each set as int64, for checkpoints. */
+static mtt_status copy_splits(mtt_trainer *t, mtt_error *err)
+{
+    for (int k = 0; k < MTT_TR_SETS; ++k) {
+        size_t n = t->set[k].n_global;
+        t->split[k] = malloc((n ? n : 1) * sizeof *t->split[k]);
+        MTT_RETURN_ERROR_IF(!t->split[k], err, MTT_ERR_NOMEM, "out of memory for the split");
+        for (size_t i = 0; i < n; ++i) t->split[k][i] = (int64_t)t->set[k].frames[i];
+    }
+    return MTT_OK;
+}
+
+/* Fine-tuning (method full): the checkpoint's best weights start the
+ * training; optimiser, schedule and epochs start afresh; composition and
+ * scale are fitted again on the new training set. */
+static mtt_status start_from_finetune(mtt_trainer *t, const mtt_ckpt *c, const char *path,
+                                      mtt_error *err)
+{
+    int same = c->n_params == t->n_params && c->n_tensors == t->model->mlp->n_tensors;
+    for (size_t i = 0; same && i < c->n_tensors; ++i)
+        same = strcmp(c->layout[i].name, t->layout[i].name) == 0 &&
+               c->layout[i].offset == t->layout[i].offset;
+    MTT_RETURN_ERROR_IF(!same, err, MTT_ERR_CHECKPOINT,
+                        "%s: its parameter layout does not match the model built from it; the "
+                        "file may come from another mtt version",
+                        path);
+    memcpy(t->params, c->best, t->n_params * sizeof(double));
+    memcpy(t->best, c->best, t->n_params * sizeof(double));
+    mtt_log_info("Fine-tuning (method full) from %s: the weights of its best epoch %lld start "
+                 "the training; optimiser, learning-rate schedule and epoch counter start "
+                 "afresh; the composition baseline and energy scale are fitted again on the new "
+                 "training set (the checkpoint had scale %.10g)",
+                 path, (long long)c->best_epoch, c->composition_scale);
+    return MTT_OK;
 }
 
 mtt_status mtt_trainer_check_options(const mtt_options *o, mtt_error *err)
@@ -131,14 +186,19 @@ mtt_status mtt_trainer_check_options(const mtt_options *o, mtt_error *err)
 }
 
 mtt_status mtt_trainer_run(const mtt_options *o, const mtt_comm *comm, mtt_train_data *td,
-                           const char *run_dir, mtt_error *err)
+                           const mtt_trainer_run_config *rc, mtt_trainer_outcome *out,
+                           mtt_error *err)
 {
     mtt_trainer t;
     memset(&t, 0, sizeof t);
+    memset(out, 0, sizeof *out);
     t.best_epoch = -1;
     t.comm = comm;
     t.rank = mtt_comm_rank(comm);
     t.size = mtt_comm_size(comm);
+    t.run_dir = rc->run_dir;
+    t.final_path = rc->final_path;
+    char *options_yaml = NULL;
     mtt_status st = MTT_OK;
 
     st = mtt_trainer_check_options(o, err);
@@ -153,16 +213,48 @@ mtt_status mtt_trainer_run(const mtt_options *o, const mtt_comm *comm, mtt_train
                            o->training_set.energy.key ? o->training_set.energy.key : "energy");
         goto cleanup;
     }
-    st = mtt_trainer_loss_kind(t.cfg.loss_name, &t.loss_kind, err);
+    st = mtt_options_to_yaml(o, &options_yaml, err);
+    t.options_yaml = options_yaml;
+    if (rc->resume) t.metadata_yaml = rc->resume->metadata_yaml;
+    else if (rc->finetune) t.metadata_yaml = rc->finetune->metadata_yaml;
+    if (st == MTT_OK) st = mtt_trainer_loss_kind(t.cfg.loss_name, &t.loss_kind, err);
     if (st == MTT_OK) st = create_model(o, td, &t, err);
+    if (st == MTT_OK) st = copy_splits(&t, err);
+    if (st == MTT_OK && rc->finetune)
+        st = start_from_finetune(&t, rc->finetune, rc->finetune_path, err);
     st = mtt_comm_agree(comm, st, err);
     if (st != MTT_OK) goto cleanup;
+    /* first estimate of a checkpoint write, replaced by the measured time */
+    t.checkpoint_s = 1.0 + 4.0 * 8.0 * (double)t.n_params / 100e6;
+    if (rc->resume) {
+        t.given_composition = rc->resume->composition;
+        t.given_scale = rc->resume->composition_scale;
+    }
 
     st = mtt_trainer_fit_baseline(&t, err);
     if (st == MTT_OK) st = mtt_trainer_prepare(&t, err);
-    if (st == MTT_OK) st = mtt_trainer_loop(&t, run_dir, err);
+    if (st == MTT_OK) st = mtt_trainer_columns(&t);
+    if (st == MTT_OK && rc->resume) {
+        st = mtt_trainer_state_restore(&t, rc->resume, err);
+        st = mtt_comm_agree(comm, st, err);
+        if (st == MTT_OK)
+            mtt_log_info("Continuing from %s at epoch %d, step %lld of %lld (%lld optimiser "
+                         "steps done, best epoch so far %d)",
+                         rc->resume_path, t.start_epoch, (long long)t.start_step,
+                         (long long)t.steps_per_epoch, (long long)t.adam.step, t.best_epoch);
+    }
+    if (st == MTT_OK) st = mtt_trainer_loop(&t, rc->run_dir, err);
+    if (st == MTT_OK && t.stopped) {
+        out->stopped = t.stopped;
+        out->signal = mtt_stop_signal();
+        snprintf(out->checkpoint, sizeof out->checkpoint, "%s", t.last_checkpoint);
+        goto cleanup;
+    }
+    if (st == MTT_OK) st = mtt_trainer_checkpoint_final(&t, err);
+    if (st == MTT_OK) snprintf(out->checkpoint, sizeof out->checkpoint, "%s", t.last_checkpoint);
     if (st == MTT_OK) st = mtt_trainer_report(&t, err);
 cleanup:
     trainer_free(&t);
+    free(options_yaml);
     return st;
 }

@@ -26,7 +26,32 @@ typedef struct mtt_comm mtt_comm;
  * answer on every rank (no communication). */
 mtt_status mtt_trainer_check_options(const mtt_options *o, mtt_error *err);
 
+typedef struct mtt_ckpt mtt_ckpt;
+
+/* How a run starts and where its checkpoints go. */
+typedef struct mtt_trainer_run_config {
+    const char *run_dir;        /* this run's folder */
+    const char *final_path;     /* final checkpoint in the working folder ("model.ckpt") */
+    const mtt_ckpt *resume;     /* continue this training state exactly, or NULL */
+    const char *resume_path;    /* its file, for the log */
+    const mtt_ckpt *finetune;   /* start from its best weights (fresh optimiser), or NULL */
+    const char *finetune_path;
+} mtt_trainer_run_config;
+
+/* Exit code of a run stopped early with a valid checkpoint: resubmit
+ * (EX_TEMPFAIL, as DESIGN §2). */
+#define MTT_EXIT_STOPPED 75
+enum { MTT_TRAINER_STOPPED_SIGNAL = 1, MTT_TRAINER_STOPPED_BUDGET = 2 };
+
+/* How a run ended (when mtt_trainer_run returns MTT_OK). */
+typedef struct mtt_trainer_outcome {
+    int stopped;                /* 0: finished; 1: a signal; 2: the time budget */
+    int signal;                 /* the signal that stopped it */
+    char checkpoint[4200];      /* the last checkpoint written */
+} mtt_trainer_outcome;
+
 mtt_status mtt_trainer_run(const mtt_options *o, const mtt_comm *comm, mtt_train_data *td,
-                           const char *run_dir, mtt_error *err);
+                           const mtt_trainer_run_config *rc, mtt_trainer_outcome *out,
+                           mtt_error *err);
 
 #endif

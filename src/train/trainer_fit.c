@@ -57,6 +57,10 @@ mtt_status mtt_trainer_fit_baseline(mtt_trainer *t, mtt_error *err)
     st = mtt_composition_solve(buf, nt, 0.0, m->composition, &rank, err);
     st = mtt_comm_agree(t->comm, st, err);
     if (st != MTT_OK) goto cleanup;
+    if (t->given_composition) {  /* restart: exactly the values the run was trained with */
+        memcpy(m->composition, t->given_composition, nt * sizeof *m->composition);
+        rank = nt;
+    }
 
     /* scale: RMS of (E - B)/N over the training set */
     mtt_scale_acc acc;
@@ -92,6 +96,7 @@ mtt_status mtt_trainer_fit_baseline(mtt_trainer *t, mtt_error *err)
     st = mtt_scale_finalize(&acc, &sigma, err);  /* same sums → same result on every rank */
     if (st != MTT_OK) goto cleanup;
     t->model->scale = t->cfg.scale_targets ? sigma : 1.0;
+    if (t->given_composition) t->model->scale = sigma = t->given_scale;
     t->baseline_val_rmse = sums[3] > 0 ? sqrt(sums[2] / sums[3]) : NAN;
     if (sums[6] > 0) {
         double mean = sums[4] / sums[6], var = sums[5] / sums[6] - mean * mean;

@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "data/dataset.h"
+#include "io/checkpoint.h"
 #include "model/soap_bpnn.h"
 #include "parallel/comm.h"
 #include "train/adam.h"
@@ -27,8 +28,11 @@
 enum { MTT_TR_TRAIN = 0, MTT_TR_VAL, MTT_TR_TEST, MTT_TR_SETS };
 
 /* Doubles after the gradient in the step's allreduce buffer:
- * [energy loss | forces loss | stress loss | failed/stop flag]. */
-#define MTT_TRAINER_REDUCE_EXTRA 4
+ * [energy loss | forces loss | stress loss | failed | stop: signal |
+ *  stop: time budget | checkpoint now (checkpoint_every_minutes)]; the flags
+ * are summed, > 0 means "some rank asked", so every rank acts alike. */
+#define MTT_TRAINER_REDUCE_EXTRA 7
+enum { MTT_TRAINER_STOP_SIGNAL = 1, MTT_TRAINER_STOP_BUDGET = 2 };
 
 typedef struct mtt_trainer_cfg {
     uint64_t seed;
@@ -41,7 +45,23 @@ typedef struct mtt_trainer_cfg {
     double w_energy, w_forces, w_stress;
     const char *energy_unit;    /* label, e.g. "eV", "kcal/mol", "" */
     const char *length_unit;    /* label, e.g. "angstrom", "" */
+    int checkpoint_interval;    /* epochs: model_<epoch>.ckpt when epoch % interval == 0 */
+    int keep_checkpoints;       /* periodic checkpoints kept in the run folder, 0 = all */
+    double checkpoint_seconds;  /* wall-clock checkpoint period, 0 = off */
+    int precision;              /* base_precision */
 } mtt_trainer_cfg;
+
+/* One column of the epoch line and of train.csv after Epoch, learning rate
+ * and training loss. */
+typedef struct mtt_trainer_column {
+    char name[96];
+    char unit[64];   /* display unit */
+    int set, q, mae; /* which number */
+    int width, precision;
+} mtt_trainer_column;
+
+#define MTT_TRAINER_MAX_COLUMNS (2 * MTT_Q_COUNT * 2)
+#define MTT_TRAINER_CSV_COLUMNS (MTT_TRAINER_MAX_COLUMNS + 3)
 
 typedef struct mtt_trainer_set {
     const char *name;           /* "training", "validation", "test" */
@@ -85,6 +105,33 @@ typedef struct mtt_trainer {
     double last_lr;             /* learning rate of the epoch's last step */
     double best_metric;         /* product of validation RMSEs of the best epoch */
     int best_epoch;             /* -1 before the first epoch */
+    double epoch_loss_sum;      /* sum of the global batch losses of the epoch's steps so far */
+
+    /* ---- checkpoints and restart (trainer_state.c, trainer_checkpoint.c) */
+    mtt_sbp_config model_cfg;   /* hyperparameters the model was built with */
+    const char *options_yaml;   /* expanded options, stored in checkpoints */
+    const char *metadata_yaml;  /* carried from a checkpoint, or NULL */
+    const char *run_dir;
+    const char *final_path;     /* the final checkpoint in the working folder ("model.ckpt") */
+    int64_t *split[MTT_TR_SETS];/* frame indices of each set, for checkpoints */
+    int start_epoch;            /* where the loop begins (restart) */
+    int64_t start_step;
+    mtt_trainer_column cols[MTT_TRAINER_MAX_COLUMNS];
+    size_t n_cols;
+    double *history;            /* logged rows, n_history × (n_cols + 3) */
+    size_t n_history, cap_history;
+    int stopped;                /* MTT_TRAINER_STOP_* that ended the run early, 0 = finished */
+    int stop_signal;            /* the signal behind MTT_TRAINER_STOP_SIGNAL */
+    double longest_step_s;      /* wall seconds of the longest step so far */
+    double checkpoint_s;        /* wall seconds of the last checkpoint write (estimate before) */
+    double last_checkpoint_at;  /* mtt_stop_now() of the last checkpoint (or the start) */
+    double want[3];             /* this rank's flags for the next step: signal, budget, time */
+    mtt_ckpt_tensor *layout;    /* model->mlp tensors as checkpoint layout rows */
+    const char *csv_names[MTT_TRAINER_CSV_COLUMNS], *csv_units[MTT_TRAINER_CSV_COLUMNS];
+    const double *given_composition; /* restart: composition and scale from the checkpoint */
+    double given_scale;
+    double test_step_delay_s;   /* MTT_TEST_STEP_DELAY_MS (tests only), 0 = none */
+    char last_checkpoint[4200]; /* path of the newest checkpoint written */
 } mtt_trainer;
 
 /* trainer_fit.c: composition baseline, scale, data statistics (collective). */
@@ -105,8 +152,30 @@ mtt_status mtt_trainer_step(mtt_trainer *t, const size_t *idx, size_t n, double 
 /* Global metrics of a set with the given parameters (collective). */
 mtt_status mtt_trainer_evaluate(mtt_trainer *t, int set, const double *params,
                                 mtt_eval_metrics *m, mtt_error *err);
-/* trainer_loop.c: all epochs, logging and train.csv (collective). */
+/* trainer_loop.c: the logged columns (before a restore, which maps the
+ * history onto them); all epochs from (start_epoch, start_step), logging,
+ * train.csv and checkpoints; returns MTT_OK with t->stopped set when a
+ * signal or the budget ended it early (collective). */
+mtt_status mtt_trainer_columns(mtt_trainer *t);
 mtt_status mtt_trainer_loop(mtt_trainer *t, const char *run_dir, mtt_error *err);
+/* trainer_state.c: a checkpoint view of the state (pointing at the
+ * trainer's arrays; do not mtt_ckpt_free it) at position (epoch, step). */
+void mtt_trainer_state_view(const mtt_trainer *t, int64_t epoch, int64_t step, int finished,
+                            mtt_ckpt *c);
+/* Continue from c (after the model, baseline and caches exist): parameters,
+ * optimiser, schedule position, best model, history, epoch in progress; a
+ * different rank count or batch size re-maps the step (collective-free,
+ * identical on all ranks). */
+mtt_status mtt_trainer_state_restore(mtt_trainer *t, const mtt_ckpt *c, mtt_error *err);
+/* Append the row of a logged epoch to the history (epoch, lr, loss, columns). */
+mtt_status mtt_trainer_history_append(mtt_trainer *t, const double *row, mtt_error *err);
+/* trainer_checkpoint.c: write a checkpoint of the state at (epoch, step)
+ * to the run folder (model_<epoch>.ckpt at an epoch boundary, i.e. step 0
+ * after `epoch - 1`, else model_<epoch>_<step>.ckpt), prune, time it
+ * (collective). */
+mtt_status mtt_trainer_checkpoint(mtt_trainer *t, int64_t epoch, int64_t step, mtt_error *err);
+/* The final checkpoint: <run_dir>/model.ckpt, then final_path (collective). */
+mtt_status mtt_trainer_checkpoint_final(mtt_trainer *t, mtt_error *err);
 /* trainer_report.c: final evaluation and ratios of the best model (collective). */
 mtt_status mtt_trainer_report(mtt_trainer *t, mtt_error *err);
 /* Display helpers shared by the loop and the report. */

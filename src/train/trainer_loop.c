@@ -15,23 +15,19 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "train/csv.h"
+#include "train/stop.h"
 #include "train/epoch_line.h"
 #include "train/trainer_internal.h"
 #include "util/log.h"
 #include "util/rng.h"
 
-#define MAX_COLUMNS (2 * MTT_Q_COUNT * 2)
-
-typedef struct column {
-    char name[96];
-    char unit[64];   /* display unit */
-    int set, q, mae; /* which number */
-    int width, precision;
-} column;
+#define MAX_COLUMNS MTT_TRAINER_MAX_COLUMNS
+typedef mtt_trainer_column column;
 
 void mtt_trainer_unit(const mtt_trainer *t, int q, int per_atom, char *out, size_t n)
 {
@@ -91,6 +87,8 @@ static double selection_metric(const mtt_trainer *t)
     return p;
 }
 
+/* The epoch's row (every rank: the numbers are global), appended to the
+ * history; rank 0 prints the epoch line and writes the CSV row. */
 static mtt_status log_epoch(mtt_trainer *t, int epoch, column *cols, size_t n_cols,
                             mtt_csv *csv, mtt_error *err)
 {
@@ -115,6 +113,8 @@ static mtt_status log_epoch(mtt_trainer *t, int epoch, column *cols, size_t n_co
         em[i].precision = c->precision;
         row[3 + i] = v;
     }
+    MTT_FORWARD_IF_ERROR(mtt_trainer_history_append(t, row, err));
+    if (t->rank != 0) return MTT_OK;
     char line[4096];
     mtt_status st = mtt_epoch_line_format(line, sizeof line, epoch,
                                           mtt_epoch_line_epoch_width(t->cfg.num_epochs),
@@ -124,23 +124,45 @@ static mtt_status log_epoch(mtt_trainer *t, int epoch, column *cols, size_t n_co
     return csv ? mtt_csv_write_row(csv, row, err) : MTT_OK;
 }
 
-static mtt_status open_csv(const mtt_trainer *t, const char *run_dir, const column *cols,
+/* Column names and units (kept in t for checkpoints); rank 0 creates
+ * train.csv and, on a restart, writes the rows the checkpoint carried. */
+static mtt_status open_csv(mtt_trainer *t, const char *run_dir, const column *cols,
                            size_t n_cols, mtt_csv **csv, mtt_error *err)
 {
-    const char *names[MAX_COLUMNS + 3] = {"Epoch", "learning rate", "training loss"};
-    const char *units[MAX_COLUMNS + 3] = {NULL, NULL, NULL};
+    t->csv_names[0] = "Epoch";
+    t->csv_names[1] = "learning rate";
+    t->csv_names[2] = "training loss";
+    t->csv_units[0] = t->csv_units[1] = t->csv_units[2] = "";
     for (size_t i = 0; i < n_cols; ++i) {
-        names[3 + i] = cols[i].name;
-        units[3 + i] = cols[i].unit;
+        t->csv_names[3 + i] = cols[i].name;
+        t->csv_units[3 + i] = cols[i].unit;
     }
     char path[4200];
     snprintf(path, sizeof path, "%s/train.csv", run_dir);
     mtt_status st = MTT_OK;
-    if (t->rank == 0) st = mtt_csv_open(path, n_cols + 3, names, units, csv, err);
+    if (t->rank == 0) {
+        st = mtt_csv_open(path, n_cols + 3, t->csv_names, t->csv_units, csv, err);
+        for (size_t r = 0; st == MTT_OK && r < t->n_history; ++r)
+            st = mtt_csv_write_row(*csv, t->history + r * (n_cols + 3), err);
+    }
     return mtt_comm_agree(t->comm, st, err);
 }
 
-static mtt_status run_epoch(mtt_trainer *t, int epoch, mtt_error *err)
+/* This rank's requests for the coming step: a signal, the time budget,
+ * the wall-clock checkpoint period. */
+static void set_requests(mtt_trainer *t)
+{
+    t->want[0] = mtt_stop_signal() != 0;
+    t->want[1] = mtt_stop_budget_exhausted(t->longest_step_s, t->checkpoint_s);
+    t->want[2] = t->cfg.checkpoint_seconds > 0 &&
+                 mtt_stop_now() - t->last_checkpoint_at >= t->cfg.checkpoint_seconds;
+}
+
+/* Steps start..steps_per_epoch of the epoch, then its training metrics and
+ * the validation pass.  After each step the agreed requests are acted on:
+ * a checkpoint at (epoch, step + 1), and for a stop, return with t->stopped
+ * set. */
+static mtt_status run_epoch(mtt_trainer *t, int epoch, int64_t first_step, mtt_error *err)
 {
     const mtt_dataset *tr = t->set[MTT_TR_TRAIN].ds;
     size_t n_local = tr ? tr->n_structures : 0, bs = t->cfg.batch_size;
@@ -148,14 +170,18 @@ static mtt_status run_epoch(mtt_trainer *t, int epoch, mtt_error *err)
     uint64_t stream = mtt_rng_stream_key(
         mtt_rng_stream_key(MTT_RNG_PURPOSE_EPOCH_SHUFFLE, (uint64_t)epoch), (uint64_t)t->rank);
     mtt_rng_shuffle_sizes(t->order, n_local, t->cfg.seed, stream);
-    mtt_eval_metrics_clear(&t->train_m);
-    double loss_sum = 0.0;
-    for (int64_t k = 0; k < t->steps_per_epoch; ++k) {
+    if (first_step == 0) {
+        mtt_eval_metrics_clear(&t->train_m);
+        t->epoch_loss_sum = 0.0;
+    }
+    const size_t np = t->n_params;
+    for (int64_t k = first_step; k < t->steps_per_epoch; ++k) {
         size_t start = (size_t)k * bs;
         size_t n = start < n_local ? (n_local - start < bs ? n_local - start : bs) : 0;
         int64_t global_step = (int64_t)epoch * t->steps_per_epoch + k;
         double lr = t->cfg.learning_rate * mtt_schedule_factor(&t->schedule, global_step);
-        double loss = 0.0;
+        double loss = 0.0, t0 = mtt_stop_now();
+        set_requests(t);
         mtt_status st = mtt_trainer_step(t, t->order + (n ? start : 0), n, lr, &loss, err);
         if (st == MTT_ERR_NUMERIC)
             return mtt_error_set(err, MTT_ERR_NUMERIC,
@@ -167,29 +193,55 @@ static mtt_status run_epoch(mtt_trainer *t, int epoch, mtt_error *err)
                                  epoch, (long long)k, (long long)t->steps_per_epoch,
                                  t->cfg.learning_rate);
         if (st != MTT_OK) return st;
-        loss_sum += loss;
+        t->epoch_loss_sum += loss;
         t->last_lr = lr;
+        if (t->test_step_delay_s > 0) {  /* test-only: make steps long enough to interrupt */
+            struct timespec d = {(time_t)t->test_step_delay_s,
+                                 (long)(1e9 * (t->test_step_delay_s - floor(t->test_step_delay_s)))};
+            nanosleep(&d, NULL);
+        }
+        double dt = mtt_stop_now() - t0;
+        if (dt > t->longest_step_s) t->longest_step_s = dt;
+        const double *flag = t->reduce + np + 4;  /* signal, budget, time: summed over ranks */
+        if (flag[0] > 0 || flag[1] > 0 || flag[2] > 0) {
+            MTT_FORWARD_IF_ERROR(mtt_trainer_checkpoint(t, epoch, k + 1, err));
+            if (flag[0] > 0 || flag[1] > 0) {
+                t->stopped = flag[0] > 0 ? MTT_TRAINER_STOP_SIGNAL : MTT_TRAINER_STOP_BUDGET;
+                return MTT_OK;
+            }
+        }
     }
-    t->epoch_loss = loss_sum / (double)t->steps_per_epoch;
+    t->epoch_loss = t->epoch_loss_sum / (double)t->steps_per_epoch;
     mtt_comm_sum_doubles(t->comm, t->train_m.acc, MTT_EVAL_DOUBLES);
     if (t->set[MTT_TR_VAL].n_global > 0)
         MTT_FORWARD_IF_ERROR(mtt_trainer_evaluate(t, MTT_TR_VAL, t->params, &t->val_m, err));
     return MTT_OK;
 }
 
+mtt_status mtt_trainer_columns(mtt_trainer *t)
+{
+    t->n_cols = make_columns(t, t->cols);
+    return MTT_OK;
+}
+
 mtt_status mtt_trainer_loop(mtt_trainer *t, const char *run_dir, mtt_error *err)
 {
-    column cols[MAX_COLUMNS];
-    size_t n_cols = make_columns(t, cols);
+    column *cols = t->cols;
+    size_t n_cols = t->n_cols;
     mtt_csv *csv = NULL;
     mtt_status st = open_csv(t, run_dir, cols, n_cols, &csv, err);
     if (st != MTT_OK) return st;
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
+    t->last_checkpoint_at = mtt_stop_now();
+    /* MTT_TEST_STEP_DELAY_MS: test-only (docs/restart.md), a pause after every
+     * step so that tests can signal or kill a run in the middle of an epoch */
+    const char *delay = getenv("MTT_TEST_STEP_DELAY_MS");
+    t->test_step_delay_s = delay ? atof(delay) / 1000.0 : 0.0;
     const int last = t->cfg.num_epochs - 1;
-    for (int epoch = 0; epoch <= last && st == MTT_OK; ++epoch) {
-        st = run_epoch(t, epoch, err);
-        if (st != MTT_OK) break;
+    for (int epoch = t->start_epoch; epoch <= last && st == MTT_OK; ++epoch) {
+        st = run_epoch(t, epoch, epoch == t->start_epoch ? t->start_step : 0, err);
+        if (st != MTT_OK || t->stopped) break;
         double metric = selection_metric(t);
         if (t->best_epoch < 0 || metric < t->best_metric) {
             t->best_metric = metric;
@@ -197,10 +249,11 @@ mtt_status mtt_trainer_loop(mtt_trainer *t, const char *run_dir, mtt_error *err)
             memcpy(t->best, t->params, t->n_params * sizeof(double));
         }
         if (epoch % t->cfg.log_interval == 0 || epoch == last) {
-            st = MTT_OK;
-            if (t->rank == 0) st = log_epoch(t, epoch, cols, n_cols, csv, err);
+            st = log_epoch(t, epoch, cols, n_cols, csv, err);
             st = mtt_comm_agree(t->comm, st, err);
         }
+        if (st == MTT_OK && epoch % t->cfg.checkpoint_interval == 0)
+            st = mtt_trainer_checkpoint(t, epoch + 1, 0, err);
     }
     clock_gettime(CLOCK_MONOTONIC, &t1);
     mtt_error cerr;
@@ -212,8 +265,10 @@ mtt_status mtt_trainer_loop(mtt_trainer *t, const char *run_dir, mtt_error *err)
     st = mtt_comm_agree(t->comm, st, err);
     if (st != MTT_OK) return st;
     double secs = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
+    if (t->stopped) return MTT_OK;
+    int ran = t->cfg.num_epochs - t->start_epoch;
     mtt_log_info("Training time: %.3f s, %.4f s per epoch (wall time, rank 0)", secs,
-                 secs / t->cfg.num_epochs);
+                 ran > 0 ? secs / ran : 0.0);
     mtt_log_info("Best model: epoch %d (lowest product of %s RMSEs: %.6g)", t->best_epoch,
                  t->set[MTT_TR_VAL].n_global > 0 ? "validation" : "training", t->best_metric);
     return MTT_OK;

@@ -8,7 +8,8 @@
  *        L = w_E mean_s ρ((y_s − y_ref_s)/N_s) + w_F mean_c ρ(F_c/σ − F_ref_c/σ)
  *          + w_S mean ρ(S/σ − S_ref/σ)      (virial: W/(σN), per atom like E)
  *      backward into the flat gradient (the local share of ∂L/∂params);
- *   3. ONE allreduce of [gradient | loss terms | failed flag];
+ *   3. ONE allreduce of [gradient | loss terms | failed flag | stop and
+ *      checkpoint requests (t->want)];
  *   4. every rank: the same finiteness check and the same Adam step.
  * Nothing is allocated here.  Cost: the model's forward + backward on the
  * batch; two allreduces (4 doubles, n_params + 4 doubles).
@@ -136,6 +137,7 @@ mtt_status mtt_trainer_step(mtt_trainer *t, const size_t *idx, size_t n, double 
     if (b->n > 0) st = local_step(t, counts, terms, err);
     for (int k = 0; k < 3; ++k) t->reduce[np + k] = terms[k];
     t->reduce[np + 3] = st != MTT_OK;
+    for (int k = 0; k < 3; ++k) t->reduce[np + 4 + k] = t->want[k];
     mtt_comm_sum_doubles(t->comm, t->reduce, np + MTT_TRAINER_REDUCE_EXTRA);
     if (t->reduce[np + 3] > 0) return agreed_failure(t, st, err);
 

@@ -3,6 +3,7 @@
 
 #include "util/run_dir.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -108,4 +109,50 @@ mtt_status mtt_run_dir_remove_if_empty(const char *path, mtt_error *err)
     *slash = '\0';
     /* The date folder may hold other runs, or be empty now. */
     return rmdir_if_empty(parent, &removed, err);
+}
+
+static int holds_checkpoint(const char *path)
+{
+    DIR *d = opendir(path);
+    if (!d) return 0;
+    struct dirent *e;
+    int found = 0;
+    while (!found && (e = readdir(d))) {
+        size_t n = strlen(e->d_name);
+        found = n > 5 && strcmp(e->d_name + n - 5, ".ckpt") == 0;
+    }
+    closedir(d);
+    return found;
+}
+
+/* Remove the regular files of dir (not recursive). */
+static void remove_files(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d) return;
+    struct dirent *e;
+    char p[4400];
+    while ((e = readdir(d))) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
+        snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+        struct stat sb;
+        if (lstat(p, &sb) == 0 && !S_ISDIR(sb.st_mode)) unlink(p);
+    }
+    closedir(d);
+}
+
+mtt_status mtt_run_dir_remove_failed(const char *path, int *kept, mtt_error *err)
+{
+    *kept = 0;
+    if (!path || !path[0]) return MTT_OK;
+    if (holds_checkpoint(path)) {
+        *kept = 1;
+        return MTT_OK;
+    }
+    char sub[4200];
+    snprintf(sub, sizeof sub, "%s/indices", path);
+    remove_files(sub);
+    rmdir(sub);
+    remove_files(path);
+    return mtt_run_dir_remove_if_empty(path, err);
 }

@@ -28,5 +28,10 @@ mtt_status mtt_run_dir_create(const char *base, time_t when, char *out, size_t n
  * anything), then its date folder if that became empty too.  A non-empty
  * folder is left alone and is not an error. */
 mtt_status mtt_run_dir_remove_if_empty(const char *path, mtt_error *err);
+/* A run that failed: remove what it wrote in its folder (files and the
+ * indices/ subfolder), then the folder as above — unless the folder holds a
+ * checkpoint (*.ckpt), which is never deleted: then nothing is removed and
+ * *kept is set to 1. */
+mtt_status mtt_run_dir_remove_failed(const char *path, int *kept, mtt_error *err);
 
 #endif
