@@ -104,9 +104,10 @@ static mtt_status export_checkpoint(const char *in, const char *out, const char 
             mtt_comm_finalize(comm);
         }
     } else if (st == MTT_OK) {
-        mtt_log_info("Exporting the best model of %s: epoch %lld (validation metric %.6g; the "
-                     "checkpoint was saved in epoch %lld)", in, (long long)c.best_epoch,
-                     c.best_metric, (long long)c.epoch);
+        mtt_log_info("Exporting the best model of %s: epoch %lld (validation metric %.6g; "
+                     "the checkpoint was written at epoch %lld, step %lld%s)", in,
+                     (long long)c.best_epoch, c.best_metric, (long long)c.epoch,
+                     (long long)c.step, c.finished ? ", training finished" : "");
         st = mtt_export_model_from_ckpt(&c, out, err);
     }
     mtt_ckpt_free(&c);

@@ -53,3 +53,4 @@ TESTS += tests/test_cli_export.sh
 EXTRA_DIST += tests/http_server.py
 TESTS += tests/test_libmtt.sh
 EXTRA_DIST += tests/libmtt_client.c
+TESTS += tests/test_export_roundtrip.sh
