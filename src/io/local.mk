@@ -54,3 +54,4 @@ EXTRA_DIST += tests/http_server.py
 TESTS += tests/test_libmtt.sh
 EXTRA_DIST += tests/libmtt_client.c
 TESTS += tests/test_export_roundtrip.sh
+TESTS += tests/test_model_golden.sh
