@@ -55,3 +55,4 @@ TESTS += tests/test_libmtt.sh
 EXTRA_DIST += tests/libmtt_client.c
 TESTS += tests/test_export_roundtrip.sh
 TESTS += tests/test_model_golden.sh
+TESTS += tests/test_cli_eval.sh
