@@ -16,3 +16,8 @@ noinst_PROGRAMS += bench/libmtt/bench_libmtt
 bench_libmtt_bench_libmtt_SOURCES = bench/libmtt/bench_libmtt.c
 bench_libmtt_bench_libmtt_LDADD = libmttcore.la
 EXTRA_DIST += bench/libmtt/run.sh
+# bench_ckpt: checkpoint write/read against dd, run with bench/checkpoint/run.sh.
+noinst_PROGRAMS += bench/checkpoint/bench_ckpt
+bench_checkpoint_bench_ckpt_SOURCES = bench/checkpoint/bench_ckpt.c
+bench_checkpoint_bench_ckpt_LDADD = libmttcore.la
+EXTRA_DIST += bench/checkpoint/run.sh

@@ -14,6 +14,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -129,14 +130,7 @@ static mtt_status log_epoch(mtt_trainer *t, int epoch, column *cols, size_t n_co
 static mtt_status open_csv(mtt_trainer *t, const char *run_dir, const column *cols,
                            size_t n_cols, mtt_csv **csv, mtt_error *err)
 {
-    t->csv_names[0] = "Epoch";
-    t->csv_names[1] = "learning rate";
-    t->csv_names[2] = "training loss";
-    t->csv_units[0] = t->csv_units[1] = t->csv_units[2] = "";
-    for (size_t i = 0; i < n_cols; ++i) {
-        t->csv_names[3 + i] = cols[i].name;
-        t->csv_units[3 + i] = cols[i].unit;
-    }
+    (void)cols;
     char path[4200];
     snprintf(path, sizeof path, "%s/train.csv", run_dir);
     mtt_status st = MTT_OK;
@@ -207,20 +201,61 @@ static mtt_status run_epoch(mtt_trainer *t, int epoch, int64_t first_step, mtt_e
             MTT_FORWARD_IF_ERROR(mtt_trainer_checkpoint(t, epoch, k + 1, err));
             if (flag[0] > 0 || flag[1] > 0) {
                 t->stopped = flag[0] > 0 ? MTT_TRAINER_STOP_SIGNAL : MTT_TRAINER_STOP_BUDGET;
+                /* which signal: maybe only one rank received it */
+                int64_t sig = mtt_stop_signal() ? mtt_stop_signal() : INT64_MAX;
+                mtt_comm_min_int64(t->comm, &sig, 1);
+                t->stop_signal = sig == INT64_MAX ? 0 : (int)sig;
                 return MTT_OK;
             }
         }
     }
     t->epoch_loss = t->epoch_loss_sum / (double)t->steps_per_epoch;
     mtt_comm_sum_doubles(t->comm, t->train_m.acc, MTT_EVAL_DOUBLES);
+    double v0 = mtt_stop_now();
     if (t->set[MTT_TR_VAL].n_global > 0)
         MTT_FORWARD_IF_ERROR(mtt_trainer_evaluate(t, MTT_TR_VAL, t->params, &t->val_m, err));
+    t->phase_s[MTT_PHASE_VALIDATION] += mtt_stop_now() - v0;
     return MTT_OK;
+}
+
+/* Once per run: where the loop's time went, on the slowest rank of each
+ * phase, and the share spent inside the step's collectives. */
+static void log_phases(const mtt_trainer *t, double loop_s)
+{
+    static const char *const names[MTT_PHASE_COUNT] = {
+        "descriptors", "forward+backward", "collectives", "Adam", "validation", "checkpoints"};
+    double mx[MTT_PHASE_COUNT], mean[MTT_PHASE_COUNT];
+    int64_t us[MTT_PHASE_COUNT];
+    for (int k = 0; k < MTT_PHASE_COUNT; ++k) us[k] = -(int64_t)(1e6 * t->phase_s[k]);
+    mtt_comm_min_int64(t->comm, us, MTT_PHASE_COUNT);  /* max via min of negatives */
+    for (int k = 0; k < MTT_PHASE_COUNT; ++k) {
+        mx[k] = -1e-6 * (double)us[k];
+        mean[k] = t->phase_s[k];
+    }
+    mtt_comm_sum_doubles(t->comm, mean, MTT_PHASE_COUNT);
+    char line[1024];
+    size_t n = 0;
+    for (int k = 0; k < MTT_PHASE_COUNT && n + 64 < sizeof line; ++k)
+        n += (size_t)snprintf(line + n, sizeof line - n, "%s%s %.3f s", k ? ", " : "", names[k],
+                              mx[k]);
+    mtt_log_info("Time by phase (slowest rank): %s", line);
+    if (t->size > 1)
+        mtt_log_info("Time inside the step's collectives (transfer and waiting for other ranks): "
+                     "%.1f%% of the training loop (mean over ranks)",
+                     loop_s > 0 ? 100.0 * mean[MTT_PHASE_COLLECTIVE] / t->size / loop_s : 0.0);
 }
 
 mtt_status mtt_trainer_columns(mtt_trainer *t)
 {
     t->n_cols = make_columns(t, t->cols);
+    t->csv_names[0] = "Epoch";
+    t->csv_names[1] = "learning rate";
+    t->csv_names[2] = "training loss";
+    t->csv_units[0] = t->csv_units[1] = t->csv_units[2] = "";
+    for (size_t i = 0; i < t->n_cols; ++i) {
+        t->csv_names[3 + i] = t->cols[i].name;
+        t->csv_units[3 + i] = t->cols[i].unit;
+    }
     return MTT_OK;
 }
 
@@ -269,6 +304,7 @@ mtt_status mtt_trainer_loop(mtt_trainer *t, const char *run_dir, mtt_error *err)
     int ran = t->cfg.num_epochs - t->start_epoch;
     mtt_log_info("Training time: %.3f s, %.4f s per epoch (wall time, rank 0)", secs,
                  ran > 0 ? secs / ran : 0.0);
+    log_phases(t, secs);
     mtt_log_info("Best model: epoch %d (lowest product of %s RMSEs: %.6g)", t->best_epoch,
                  t->set[MTT_TR_VAL].n_global > 0 ? "validation" : "training", t->best_metric);
     return MTT_OK;
