@@ -7,7 +7,8 @@
  * and, when the options name targets and the file has them, prints RMSE
  * and MAE per target: the per-atom energy, force components, stress
  * (S = −W/V) and virial components — the trainer's definitions.  Timing is
- * the wall time of the compute calls per atom.  Serial.
+ * the wall time of the compute calls per atom; progress on a terminal only.
+ * Serial.
  */
 #include "config.h"
 
@@ -168,6 +169,7 @@ static int run(const mtt_args *a)
     acc q[Q_COUNT];
     memset(q, 0, sizeof q);
     double seconds = 0.0;
+    const int tty = isatty(STDERR_FILENO);  /* progress only on a terminal */
     for (size_t s = 0; s < ds->n_structures; ++s) {
         const size_t first = (size_t)ds->atom_start[s];
         const size_t n = (size_t)(ds->atom_start[s + 1] - ds->atom_start[s]);
@@ -189,6 +191,9 @@ static int run(const mtt_args *a)
         }
         write_frame(out, n, numbers, ds->positions + 3 * first, cell, pbc8, energy, forces,
                     virial, periodic);
+        if (tty && (s + 1 == ds->n_structures || (s + 1) % 100 == 0))
+            fprintf(stderr, "\r%zu / %zu structures%s", s + 1, ds->n_structures,
+                    s + 1 == ds->n_structures ? "\n" : "");
         if (ds->has_energy) acc_add(&q[Q_ENERGY], 1, &energy, ds->energy + s, (double)n);
         if (ds->has_forces) acc_add(&q[Q_FORCES], 3 * n, forces, ds->forces + 3 * first, 1.0);
         double v = periodic && pbc[0] && pbc[1] && pbc[2] ? volume_of(cell) : 0.0;
