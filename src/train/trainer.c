@@ -246,7 +246,7 @@ mtt_status mtt_trainer_run(const mtt_options *o, const mtt_comm *comm, mtt_train
     if (st == MTT_OK) st = mtt_trainer_loop(&t, rc->run_dir, err);
     if (st == MTT_OK && t.stopped) {
         out->stopped = t.stopped;
-        out->signal = mtt_stop_signal();
+        out->signal = t.stop_signal;
         snprintf(out->checkpoint, sizeof out->checkpoint, "%s", t.last_checkpoint);
         goto cleanup;
     }

@@ -4,8 +4,9 @@
  *   model_<E>.ckpt       after epoch E ended (state: epoch E+1, step 0);
  *   model_<E>_<S>.ckpt   inside epoch E after S of its steps (a stop request,
  *                        a time budget, checkpoint_every_minutes);
- *   model.ckpt           the finished training, also written to the working
- *                        folder (final_path): the run folder's copy first, so
+ *   model.ckpt           the finished training, also in the working folder
+ *                        (final_path, a hard link when possible, else a second
+ *                        write): the run folder's copy first, so
  *                        a kill between the two leaves a finished checkpoint
  *                        that --restart auto finds and completes from.
  * keep_checkpoints: N > 0 keeps the N newest model_*.ckpt of this run folder
@@ -25,6 +26,7 @@
 
 #include "train/stop.h"
 #include "train/trainer_internal.h"
+#include "util/file.h"
 #include "util/log.h"
 
 typedef struct periodic_file {
@@ -101,7 +103,7 @@ static mtt_status write_timed(mtt_trainer *t, const char *path, const mtt_ckpt *
     snprintf(t->last_checkpoint, sizeof t->last_checkpoint, "%s", path);
     struct stat sb;
     double mib = t->rank == 0 && stat(path, &sb) == 0 ? (double)sb.st_size / 1048576.0 : 0.0;
-    mtt_log_info("Checkpoint %s: %s (epoch %lld, step %lld; %.1f MiB in %.3f s)", what, path,
+    mtt_log_info("Checkpoint %s: %s (continues at epoch %lld, step %lld; %.1f MiB in %.3f s)", what, path,
                  (long long)c->epoch, (long long)c->step, mib, t->checkpoint_s);
     return MTT_OK;
 }
@@ -128,5 +130,17 @@ mtt_status mtt_trainer_checkpoint_final(mtt_trainer *t, mtt_error *err)
     mtt_ckpt c;
     mtt_trainer_state_view(t, t->cfg.num_epochs, 0, 1, &c);
     MTT_FORWARD_IF_ERROR(write_timed(t, path, &c, "of the finished training", err));
+    /* the working folder's copy: a hard link when the file system allows it
+     * (no second write), else a second write */
+    int linked = 0;
+    if (t->rank == 0) {
+        mtt_error e;
+        linked = mtt_file_link_atomic(path, t->final_path, &e) == MTT_OK;
+    }
+    mtt_comm_bcast_bytes(t->comm, &linked, sizeof linked, 0);
+    if (linked) {
+        mtt_log_info("Final checkpoint: %s (the same file as %s)", t->final_path, path);
+        return MTT_OK;
+    }
     return write_timed(t, t->final_path, &c, "of the finished training", err);
 }

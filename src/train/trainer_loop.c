@@ -14,6 +14,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -129,14 +130,7 @@ static mtt_status log_epoch(mtt_trainer *t, int epoch, column *cols, size_t n_co
 static mtt_status open_csv(mtt_trainer *t, const char *run_dir, const column *cols,
                            size_t n_cols, mtt_csv **csv, mtt_error *err)
 {
-    t->csv_names[0] = "Epoch";
-    t->csv_names[1] = "learning rate";
-    t->csv_names[2] = "training loss";
-    t->csv_units[0] = t->csv_units[1] = t->csv_units[2] = "";
-    for (size_t i = 0; i < n_cols; ++i) {
-        t->csv_names[3 + i] = cols[i].name;
-        t->csv_units[3 + i] = cols[i].unit;
-    }
+    (void)cols;
     char path[4200];
     snprintf(path, sizeof path, "%s/train.csv", run_dir);
     mtt_status st = MTT_OK;
@@ -207,6 +201,10 @@ static mtt_status run_epoch(mtt_trainer *t, int epoch, int64_t first_step, mtt_e
             MTT_FORWARD_IF_ERROR(mtt_trainer_checkpoint(t, epoch, k + 1, err));
             if (flag[0] > 0 || flag[1] > 0) {
                 t->stopped = flag[0] > 0 ? MTT_TRAINER_STOP_SIGNAL : MTT_TRAINER_STOP_BUDGET;
+                /* which signal: maybe only one rank received it */
+                int64_t sig = mtt_stop_signal() ? mtt_stop_signal() : INT64_MAX;
+                mtt_comm_min_int64(t->comm, &sig, 1);
+                t->stop_signal = sig == INT64_MAX ? 0 : (int)sig;
                 return MTT_OK;
             }
         }
@@ -221,6 +219,14 @@ static mtt_status run_epoch(mtt_trainer *t, int epoch, int64_t first_step, mtt_e
 mtt_status mtt_trainer_columns(mtt_trainer *t)
 {
     t->n_cols = make_columns(t, t->cols);
+    t->csv_names[0] = "Epoch";
+    t->csv_names[1] = "learning rate";
+    t->csv_names[2] = "training loss";
+    t->csv_units[0] = t->csv_units[1] = t->csv_units[2] = "";
+    for (size_t i = 0; i < t->n_cols; ++i) {
+        t->csv_names[3 + i] = t->cols[i].name;
+        t->csv_units[3 + i] = t->cols[i].unit;
+    }
     return MTT_OK;
 }
 

@@ -103,3 +103,38 @@ mtt_status mtt_file_write_atomic(const char *path, const char *text, size_t len,
     }
     return MTT_OK;
 }
+
+/* fsync the folder holding path, so that a rename into it survives a crash. */
+static void sync_parent(const char *path)
+{
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (slash == dir) dir[1] = '\0';
+    else if (slash) *slash = '\0';
+    else snprintf(dir, sizeof dir, ".");
+    int fd = open(dir, O_RDONLY | O_DIRECTORY);
+    if (fd >= 0) {
+        fsync(fd);
+        close(fd);
+    }
+}
+
+mtt_status mtt_file_link_atomic(const char *src, const char *dst, mtt_error *err)
+{
+    char tmp[4200];
+    MTT_RETURN_ERROR_IF(snprintf(tmp, sizeof tmp, "%s.tmp", dst) >= (int)sizeof tmp, err,
+                        MTT_ERR_IO, "%s: path too long", dst);
+    unlink(tmp);
+    if (link(src, tmp) != 0)
+        return mtt_error_set(err, MTT_ERR_IO, "cannot link %s to %s: %s", src, tmp,
+                             strerror(errno));
+    if (rename(tmp, dst) != 0) {
+        int e = errno;
+        unlink(tmp);
+        return mtt_error_set(err, MTT_ERR_IO, "cannot rename %s to %s: %s", tmp, dst,
+                             strerror(e));
+    }
+    sync_parent(dst);
+    return MTT_OK;
+}

@@ -16,4 +16,9 @@ mtt_status mtt_file_read_text(const char *path, size_t max_bytes, const char *wh
 /* Write text to path atomically: path.tmp, fsync, rename. */
 mtt_status mtt_file_write_atomic(const char *path, const char *text, size_t len, mtt_error *err);
 
+/* Make dst a second name of the file src (same file system), atomically:
+ * link to dst.tmp, rename over dst, fsync dst's folder.  Errors (EXDEV: other
+ * file system, EPERM: no hard links there) are MTT_ERR_IO; the caller may
+ * fall back to writing a copy. */
+mtt_status mtt_file_link_atomic(const char *src, const char *dst, mtt_error *err);
 #endif

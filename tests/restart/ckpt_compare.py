@@ -47,7 +47,7 @@ def main(argv):
                 continue
             vx, vy = x[()], y[()]
             if x.dtype.kind == "f":
-                same = np.array_equal(np.asarray(vx).view(np.uint8), np.asarray(vy).view(np.uint8))
+                same = np.asarray(vx).tobytes() == np.asarray(vy).tobytes()
             else:
                 same = np.array_equal(np.asarray(vx), np.asarray(vy))
             if not same:
