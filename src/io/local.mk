@@ -32,7 +32,8 @@ libmttcore_la_SOURCES += \
   src/io/model_build.c src/io/model_build.h \
   src/io/export.c src/io/export.h src/io/download.c src/io/download.h
 # the public API (include/mtt/mtt.h); in the core so that mtt eval uses it too
-libmttcore_la_SOURCES += src/io/mtt_api.c src/io/mtt_api_compute.c src/io/model_api_internal.h
+libmttcore_la_SOURCES += src/io/mtt_api.c src/io/mtt_api_compute.c src/io/model_api_internal.h \
+  src/io/mtt_api_local.c
 # libmtt.so exports exactly the names in libmtt.sym (the internal functions
 # are also called mtt_*, so a prefix pattern would leak them)
 libmtt_la_LDFLAGS += -export-symbols $(top_srcdir)/src/io/libmtt.sym
