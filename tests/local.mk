@@ -38,3 +38,7 @@ TESTS += tests/test_build.sh
 TESTS += tests/test_restart_exact.sh tests/test_restart_auto.sh tests/test_restart_crash.sh \
   tests/test_restart_signals.sh tests/test_finetune.sh tests/test_jobscripts.sh
 EXTRA_DIST += tests/restart tests/jobscripts jobscripts
+
+# exported models in LAMMPS through the KIM driver (docs/md.md)
+TESTS += tests/test_kim_lammps.sh
+EXTRA_DIST += tests/kim_lammps.py
