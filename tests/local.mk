@@ -42,3 +42,6 @@ EXTRA_DIST += tests/restart tests/jobscripts jobscripts
 # exported models in LAMMPS through the KIM driver (docs/md.md)
 TESTS += tests/test_kim_lammps.sh
 EXTRA_DIST += tests/kim_lammps.py
+# the ASE calculator python/mtt_ase.py
+TESTS += tests/test_ase.sh
+EXTRA_DIST += tests/ase_check.py
