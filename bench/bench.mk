@@ -11,3 +11,8 @@ bench_train_step_bench_train_LDFLAGS = \
   -Wl,--wrap=mtt_mlp_forward -Wl,--wrap=mtt_mlp_input_gradient -Wl,--wrap=mtt_mlp_backward \
   -Wl,--wrap=mtt_soap_forces -Wl,--wrap=mtt_soap_tangent_strain
 EXTRA_DIST += bench/train_step/run.sh bench/soap/run.sh
+# bench_md: MD force calls through libmtt; bench/md/run.sh compares LAMMPS via KIM.
+noinst_PROGRAMS += bench/md/bench_md
+bench_md_bench_md_SOURCES = bench/md/bench_md.c
+bench_md_bench_md_LDADD = libmtt.la
+EXTRA_DIST += bench/md/run.sh

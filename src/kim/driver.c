@@ -107,12 +107,12 @@ static int set_units(KIM_ModelDriverCreate *const mdc, mtt_kim_buffer *b,
     return 0;
 }
 
-static void print_metadata(const mtt_model *m, const char *item)
+static void print_metadata(const mtt_model *m)
 {
     static int printed = 0;  /* once per process: LAMMPS creates the model twice */
     if (printed || !first_rank()) return;
     printed = 1;
-    fprintf(stderr, "mtt KIM model %s: %s (%s, epoch %ld, cutoff %g %s, energy %s)\n", item,
+    fprintf(stderr, "mtt KIM model: %s (%s, epoch %ld, cutoff %g %s, energy %s)\n",
             mtt_model_name(m)[0] ? mtt_model_name(m) : "(unnamed)", mtt_model_architecture(m),
             mtt_model_epoch(m), mtt_model_cutoff(m),
             mtt_model_length_unit(m)[0] ? mtt_model_length_unit(m) : "angstrom",
@@ -183,7 +183,7 @@ int mtt_kim_driver_create(KIM_ModelDriverCreate *const mdc,
         buffer_free(b);
         return 1;
     }
-    print_metadata(b->model, mtt_model_name(b->model));
+    print_metadata(b->model);
     b->influence_distance = mtt_model_cutoff(b->model) * b->length_factor;
     b->will_not_request_ghost_neighbors = 1;
     KIM_ModelDriverCreate_SetModelNumbering(mdc, KIM_NUMBERING_zeroBased);
