@@ -4,8 +4,9 @@
   kim_lammps.py compare MODEL.pt KIM_NAME SYSTEM NRANKS   → TAP-free report, exit 0 if equal
   kim_lammps.py nve KIM_NAME STEPS                         → drift and fluctuation of etotal
 
-SYSTEM is "ethanol" (tests/data/model/ethanol0.xyz in a non-periodic box) or
-"cu" (a rattled 3x3x3 fcc Cu cell, periodic, triclinic tilt).  LAMMPS prints
+SYSTEM is "ethanol" (tests/data/model/ethanol0.xyz in a non-periodic box,
+units real: the model's kcal/mol) or "cu" (a rattled 3x3x3 fcc Cu cell,
+periodic, triclinic tilt, units metal).  LAMMPS prints
 energies, pressure and per-atom values at %.17g; mtt eval gets the same
 positions (read back from LAMMPS's dump) as extended XYZ.  Standard library
 and numpy only.  Environment: LMP, MTT, MPIEXEC, top_srcdir.
@@ -69,7 +70,9 @@ def system_commands(system):
 
 def compare(model, name, system, nranks):
     setup, species, periodic = system_commands(system)
-    lammps("kim init %s metal\n%s" % (name, setup) +
+    # ethanol's energies are kcal/mol (rMD17): LAMMPS units real, no conversion
+    units = "real" if system == "ethanol" else "metal"
+    lammps("kim init %s %s\n%s" % (name, units, setup) +
            "kim interactions %s\n" % species +
            "compute pea all pe/atom\ncompute sa all stress/atom NULL\n"
            "compute pes all reduce sum c_pea\n"
@@ -133,8 +136,8 @@ def compare(model, name, system, nranks):
         worst["stress/atom sum"] = (np.abs(-s_atoms / t["vol"][0] - p_lmp).max() /
                                     max(np.abs(p_lmp).max(), 1e-300))
     report = ", ".join("%s %.1e" % (k, v) for k, v in worst.items())
-    print("%s on %d rank(s): %d atoms, E %.10g eV; relative differences: %s"
-          % (system, nranks, n, energy, report))
+    print("%s on %d rank(s): %d atoms, E %.10g %s; relative differences: %s"
+          % (system, nranks, n, energy, "kcal/mol" if units == "real" else "eV", report))
     return 0 if max(worst.values()) <= 1e-10 else 1
 
 

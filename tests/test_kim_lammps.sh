@@ -28,7 +28,7 @@ export KIM_API_MODEL_DRIVERS_DIR="$work/drivers" KIM_API_PORTABLE_MODELS_DIR="$w
 export LD_LIBRARY_PATH="$top_builddir/.libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 export LMP MTT OPENBLAS_NUM_THREADS=1
 
-train() {  # folder data species-line
+train() {  # folder data energy-unit
     mkdir -p "$1" && cp "$2" "$1/data.xyz"
     cat > "$1/options.yaml" <<YAML
 seed: 7
@@ -41,13 +41,13 @@ architecture:
 training_set:
   systems: {read_from: data.xyz, length_unit: angstrom}
   targets:
-    energy: {key: energy, unit: eV}
+    energy: {key: energy, unit: $3}
 validation_set: 0.2
 YAML
     (cd "$1" && "$MTT" train options.yaml >out 2>err)
 }
-train ethanol "$top_srcdir/tests/data/xyz/ethanol_reduced_100.xyz"
-train cu "$top_srcdir/tests/data/xyz/cu_emt_stress.xyz"
+train ethanol "$top_srcdir/tests/data/xyz/ethanol_reduced_100.xyz" kcal/mol
+train cu "$top_srcdir/tests/data/xyz/cu_emt_stress.xyz" eV
 case_dir=$work/ethanol
 if (cd ethanol && "$MTT" export model.ckpt -o ethanol.pt --kim mtt_ethanol >out 2>err) &&
    (cd cu && "$MTT" export model.ckpt -o cu.pt --kim mtt_cu >out 2>err) &&
