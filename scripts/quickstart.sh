@@ -1,7 +1,8 @@
 #!/bin/sh
 # scripts/quickstart.sh — install what mtt needs, build it (with MPI) in
-# build/, run the bundled ethanol example on two ranks, then a short LAMMPS
-# run of the exported model (when lmp and the KIM driver are there).
+# build/, and run the bundled ethanol example: train on two ranks, export
+# the best model with its metadata, evaluate it; then a short LAMMPS run of
+# the exported model (when lmp and the KIM driver are there, docs/md.md).
 set -eu
 cd "$(dirname "$0")/.." || exit 1
 . scripts/deps.sh
@@ -17,19 +18,20 @@ code=$?
 set -e
 echo "== mtt train exited with $code; the run folder is under examples/ethanol/outputs/"
 [ $code -eq 0 ] || exit $code
-# The trained model in LAMMPS through the KIM driver (docs/md.md), when the
-# build has it and Debian's lmp is installed.
+kim=""
 if [ -f ../../build/.libs/libkim-api-model-driver.so ] && command -v lmp >/dev/null; then
     mkdir -p kim-drivers/mtt
     ln -sf "$(cd ../../build/.libs && pwd)/libkim-api-model-driver.so" kim-drivers/mtt/
     export KIM_API_MODEL_DRIVERS_DIR=$(pwd)/kim-drivers KIM_API_PORTABLE_MODELS_DIR=$(pwd)/kim-models
     export LD_LIBRARY_PATH="$(cd ../../build/.libs && pwd)${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
-    echo "== exporting: mtt export model.ckpt -o ethanol.pt --kim mtt_ethanol"
-    ../../build/mtt export model.ckpt -o ethanol.pt --kim mtt_ethanol
-    echo "== running: lmp -in in.lammps (2000 NVE steps of the exported model)"
-    set +e
-    timeout 600 lmp -in in.lammps -log lammps.log
-    code=$?
-    set -e
+    kim="--kim mtt_ethanol"
 fi
-exit $code
+echo "== running: mtt export model.ckpt -m metadata.yaml -o model.pt $kim (no mpirun needed)"
+../../build/mtt export model.ckpt -m metadata.yaml -o model.pt $kim
+echo "== running: mtt eval model.pt eval.yaml -o predictions.xyz"
+../../build/mtt eval model.pt eval.yaml -o predictions.xyz
+echo "== done: examples/ethanol/model.pt, examples/ethanol/predictions.xyz"
+if [ -n "$kim" ]; then
+    echo "== running: lmp -in in.lammps (2000 NVE steps of the exported model, kim-models/mtt_ethanol)"
+    timeout 600 lmp -in in.lammps -log lammps.log
+fi

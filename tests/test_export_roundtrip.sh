@@ -86,6 +86,25 @@ roundtrip() {  # label launcher...
 }
 
 roundtrip serial
+# a checkpoint from a newer mtt, and one flipped byte in the parameters
+cd "$work/serial" || exit 1
+cp model.ckpt newer.ckpt; cp model.ckpt flipped.ckpt
+$PYTHON3 - <<'P'
+import h5py, numpy as np
+with h5py.File("newer.ckpt", "r+") as f:
+    f.attrs.modify("format_version", np.array(f.attrs["format_version"]) + 1)
+with h5py.File("flipped.ckpt", "r") as f:
+    off = f["parameters/best"].id.get_offset() + 5
+with open("flipped.ckpt", "r+b") as fh:
+    fh.seek(off); b = fh.read(1); fh.seek(off); fh.write(bytes([b[0] ^ 1]))
+P
+"$MTT" export newer.ckpt -o newer.pt >newer.out 2>&1; c=$?
+[ $c -ne 0 ] && grep -q "newer mtt" newer.out && [ ! -e newer.pt ] && ok "a checkpoint of a newer format is refused" ||
+    not_ok "newer checkpoint (exit $c)" "$(tail -n 1 newer.out)"
+"$MTT" export flipped.ckpt -o flipped.pt >flipped.out 2>&1; c=$?
+[ $c -ne 0 ] && grep -qi "checksum" flipped.out && [ ! -e flipped.pt ] && ok "a checkpoint with a flipped byte is refused" ||
+    not_ok "flipped checkpoint (exit $c)" "$(tail -n 1 flipped.out)"
+cd "$work" || exit 1
 if [ -n "${MPIEXEC:-}" ] && "$MTT" --version | grep -q "MPI *: yes\|MPI: Open\|Open MPI"; then
     roundtrip mpi2 timeout 600 $MPIEXEC -n 2
 else

@@ -7,7 +7,8 @@
  * and, when the options name targets and the file has them, prints RMSE
  * and MAE per target: the per-atom energy, force components, stress
  * (S = −W/V) and virial components — the trainer's definitions.  Timing is
- * the wall time of the compute calls per atom.  Serial.
+ * the wall time of the compute calls per atom; progress on a terminal only.
+ * Serial.
  */
 #include "config.h"
 
@@ -25,6 +26,7 @@
 #include "mtt/mtt.h"
 #include "options/eval_options.h"
 #include "util/log.h"
+#include "util/progress.h"
 
 static const mtt_flag_spec eval_flags[] = {
     {"output", 'o', 1, 0, "OUT.xyz", "predictions as extended XYZ (default: output.xyz)"},
@@ -168,6 +170,10 @@ static int run(const mtt_args *a)
     acc q[Q_COUNT];
     memset(q, 0, sizeof q);
     double seconds = 0.0;
+    /* the shared progress line (util/progress.h), on a terminal only */
+    if (mtt_progress_configure(isatty(STDOUT_FILENO) ? "auto" : "never", 1, &err) == MTT_OK)
+        mtt_progress_begin((int64_t)ds->n_structures, (int64_t)ds->n_structures, "structures",
+                           "evaluating %s", set->read_from);
     for (size_t s = 0; s < ds->n_structures; ++s) {
         const size_t first = (size_t)ds->atom_start[s];
         const size_t n = (size_t)(ds->atom_start[s + 1] - ds->atom_start[s]);
@@ -189,6 +195,7 @@ static int run(const mtt_args *a)
         }
         write_frame(out, n, numbers, ds->positions + 3 * first, cell, pbc8, energy, forces,
                     virial, periodic);
+        mtt_progress_update((int64_t)s + 1);
         if (ds->has_energy) acc_add(&q[Q_ENERGY], 1, &energy, ds->energy + s, (double)n);
         if (ds->has_forces) acc_add(&q[Q_FORCES], 3 * n, forces, ds->forces + 3 * first, 1.0);
         double v = periodic && pbc[0] && pbc[1] && pbc[2] ? volume_of(cell) : 0.0;
@@ -199,6 +206,7 @@ static int run(const mtt_args *a)
         }
         if (v > 0.0 && ds->has_virial) acc_add(&q[Q_VIRIAL], 9, virial, ds->virial + 9 * s, 1.0);
     }
+    mtt_progress_end();
     if (fflush(out) != 0 || fsync(fileno(out)) != 0 || fclose(out) != 0) {
         out = NULL;
         mtt_log_error("%s: cannot write the predictions (disk full?)", out_path);
@@ -227,6 +235,7 @@ static int run(const mtt_args *a)
                  ds->n_atoms ? 1e3 * seconds / (double)ds->n_atoms : 0.0, ds->n_atoms, seconds);
     code = 0;
 done:
+    mtt_progress_end();
     if (out) fclose(out);
     if (code != 0) unlink(tmp);
     free(forces);

@@ -104,11 +104,23 @@ static mtt_status export_checkpoint(const char *in, const char *out, const char 
         int argc = 0;
         char **argv = NULL;
         st = mtt_comm_init(&argc, &argv, &comm, err);
+        /* The copy is written by one rank: its accumulator row is the sum of
+         * all the rows (a restart sums them when the rank count changes). */
+        double *sum = calloc(c.n_accum ? c.n_accum : 1, sizeof *sum);
+        if (st == MTT_OK && !sum) st = mtt_error_set(err, MTT_ERR_NOMEM, "out of memory");
         if (st == MTT_OK) {
-            c.accum_local = c.accum;  /* one rank: its row is the first */
+            for (int r = 0; r < c.world_size; ++r)
+                for (size_t i = 0; i < c.n_accum; ++i) sum[i] += c.accum[(size_t)r * c.n_accum + i];
+            if (c.world_size > 1 && c.step > 0)
+                mtt_log_warn("%s was written by %d ranks in the middle of epoch %lld; the copy "
+                             "records 1 rank, so a restart from it re-shards the data (as a "
+                             "restart on another rank count does)", in, c.world_size,
+                             (long long)c.epoch);
+            c.accum_local = sum;
             st = mtt_ckpt_write(comm, out, &c, err);
-            mtt_comm_finalize(comm);
         }
+        if (comm) mtt_comm_finalize(comm);
+        free(sum);
     } else if (st == MTT_OK) {
         mtt_log_info("Exporting the best model of %s: epoch %lld (validation metric %.6g; "
                      "the checkpoint was written at epoch %lld, step %lld%s)", in,

@@ -25,6 +25,13 @@ tests_test_ckpt_CFLAGS = $(TEST_COMPILE_FLAGS)
 tests_test_ckpt_LDADD = tests/libckpt_fill.la $(TEST_LINK_LIBS)
 tests_ckpt_tool_SOURCES = tests/ckpt_tool.c
 tests_ckpt_tool_LDADD = tests/libckpt_fill.la libmttcore.la
+# damaged files (python3 + h5py make them from a fresh good one)
+TESTS += tests/test_ckpt_bad.sh
+EXTRA_DIST += tests/ckpt_check.py tests/gen/ckpt_golden.sh
+# full disk, unwritable folders; a writer killed before the rename
+TESTS += tests/test_ckpt_disk.sh tests/test_ckpt_crash.sh
+# 1, 2, 3 ranks give the same file (SKIP in the serial build)
+TESTS += tests/test_ckpt_mpi.sh
 
 # the exported model (.pt): format, build, self-test
 libmttcore_la_SOURCES += \
@@ -58,11 +65,3 @@ EXTRA_DIST += tests/libmtt_client.c
 TESTS += tests/test_export_roundtrip.sh
 TESTS += tests/test_model_golden.sh
 TESTS += tests/test_cli_eval.sh
-
-# damaged files (python3 + h5py make them from a fresh good one)
-TESTS += tests/test_ckpt_bad.sh
-EXTRA_DIST += tests/ckpt_check.py tests/gen/ckpt_golden.sh
-# full disk, unwritable folders; a writer killed before the rename
-TESTS += tests/test_ckpt_disk.sh tests/test_ckpt_crash.sh
-# 1, 2, 3 ranks give the same file (SKIP in the serial build)
-TESTS += tests/test_ckpt_mpi.sh
