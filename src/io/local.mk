@@ -65,3 +65,10 @@ EXTRA_DIST += tests/libmtt_client.c
 TESTS += tests/test_export_roundtrip.sh
 TESTS += tests/test_model_golden.sh
 TESTS += tests/test_cli_eval.sh
+
+# mtt_model_compute_local (MD engines, the KIM driver): ghosts = periodic images
+check_PROGRAMS += tests/test_compute_local
+TESTS += tests/test_compute_local
+tests_test_compute_local_SOURCES = tests/test_compute_local.c tests/model_fixture.c tests/model_fixture.h
+tests_test_compute_local_CFLAGS = $(TEST_COMPILE_FLAGS)
+tests_test_compute_local_LDADD = $(TEST_LINK_LIBS)

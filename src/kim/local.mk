@@ -12,7 +12,9 @@ libkim_api_model_driver_la_CFLAGS = $(AM_CFLAGS) $(KIM_CFLAGS)
 libkim_api_model_driver_la_LIBADD = libmtt.la $(KIM_LIBS)
 # nodelete: KIM unloads the driver after each model, which would unload
 # libmtt and HDF5 with it while HDF5's exit handler is still registered
-libkim_api_model_driver_la_LDFLAGS = -module -avoid-version -shared -Wl,-z,nodelete
+# rpath: the simulator loads the driver by path; it must find libmtt in any prefix
+libkim_api_model_driver_la_LDFLAGS = -module -avoid-version -shared -Wl,-z,nodelete \
+  -Wl,-rpath,$(libdir)
 else
 MTT_HAVE_KIM = no
 endif
