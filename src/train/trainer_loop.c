@@ -285,6 +285,7 @@ mtt_status mtt_trainer_loop(mtt_trainer *t, const char *run_dir, mtt_error *err)
     const int last = t->cfg.num_epochs - 1;
     for (int epoch = t->start_epoch; epoch <= last && st == MTT_OK; ++epoch) {
         st = run_epoch(t, epoch, epoch == t->start_epoch ? t->start_step : 0, err);
+        if (st == MTT_OK) st = mtt_trainer_check_replicas(t, epoch, err);
         if (st != MTT_OK || t->stopped) break;
         double metric = selection_metric(t);
         if (t->best_epoch < 0 || metric < t->best_metric) {
