@@ -25,6 +25,7 @@
 #include "train/epoch_line.h"
 #include "train/trainer_internal.h"
 #include "util/log.h"
+#include "util/progress.h"
 #include "util/rng.h"
 
 #define MAX_COLUMNS MTT_TRAINER_MAX_COLUMNS
@@ -189,6 +190,8 @@ static mtt_status run_epoch(mtt_trainer *t, int epoch, int64_t first_step, mtt_e
         if (st != MTT_OK) return st;
         t->epoch_loss_sum += loss;
         t->last_lr = lr;
+        mtt_progress_epoch(epoch, t->cfg.num_epochs, k + 1, t->steps_per_epoch,
+                           (int64_t)t->set[MTT_TR_TRAIN].n_global);
         if (t->test_step_delay_s > 0) {  /* test-only: make steps long enough to interrupt */
             struct timespec d = {(time_t)t->test_step_delay_s,
                                  (long)(1e9 * (t->test_step_delay_s - floor(t->test_step_delay_s)))};
@@ -209,6 +212,7 @@ static mtt_status run_epoch(mtt_trainer *t, int epoch, int64_t first_step, mtt_e
             }
         }
     }
+    mtt_progress_end();
     t->epoch_loss = t->epoch_loss_sum / (double)t->steps_per_epoch;
     mtt_comm_sum_doubles(t->comm, t->train_m.acc, MTT_EVAL_DOUBLES);
     double v0 = mtt_stop_now();
