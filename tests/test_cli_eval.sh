@@ -73,6 +73,15 @@ $PYTHON3 -c "$check" mol.pred.xyz mol.xyz mol.out 2>err.txt &&
     ok "molecules: extended XYZ with energy and forces; printed RMSEs agree with it" ||
     not_ok "molecule predictions" "$(tail -n 2 err.txt)"
 grep -q "Time: [0-9.]* ms per atom" mol.out && ok "timing in ms per atom" || not_ok "timing line"
+# -b N: N structures at a time on N threads: the same file, byte for byte, as one at a time
+if "$MTT" eval m.pt mol.yaml -o mol1.pred.xyz -b 1 > mol1.out 2>&1 &&
+   "$MTT" eval m.pt mol.yaml -o mol7.pred.xyz -b 7 > mol7.out 2>&1 &&
+   cmp -s mol1.pred.xyz mol7.pred.xyz && cmp -s mol1.pred.xyz mol.pred.xyz; then
+    ok "-b 1, 4 and 7 (threads) write identical predictions"
+else not_ok "-b changes the predictions" "$(tail -n 1 mol7.out)"; fi
+"$MTT" eval m.pt mol.yaml -o bad.xyz -b 0 > bad.out 2>&1; c=$?
+[ $c -eq 2 ] && grep -q "batch-size 0: expected a whole number" bad.out && [ ! -e bad.xyz ] &&
+    ok "-b 0: one line, exit 2" || not_ok "-b 0 (exit $c)" "$(tail -n 1 bad.out)"
 if "$MTT" eval m.pt cell.yaml -o cell.pred.xyz > cell.out 2>&1 && $PYTHON3 -c "$check" cell.pred.xyz cell.xyz cell.out periodic 2>err.txt; then
     ok "periodic cells: Lattice, stress, virial, pbc written; stress RMSE reported"
 else not_ok "periodic predictions" "$(tail -n 2 cell.out err.txt)"; fi

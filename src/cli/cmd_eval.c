@@ -22,6 +22,7 @@
 
 #include "cli/commands.h"
 #include "data/elements.h"
+#include "cli/eval_batch.h"
 #include "data/xyz.h"
 #include "mtt/mtt.h"
 #include "options/eval_options.h"
@@ -30,8 +31,8 @@
 
 static const mtt_flag_spec eval_flags[] = {
     {"output", 'o', 1, 0, "OUT.xyz", "predictions as extended XYZ (default: output.xyz)"},
-    {"batch-size", 'b', 1, 0, "N", "accepted for metatrain compatibility; libmtt computes one "
-                                   "structure per call"},
+    {"batch-size", 'b', 1, 0, "N", "structures predicted at a time, each on its own thread "
+                                   "(default 1)"},
     {0},
 };
 
@@ -108,13 +109,16 @@ static int run(const mtt_args *a)
     const char *out_path = mtt_args_value(spec, a, "output");
     if (!out_path) out_path = "output.xyz";
     const char *b = mtt_args_value(spec, a, "batch-size");
+    size_t batch = 1;
     if (b) {
         char *end = NULL;
         long v = strtol(b, &end, 10);
-        if (!end || *end || v < 1) {
-            mtt_log_error("-b/--batch-size %s: expected a positive integer", b);
+        if (!end || *end || v < 1 || v > 4096) {
+            mtt_log_error("-b/--batch-size %s: expected a whole number of structures from 1 to "
+                          "4096", b);
             return 2;
         }
+        batch = (size_t)v;
     }
     mtt_model *model = NULL;
     mtt_model_error me;
@@ -128,7 +132,7 @@ static int run(const mtt_args *a)
     mtt_dataset *ds = NULL;
     FILE *out = NULL;
     double *forces = NULL;
-    int *numbers = NULL;
+    mtt_eval_job *jobs = NULL;
     char tmp[4200];
     snprintf(tmp, sizeof tmp, "%s.tmp", out_path);
     if (mtt_eval_options_load(opts_path, &eo, &err) != MTT_OK) {
@@ -154,12 +158,13 @@ static int run(const mtt_args *a)
         size_t n = (size_t)(ds->atom_start[s + 1] - ds->atom_start[s]);
         if (n > max_atoms) max_atoms = n;
     }
-    forces = malloc(3 * max_atoms * sizeof *forces);
-    numbers = malloc(max_atoms * sizeof *numbers);
-    if (!forces || !numbers) {
-        mtt_log_error("out of memory for structures of %zu atoms", max_atoms);
+    forces = malloc(batch * 3 * max_atoms * sizeof *forces);
+    jobs = calloc(batch, sizeof *jobs);
+    if (!forces || !jobs) {
+        mtt_log_error("out of memory for %zu structures of %zu atoms", batch, max_atoms);
         goto done;
     }
+    for (size_t j = 0; j < batch; ++j) jobs[j].forces = forces + j * 3 * max_atoms;
     if (!(out = fopen(tmp, "w"))) {
         mtt_log_error("%s: cannot create the predictions file (%s); check that the folder exists "
                       "and is writable", out_path, strerror(errno));
@@ -174,37 +179,40 @@ static int run(const mtt_args *a)
     if (mtt_progress_configure(isatty(STDOUT_FILENO) ? "auto" : "never", 1, &err) == MTT_OK)
         mtt_progress_begin((int64_t)ds->n_structures, (int64_t)ds->n_structures, "structures",
                            "evaluating %s", set->read_from);
-    for (size_t s = 0; s < ds->n_structures; ++s) {
-        const size_t first = (size_t)ds->atom_start[s];
-        const size_t n = (size_t)(ds->atom_start[s + 1] - ds->atom_start[s]);
-        const unsigned char *pbc8 = ds->pbc + 3 * s;
-        const double *cell = ds->cell + 9 * s;
-        int pbc[3] = {pbc8[0], pbc8[1], pbc8[2]};
-        int periodic = pbc[0] || pbc[1] || pbc[2];
-        for (size_t i = 0; i < n; ++i) numbers[i] = ds->numbers[first + i];
-        double energy = 0.0, virial[9];
+    for (size_t s0 = 0; s0 < ds->n_structures; s0 += batch) {
+        size_t nb = ds->n_structures - s0 < batch ? ds->n_structures - s0 : batch;
         double t0 = now_seconds();
-        mtt_model_status st = mtt_model_compute(model, (int)n, ds->positions + 3 * first, numbers,
-                                                periodic ? cell : NULL, periodic ? pbc : NULL,
-                                                &energy, forces, NULL, virial, &me);
+        mtt_eval_batch_compute(model, ds, s0, nb, jobs);
         seconds += now_seconds() - t0;
-        if (st != MTT_MODEL_OK) {
-            mtt_log_error("%s: structure %zu (frame %zu): %s", set->read_from, s,
-                          ds->frame ? ds->frame[s] : s, me.message);
-            goto done;
+        for (size_t j = 0; j < nb; ++j) {
+            const size_t s = s0 + j;
+            const size_t first = (size_t)ds->atom_start[s];
+            const size_t n = (size_t)(ds->atom_start[s + 1] - ds->atom_start[s]);
+            const unsigned char *pbc8 = ds->pbc + 3 * s;
+            const double *cell = ds->cell + 9 * s;
+            int periodic = pbc8[0] || pbc8[1] || pbc8[2];
+            mtt_eval_job *job = &jobs[j];
+            if (job->status != MTT_MODEL_OK) {
+                mtt_log_error("%s: structure %zu (frame %zu): %s", set->read_from, s,
+                              ds->frame ? ds->frame[s] : s, job->error.message);
+                goto done;
+            }
+            int pbc[3] = {pbc8[0], pbc8[1], pbc8[2]};
+            write_frame(out, n, ds->numbers + first, ds->positions + 3 * first, cell, pbc8,
+                        job->energy, job->forces, job->virial, periodic);
+            mtt_progress_update((int64_t)s + 1);
+            if (ds->has_energy) acc_add(&q[Q_ENERGY], 1, &job->energy, ds->energy + s, (double)n);
+            if (ds->has_forces)
+                acc_add(&q[Q_FORCES], 3 * n, job->forces, ds->forces + 3 * first, 1.0);
+            double v = periodic && pbc[0] && pbc[1] && pbc[2] ? volume_of(cell) : 0.0;
+            if (v > 0.0 && ds->has_stress) {
+                double stress[9];
+                for (int k = 0; k < 9; ++k) stress[k] = -job->virial[k] / v;
+                acc_add(&q[Q_STRESS], 9, stress, ds->stress + 9 * s, 1.0);
+            }
+            if (v > 0.0 && ds->has_virial)
+                acc_add(&q[Q_VIRIAL], 9, job->virial, ds->virial + 9 * s, 1.0);
         }
-        write_frame(out, n, numbers, ds->positions + 3 * first, cell, pbc8, energy, forces,
-                    virial, periodic);
-        mtt_progress_update((int64_t)s + 1);
-        if (ds->has_energy) acc_add(&q[Q_ENERGY], 1, &energy, ds->energy + s, (double)n);
-        if (ds->has_forces) acc_add(&q[Q_FORCES], 3 * n, forces, ds->forces + 3 * first, 1.0);
-        double v = periodic && pbc[0] && pbc[1] && pbc[2] ? volume_of(cell) : 0.0;
-        if (v > 0.0 && ds->has_stress) {
-            double stress[9];
-            for (int k = 0; k < 9; ++k) stress[k] = -virial[k] / v;
-            acc_add(&q[Q_STRESS], 9, stress, ds->stress + 9 * s, 1.0);
-        }
-        if (v > 0.0 && ds->has_virial) acc_add(&q[Q_VIRIAL], 9, virial, ds->virial + 9 * s, 1.0);
     }
     mtt_progress_end();
     if (fflush(out) != 0 || fsync(fileno(out)) != 0 || fclose(out) != 0) {
@@ -239,7 +247,7 @@ done:
     if (out) fclose(out);
     if (code != 0) unlink(tmp);
     free(forces);
-    free(numbers);
+    free(jobs);
     mtt_dataset_free(ds);
     mtt_eval_options_free(&eo);
     mtt_model_close(model);
