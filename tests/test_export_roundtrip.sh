@@ -4,7 +4,7 @@
 #   - mtt eval on the validation split reproduces the trainer's validation
 #     RMSEs of the best epoch (train.csv, %.17g) to 1e-9 relative;
 #   - mtt eval on the test split reproduces the final evaluation's test
-#     RMSEs (train.log prints 6 digits: compared to 1e-5);
+#     RMSEs (evaluation.csv, %.17g) to 1e-9 relative;
 #   - metadata goes ckpt → ckpt (+metadata) → pt and is printed on load;
 #   - the exported epoch is the best one.
 set -u
@@ -77,11 +77,12 @@ roundtrip() {  # label launcher...
     if [ -n "$row" ] && close "$ge" "$ve" 1e-9 && close "$gf" "$vf" 1e-9; then
         ok "$label: eval on the validation split = trainer's best-epoch RMSEs to 1e-9 ($ge, $gf)"
     else not_ok "$label: validation RMSE round trip" "eval $ge $gf, train.csv '$row'"; fi
-    te=$(sed -n 's/.*test set ([0-9]* structures): energy RMSE (per atom): \([^ ]*\) .*/\1/p' "$d/train.out")
-    tf=$(sed -n 's/.*test set ([0-9]* structures):.*forces RMSE: \([^ ]*\) .*/\1/p' "$d/train.out")
+    # the final evaluation at full precision: <run>/evaluation.csv
+    te=$(awk -F, '$1 == "test" && $2 == "energy (per atom)" { print $3 }' "$run/evaluation.csv")
+    tf=$(awk -F, '$1 == "test" && $2 == "forces" { print $3 }' "$run/evaluation.csv")
     ge=$(rmse_of "energy (per atom)" "$d/test.eval"); gf=$(rmse_of forces "$d/test.eval")
-    if [ -n "$te" ] && close "$ge" "$te" 1e-5 && close "$gf" "$tf" 1e-5; then
-        ok "$label: eval on the test split = the final evaluation (6 logged digits)"
+    if [ -n "$te" ] && close "$ge" "$te" 1e-9 && close "$gf" "$tf" 1e-9; then
+        ok "$label: eval on the test split = the trainer's final evaluation (evaluation.csv) to 1e-9"
     else not_ok "$label: test RMSE round trip" "eval $ge $gf, log $te $tf"; fi
 }
 

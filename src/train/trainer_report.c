@@ -40,6 +40,40 @@ static void log_set(const mtt_trainer *t, int set, const mtt_eval_metrics *m)
                  k ? line : "no reference values");
 }
 
+/* <run_dir>/evaluation.csv: the final evaluation at full precision (%.17g),
+ * in the data's units — the numbers `mtt eval` reproduces (rank 0). */
+static mtt_status write_evaluation_csv(const mtt_trainer *t, const mtt_eval_metrics *m,
+                                       mtt_error *err)
+{
+    mtt_status st = MTT_OK;
+    if (t->rank == 0) {
+        char path[4200];
+        snprintf(path, sizeof path, "%s/evaluation.csv", t->run_dir);
+        FILE *f = fopen(path, "w");
+        if (!f) {
+            st = mtt_error_set(err, MTT_ERR_IO, "%s: cannot write the final evaluation", path);
+        } else {
+            fprintf(f, "set,quantity,RMSE,MAE,count,unit\n");
+            for (int set = 0; set < MTT_TR_SETS; ++set) {
+                if (t->set[set].n_global == 0) continue;
+                for (int q = 0; q < MTT_Q_COUNT; ++q) {
+                    if (mtt_eval_count(&m[set], q) <= 0) continue;
+                    char unit[64];
+                    mtt_trainer_unit(t, q, 1, unit, sizeof unit);
+                    fprintf(f, "%s,%s%s,%.17g,%.17g,%.0f,%s\n", t->set[set].name,
+                            mtt_eval_quantity_name(q), q == MTT_Q_ENERGY ? " (per atom)" : "",
+                            mtt_eval_rmse(&m[set], q), mtt_eval_mae(&m[set], q),
+                            mtt_eval_count(&m[set], q), unit);
+                }
+            }
+            if (fclose(f) != 0)
+                st = mtt_error_set(err, MTT_ERR_IO, "%s: cannot write the final evaluation",
+                                   path);
+        }
+    }
+    return mtt_comm_agree(t->comm, st, err);
+}
+
 mtt_status mtt_trainer_report(mtt_trainer *t, const mtt_model *exported, const char *path,
                               mtt_error *err)
 {
@@ -56,6 +90,7 @@ mtt_status mtt_trainer_report(mtt_trainer *t, const mtt_model *exported, const c
         if (st != MTT_OK) return st;
         log_set(t, set, &m[set]);
     }
+    MTT_FORWARD_IF_ERROR(write_evaluation_csv(t, m, err));
     if (t->set[MTT_TR_VAL].n_global == 0) return MTT_OK;
     const mtt_eval_metrics *v = &m[MTT_TR_VAL];
     if (mtt_eval_count(v, MTT_Q_FORCES) > 0 && t->force_std > 0)
