@@ -9,5 +9,7 @@ bench_train_step_bench_train_LDADD = libmttcore.la
 bench_train_step_bench_train_LDFLAGS = \
   -Wl,--wrap=mtt_blas_gemm \
   -Wl,--wrap=mtt_mlp_forward -Wl,--wrap=mtt_mlp_input_gradient -Wl,--wrap=mtt_mlp_backward \
+  -Wl,--wrap=mtt_mlp_forward_f32 -Wl,--wrap=mtt_mlp_input_gradient_f32 \
+  -Wl,--wrap=mtt_mlp_backward_f32 \
   -Wl,--wrap=mtt_soap_forces -Wl,--wrap=mtt_soap_tangent_strain
 EXTRA_DIST += bench/train_step/run.sh bench/soap/run.sh
