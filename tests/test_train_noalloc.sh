@@ -1,7 +1,8 @@
 #!/bin/sh
 # test_train_noalloc.sh — the training step allocates nothing: `mtt train`
 # for 1 and for 3 epochs makes exactly the same number of heap allocations
-# (valgrind's count), and valgrind finds no memory errors (TAP).
+# (valgrind's count), and valgrind finds no memory errors (TAP); the same for
+# base_precision: 32 with a cache too small for all structures.
 set -u
 MTT=${MTT:-./mtt}
 top_srcdir=${top_srcdir:-.}
@@ -34,9 +35,11 @@ a3=$(count b 3)
 # grow during the first epoch only
 s2=$(count c 2 -r architecture.training.descriptor_cache_mb=1)
 s4=$(count d 4 -r architecture.training.descriptor_cache_mb=1)
-echo "1..3"
-rcs="$(cat "$work/rca") $(cat "$work/rcb") $(cat "$work/rcc") $(cat "$work/rcd")"
-if [ "$rcs" = "0 0 0 0" ]; then
+f2=$(count e 2 -r architecture.training.descriptor_cache_mb=1 -r base_precision=32)
+f4=$(count f 4 -r architecture.training.descriptor_cache_mb=1 -r base_precision=32)
+echo "1..4"
+rcs="$(cat "$work/rca") $(cat "$work/rcb") $(cat "$work/rcc") $(cat "$work/rcd") $(cat "$work/rce") $(cat "$work/rcf")"
+if [ "$rcs" = "0 0 0 0 0 0" ]; then
     echo "ok 1 - no memory errors under valgrind"
 else
     echo "not ok 1 - valgrind exit codes $rcs"
@@ -51,4 +54,9 @@ if [ -n "$s2" ] && [ "$s2" = "$s4" ]; then
     echo "ok 3 - recomputed descriptors: same allocations for 2 and 4 epochs ($s2)"
 else
     echo "not ok 3 - recomputed descriptors: allocations $s2 for 2 epochs, $s4 for 4"
+fi
+if [ -n "$f2" ] && [ "$f2" = "$f4" ]; then
+    echo "ok 4 - base_precision 32, cached and recomputed descriptors: same allocations for 2 and 4 epochs ($f2)"
+else
+    echo "not ok 4 - base_precision 32: allocations $f2 for 2 epochs, $f4 for 4"
 fi

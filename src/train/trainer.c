@@ -120,6 +120,9 @@ static mtt_status create_model(const mtt_options *o, const mtt_train_data *td, m
     mtt_log_info("Model: soap_bpnn, atomic types [%s], descriptor size %zu, %zu trainable "
                  "parameters",
                  species, t->model->dim, n);
+    if (t->model->precision == 32)
+        mtt_log_info("Base precision 32: descriptors, pair gradients and the networks in float; "
+                     "parameters, Adam, the gradient sum over ranks, losses and metrics in double");
     return MTT_OK;
 }
 
