@@ -12,4 +12,9 @@ bench_train_step_bench_train_LDFLAGS = \
   -Wl,--wrap=mtt_mlp_forward_f32 -Wl,--wrap=mtt_mlp_input_gradient_f32 \
   -Wl,--wrap=mtt_mlp_backward_f32 \
   -Wl,--wrap=mtt_soap_forces -Wl,--wrap=mtt_soap_tangent_strain
-EXTRA_DIST += bench/train_step/run.sh bench/soap/run.sh
+EXTRA_DIST += bench/train_step/run.sh bench/soap/run.sh bench/progress/run.sh bench/restart/run.sh
+# bench_ckpt: checkpoint write/read against dd, run with bench/checkpoint/run.sh.
+noinst_PROGRAMS += bench/checkpoint/bench_ckpt
+bench_checkpoint_bench_ckpt_SOURCES = bench/checkpoint/bench_ckpt.c
+bench_checkpoint_bench_ckpt_LDADD = libmttcore.la
+EXTRA_DIST += bench/checkpoint/run.sh

@@ -53,8 +53,9 @@ static int run(const mtt_comm *comm, const char *cmd, const char *path, int vari
         mtt_ckpt_progress p;
         mtt_status st = mtt_ckpt_probe(path, &p, &err);
         if (st == MTT_OK)
-            printf("epoch %lld step %lld global_step %lld finished %d world_size %d\n",
-                   (long long)p.epoch, (long long)p.step, (long long)p.global_step, p.finished,
+            printf("epoch %lld step %lld global_step %lld steps_per_epoch %lld finished %d "
+                   "world_size %d\n", (long long)p.epoch, (long long)p.step,
+                   (long long)p.global_step, (long long)p.steps_per_epoch, p.finished,
                    p.world_size);
         else printf("error %d: %s\n", (int)st, err.msg);
         return st != MTT_OK;

@@ -36,6 +36,10 @@ TESTS += tests/test_train_f32.sh
 # configure's missing-package message, make install, pkg-config mtt
 TESTS += tests/test_build.sh
 
+# --progress on a pseudo-terminal and without one; train.log stays clean
+TESTS += tests/test_progress_cli.sh
+EXTRA_DIST += tests/progress_pty.py tests/test_progress_cli.sh
+
 # checkpoints and restart end to end: exact resume, --restart auto, crash
 # safety under SIGKILL, signals and time budgets, fine-tuning
 TESTS += tests/test_restart_exact.sh tests/test_restart_auto.sh tests/test_restart_crash.sh \

@@ -58,6 +58,7 @@ static void round_trip(int variant)
     CU_ASSERT_EQUAL(mtt_ckpt_probe(path, &p, &err), MTT_OK);
     CU_ASSERT(p.epoch == want.epoch && p.step == want.step && p.global_step == want.global_step);
     CU_ASSERT(p.finished == want.finished && p.world_size == 1);
+    CU_ASSERT(p.steps_per_epoch == want.steps_per_epoch);
 
     CU_ASSERT_EQUAL(mtt_ckpt_read_collective(comm, path, &got, &err), MTT_OK);
     CU_ASSERT_EQUAL(ckpt_fill_compare(&want, &got, why, sizeof why), 0);

@@ -61,12 +61,10 @@ if [ $code -eq 1 ] && [ "$(nerr)" -eq 1 ] && grep -q 'ERROR.*training loss becam
 else
     not_ok "non-finite loss" "exit $code, $(nerr) ERROR lines"
 fi
-run_dir=$(ls -d "$case_dir"/outputs/*/* 2>/dev/null | head -n 1)
-if [ -n "$run_dir" ] && grep -q 'training loss became inf' "$run_dir/train.log" && [ ! -e "$case_dir/model.pt" ] \
-   && [ ! -e "$case_dir/model.ckpt" ]; then
-    ok "non-finite loss: the error is in train.log, no model written"
+if [ ! -d "$case_dir/outputs" ] && [ ! -e "$case_dir/model.pt" ] && [ ! -e "$case_dir/model.ckpt" ]; then
+    ok "non-finite loss before any checkpoint: the run removed its folder, no model written"
 else
-    not_ok "non-finite loss: train.log and no model"
+    not_ok "non-finite loss: run folder removed and no model" "$(ls -R "$case_dir/outputs" 2>/dev/null | head -3)"
 fi
 
 # nitrogen only in the validation file

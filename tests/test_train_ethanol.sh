@@ -24,10 +24,12 @@ run_of() { ls -d "$1"/outputs/*/* 2>/dev/null | head -n 1; }
 # ratio LOG TEXT: the number after "= " on the ratio line containing TEXT
 ratio() { grep "Ratio: $2" "$1" | sed 's/.*= \([0-9.eE+-]*\).*/\1/' | head -n 1; }
 le() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a != "" && a + 0 <= b + 0) }'; }
-# log without what legitimately changes between runs: timestamps, run folder, wall time
+# log without what legitimately changes between runs: timestamps, run folder, wall times
+# (training, checkpoint writes, phases)
 normalise() {
     sed -e 's/^\[[^]]*\]//' -e 's|outputs/[0-9-]*/[0-9.-]*|outputs/RUN|g' \
-        -e 's/^\(\[INFO\] - Training time:\).*/\1 T/' "$1"
+        -e 's/^\(\[INFO\] - Training time:\).*/\1 T/' \
+        -e 's/ in [0-9.]* s)$/ in T s)/' -e '/Time by phase/d' -e '/Time inside/d' "$1"
 }
 
 run_example "$work/a"

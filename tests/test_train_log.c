@@ -58,8 +58,8 @@ static void test_csv_content(void)
         "Epoch,learning rate,training loss,training energy RMSE (per atom),"
         "training forces RMSE\n"
         ",,,meV,meV/A\n"
-        "0,0.001,0.123456789,3.21,120.5\n"
-        "5,0.00091,0.3333333333,2,99\n");
+        "0,0.001,0.123456789012345,3.21,120.5\n"
+        "5,0.00091,0.33333333333333331,2,99\n");
     CU_ASSERT_EQUAL(mtt_csv_close(csv, &err), MTT_OK);
     CU_ASSERT_EQUAL(mtt_csv_close(NULL, &err), MTT_OK);
 }

@@ -22,6 +22,7 @@
 #include "train/stop.h"
 #include "train/trainer.h"
 #include "util/log.h"
+#include "util/progress.h"
 #include "util/run_dir.h"
 
 static const mtt_flag_spec train_flags[] = {
@@ -29,6 +30,7 @@ static const mtt_flag_spec train_flags[] = {
     {"restart", 'c', 1, 0, "CKPT|auto", "continue from a checkpoint, or the newest valid one under outputs/"},
     {"override", 'r', 1, 1, "KEY.PATH=VALUE", "override an option, e.g. -r architecture.training.num_epochs=5"},
     {"time-limit", 0, 1, 0, "SECONDS|HH:MM:SS", "stop with a checkpoint before this much wall time"},
+    {"progress", 0, 1, 0, "auto|always|never", "progress of long phases: a redrawn line on a terminal, a line every 30 s otherwise (default: auto)"},
     {0},
 };
 
@@ -135,6 +137,11 @@ int mtt_cmd_train(int argc, char **argv)
         return 1;
     }
     mtt_log_set_root(mtt_comm_rank(comm) == 0);
+    if (mtt_progress_configure(mtt_args_value(&mtt_cmd_train_spec, &args, "progress"),
+                               mtt_comm_rank(comm) == 0, &err) != MTT_OK) {
+        code = report(comm, &err);  /* same argv everywhere: every rank fails */
+        goto done;
+    }
     mtt_blas_set_threads(1);
 
     double limit = 0;
@@ -221,6 +228,7 @@ int mtt_cmd_train(int argc, char **argv)
     mtt_log_info("Training finished; final checkpoint %s; run folder: %s", final_path, run_dir);
     code = 0;
 done:
+    mtt_progress_end();
     mtt_stop_finish();
     mtt_train_start_free(&start);
     mtt_train_data_free(&td);

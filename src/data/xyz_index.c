@@ -10,6 +10,7 @@
 #include "data/xyz.h"
 #include "data/xyz_frame.h"
 #include "data/xyz_lines.h"
+#include "util/progress.h"
 
 void mtt_xyz_index_free(mtt_xyz_index *idx)
 {
@@ -63,6 +64,8 @@ mtt_status mtt_xyz_index_build(const char *path, mtt_xyz_index **out,
         idx->line[idx->n_frames] = count_line;
         idx->n_atoms[idx->n_frames] = (int32_t)n;
         idx->n_frames++;
+        /* indexing runs at memchr speed: report every 64 frames, not each */
+        if ((idx->n_frames & 63) == 0) mtt_progress_update(r.offset);
         for (int64_t i = 0; i <= n; ++i) {  /* comment line + n atom lines */
             char *line;
             size_t len;

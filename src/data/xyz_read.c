@@ -12,6 +12,7 @@
 
 #include "data/xyz.h"
 #include "data/xyz_frame.h"
+#include "util/progress.h"
 
 /* Drop what some frame lacked and record where (ds->missing_line).  The
  * warning is the caller's: it alone knows whether other parts of the file,
@@ -62,6 +63,7 @@ static mtt_status read_selected(mtt_xyz_frame_ctx *c, const char *path,
                                  "%s:%lld: frame %zu is missing; was the file "
                                  "changed since it was indexed?", path,
                                  (long long)idx->line[f], f);
+        mtt_progress_update((int64_t)i + 1);
     }
     return MTT_OK;
 }

@@ -134,6 +134,7 @@ mtt_status mtt_ckpt_probe(const char *path, mtt_ckpt_progress *p, mtt_error *err
     p->epoch = c.epoch;
     p->step = c.step;
     p->global_step = c.global_step;
+    p->steps_per_epoch = c.steps_per_epoch;
     p->finished = c.finished;
     p->world_size = c.world_size;
     mtt_ckpt_free(&c);

@@ -35,6 +35,7 @@
 #include "io/ckpt_io.h"
 #include "io/ckpt_layout.h"
 #include "io/ckpt_mpi.h"
+#include "io/ckpt_space.h"
 #include "io/ckpt_write_items.h"
 
 /* The counts that size collective calls must be the same on every rank. */
@@ -96,6 +97,7 @@ static void test_delay_before_rename(void)
 /* Rank 0: make the .tmp durable under its final name. */
 static mtt_status publish(const char *tmp, const char *path, mtt_error *err)
 {
+    ckpt_space_trim(tmp);
     if (fsync_path(tmp, 0) != 0) {
         int e = errno;
         return mtt_error_set(err, MTT_ERR_IO, "cannot write checkpoint %s: flushing %s to disk "
@@ -141,7 +143,14 @@ static mtt_status write_file(const mtt_comm *comm, const char *tmp, const char *
     if (fapl < 0 || io.dxpl < 0 || io.lcpl < 0 || H5Pset_create_intermediate_group(io.lcpl, 1) < 0 ||
         (io.file = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, fapl)) < 0)
         ckpt_write_local_failure(&io, &local, "creating the file");
-    if (ckpt_write_agree(&io, local) == MTT_OK) {
+    ckpt_write_agree(&io, local);
+    /* a full disk is found here, before HDF5 can run into it (ckpt_space.h) */
+    if (io.status == MTT_OK) {
+        local = io.rank == 0 ? ckpt_space_reserve(tmp, path, ckpt_space_estimate(h, io.size), err)
+                             : MTT_OK;
+        ckpt_write_agree(&io, local);
+    }
+    if (io.status == MTT_OK) {
         ckpt_layout_visit(&io, h);
         /* the root checksum over every record, identical on every rank */
         uint64_t root = mtt_ckpt_checksum_bytes(io.record, io.record_len);
@@ -155,6 +164,11 @@ static mtt_status write_file(const mtt_comm *comm, const char *tmp, const char *
         if (io.status == MTT_OK) io.attr_i64(&io, "complete", &complete);
     }
     local = MTT_OK;
+    /* after a failure: free the blocks first, so that the close can write */
+    if (io.status != MTT_OK && io.file >= 0) {
+        if (io.rank == 0) ckpt_space_release(tmp);
+        mtt_comm_barrier(comm);
+    }
     if (io.file >= 0 && H5Fclose(io.file) < 0) ckpt_write_local_failure(&io, &local, "closing");
     if (io.lcpl >= 0) H5Pclose(io.lcpl);
     if (io.dxpl >= 0) H5Pclose(io.dxpl);

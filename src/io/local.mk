@@ -9,6 +9,7 @@ libmttcore_la_SOURCES += src/io/checkpoint.h \
   src/io/ckpt_io.c src/io/ckpt_io.h \
   src/io/ckpt_layout.c src/io/ckpt_layout.h \
   src/io/ckpt_mpi.c src/io/ckpt_mpi.h \
+  src/io/ckpt_space.c src/io/ckpt_space.h \
   src/io/ckpt_write_items.c src/io/ckpt_write_items.h \
   src/io/ckpt_write.c \
   src/io/ckpt_read_items.c src/io/ckpt_read_items.h \
@@ -25,3 +26,10 @@ tests_test_ckpt_CFLAGS = $(TEST_COMPILE_FLAGS)
 tests_test_ckpt_LDADD = tests/libckpt_fill.la $(TEST_LINK_LIBS)
 tests_ckpt_tool_SOURCES = tests/ckpt_tool.c
 tests_ckpt_tool_LDADD = tests/libckpt_fill.la libmttcore.la
+# damaged files (python3 + h5py make them from a fresh good one)
+TESTS += tests/test_ckpt_bad.sh
+EXTRA_DIST += tests/ckpt_check.py tests/gen/ckpt_golden.sh
+# full disk, unwritable folders; a writer killed before the rename
+TESTS += tests/test_ckpt_disk.sh tests/test_ckpt_crash.sh
+# 1, 2, 3 ranks give the same file (SKIP in the serial build)
+TESTS += tests/test_ckpt_mpi.sh

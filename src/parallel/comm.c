@@ -16,6 +16,7 @@ struct mtt_comm {
 #ifdef HAVE_MPI
     MPI_Comm comm;
     int initialized_mpi;  /* this module called MPI_Init */
+    int *counts;          /* 2 × size ints: counts and displacements for the v-collectives */
 #endif
     int rank;
     int size;
@@ -38,6 +39,12 @@ mtt_status mtt_comm_init(int *argc, char ***argv, mtt_comm **out, mtt_error *err
     MPI_Comm_dup(MPI_COMM_WORLD, &c->comm);
     MPI_Comm_rank(c->comm, &c->rank);
     MPI_Comm_size(c->comm, &c->size);
+    c->counts = malloc(2 * (size_t)c->size * sizeof *c->counts);
+    if (!c->counts) {
+        MPI_Comm_free(&c->comm);
+        free(c);
+        return mtt_error_set(err, MTT_ERR_NOMEM, "out of memory creating the communicator");
+    }
 #else
     (void)argc;
     (void)argv;
@@ -53,6 +60,7 @@ void mtt_comm_finalize(mtt_comm *c)
     if (!c) return;
 #ifdef HAVE_MPI
     MPI_Comm_free(&c->comm);
+    free(c->counts);
     if (c->initialized_mpi) MPI_Finalize();
 #endif
     free(c);
@@ -174,6 +182,71 @@ void mtt_comm_min_int64(const mtt_comm *c, int64_t *x, size_t n)
     allreduce_in_place(c, x, n, MPI_INT64_T, sizeof *x, MPI_MIN);
 #else
     (void)c, (void)x, (void)n;
+#endif
+}
+
+#ifdef HAVE_MPI
+/* counts as MPI ints; 0 when some count does not fit (callers then fall
+ * back to an allreduce; arrays of 2^31 doubles are 16 GiB). */
+static int int_counts(const mtt_comm *c, const size_t *counts, int *out, int *displs)
+{
+    size_t total = 0;
+    for (int r = 0; r < c->size; ++r) {
+        if (counts[r] > (size_t)INT32_MAX || total > (size_t)INT32_MAX) return 0;
+        out[r] = (int)counts[r];
+        if (displs) displs[r] = (int)total;
+        total += counts[r];
+    }
+    return total <= (size_t)INT32_MAX;
+}
+#endif
+
+void mtt_comm_reduce_scatter_doubles(const mtt_comm *c, const double *send, double *recv,
+                                     const size_t *counts)
+{
+#ifdef HAVE_MPI
+    if (c && c->size > 1) {
+        int *n = c->counts;
+        if (int_counts(c, counts, n, n + c->size)) {
+            MPI_Reduce_scatter(send, recv, n, MPI_DOUBLE, MPI_SUM, c->comm);
+            return;
+        }
+        /* fallback for arrays beyond MPI's int counts: allreduce a copy */
+        size_t total = 0, before = 0;
+        for (int r = 0; r < c->size; ++r) {
+            if (r < c->rank) before += counts[r];
+            total += counts[r];
+        }
+        double *tmp = malloc(total * sizeof *tmp);
+        if (!tmp) mtt_comm_abort(c, 1);
+        memcpy(tmp, send, total * sizeof *tmp);
+        allreduce_in_place(c, tmp, total, MPI_DOUBLE, sizeof *tmp, MPI_SUM);
+        memcpy(recv, tmp + before, counts[c->rank] * sizeof *tmp);
+        free(tmp);
+        return;
+    }
+#endif
+    (void)c;
+    memcpy(recv, send, counts[0] * sizeof *send);
+}
+
+void mtt_comm_allgather_doubles(const mtt_comm *c, double *x, const size_t *counts)
+{
+#ifdef HAVE_MPI
+    if (!c || c->size == 1) return;
+    int *n = c->counts;
+    if (int_counts(c, counts, n, n + c->size)) {
+        MPI_Allgatherv(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, x, n, n + c->size, MPI_DOUBLE,
+                       c->comm);
+    } else {  /* fallback: each slice broadcast by its owner */
+        size_t off = 0;
+        for (int r = 0; r < c->size; ++r) {
+            mtt_comm_bcast_bytes(c, x + off, counts[r] * sizeof *x, r);
+            off += counts[r];
+        }
+    }
+#else
+    (void)c, (void)x, (void)counts;
 #endif
 }
 

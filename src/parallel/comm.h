@@ -41,6 +41,16 @@ mtt_status mtt_comm_bcast_string(const mtt_comm *comm, char **s, int root, mtt_e
 void mtt_comm_sum_doubles(const mtt_comm *comm, double *x, size_t n);
 void mtt_comm_sum_int64(const mtt_comm *comm, int64_t *x, size_t n);
 
+/* Reduce-scatter of a sum: send holds this rank's full-length array (the sum
+ * of counts[0..size) entries); recv receives the sum over ranks of this
+ * rank's slice, the counts[rank] entries after the first counts[0..rank).
+ * One collective with the bytes of half an allreduce.  Serial: a copy. */
+void mtt_comm_reduce_scatter_doubles(const mtt_comm *comm, const double *send, double *recv,
+                                     const size_t *counts);
+/* In-place all-gather: rank r's slice of x (counts[r] entries after the
+ * first counts[0..r)) reaches every rank.  Serial: nothing to do. */
+void mtt_comm_allgather_doubles(const mtt_comm *comm, double *x, const size_t *counts);
+
 /* In-place minimum over all ranks. */
 void mtt_comm_min_int64(const mtt_comm *comm, int64_t *x, size_t n);
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "train/loss.h"
+#include "util/progress.h"
 
 const char *mtt_eval_quantity_name(int q)
 {
@@ -89,6 +90,7 @@ mtt_status mtt_evaluate_set(const mtt_sbp_model *model, const double *params, mt
         MTT_FORWARD_IF_ERROR(mtt_batch_load(b, c, model, b->idx, n, err));
         MTT_FORWARD_IF_ERROR(mtt_batch_predict(b, model, params, w, want_forces, want_deps, err));
         mtt_eval_add_batch(m, b, ds, t);
+        mtt_progress_update((int64_t)(s0 + n));
     }
     return MTT_OK;
 }

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/progress.h"
+
 mtt_structure mtt_feature_cache_structure(const mtt_dataset *ds, size_t s)
 {
     mtt_structure st;
@@ -61,6 +63,7 @@ mtt_status mtt_feature_cache_build(mtt_feature_cache *c, const mtt_sbp_model *m,
             return st_;
         }
         c->min_distance[s] = target->min_distance;
+        mtt_progress_update((int64_t)s + 1);
         if (f) {
             size_t b = mtt_sbp_features_bytes(f) + sizeof *f;
             if (c->bytes + b <= budget_bytes) {

@@ -14,6 +14,7 @@
 #include "data/splits.h"
 #include "data/xyz.h"
 #include "util/log.h"
+#include "util/progress.h"
 
 static const char *const set_names[] = {"training", "validation", "test"};
 _Static_assert(sizeof set_names / sizeof set_names[0] == MTT_SET_COUNT, "one name per set");
@@ -28,7 +29,11 @@ static mtt_status index_everywhere(const char *path, const mtt_comm *comm, mtt_x
 {
     mtt_xyz_index *idx = NULL;
     mtt_status st = MTT_OK;
-    if (mtt_comm_rank(comm) == 0) st = mtt_xyz_index_build(path, &idx, err);
+    if (mtt_comm_rank(comm) == 0) {
+        mtt_progress_begin_file("indexing", path);
+        st = mtt_xyz_index_build(path, &idx, err);
+        mtt_progress_end();
+    }
     st = mtt_comm_agree(comm, st, err);
     if (st != MTT_OK) return st;
     uint64_t n = idx ? idx->n_frames : 0;
@@ -78,9 +83,12 @@ static mtt_status load_set(mtt_set_info *info, const mtt_xyz_index *idx, const m
     for (size_t i = 0; i < info->n_structures; ++i) na[i] = idx->n_atoms[info->frames[i]];
     size_t b = 0, e = 0;
     mtt_shard_range(na, info->n_structures, mtt_comm_rank(comm), mtt_comm_size(comm), &b, &e);
-    if (e > b)
+    if (e > b) {
+        mtt_progress_begin((int64_t)(e - b), (int64_t)info->n_structures, "structures",
+                           "reading %s", info->path);
         st = mtt_xyz_read(info->path, idx, info->frames + b, e - b, keys, shard, err);
-    else
+        mtt_progress_end();
+    } else
         st = mtt_dataset_create(keys->energy != NULL, keys->forces != NULL,
                                 keys->stress != NULL, keys->virial != NULL, shard, err);
     st = mtt_comm_agree(comm, st, err);

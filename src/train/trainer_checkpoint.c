@@ -96,9 +96,11 @@ static mtt_status write_timed(mtt_trainer *t, const char *path, const mtt_ckpt *
                               const char *what, mtt_error *err)
 {
     double t0 = mtt_stop_now();
+    mtt_trainer_gather_optimizer(t);  /* the moments of every slice, on every rank */
     MTT_FORWARD_IF_ERROR(mtt_ckpt_write(t->comm, path, c, err));
     double t1 = mtt_stop_now();
     t->checkpoint_s = t1 - t0;
+    t->phase_s[MTT_PHASE_CHECKPOINT] += t1 - t0;
     t->last_checkpoint_at = t1;
     snprintf(t->last_checkpoint, sizeof t->last_checkpoint, "%s", path);
     struct stat sb;

@@ -27,6 +27,17 @@
 
 enum { MTT_TR_TRAIN = 0, MTT_TR_VAL, MTT_TR_TEST, MTT_TR_SETS };
 
+/* Wall time of the training loop by phase (per rank, seconds). */
+enum {
+    MTT_PHASE_FEATURES = 0, /* loading the batch's descriptors (cache or recompute) */
+    MTT_PHASE_COMPUTE,      /* forward + backward: network and SOAP contractions */
+    MTT_PHASE_COLLECTIVE,   /* inside collectives of the step: transfer and waiting */
+    MTT_PHASE_OPTIMIZER,    /* Adam */
+    MTT_PHASE_VALIDATION,   /* validation pass and its reduction */
+    MTT_PHASE_CHECKPOINT,   /* checkpoint writes */
+    MTT_PHASE_COUNT
+};
+
 /* Doubles after the gradient in the step's allreduce buffer:
  * [energy loss | forces loss | stress loss | failed | stop: signal |
  *  stop: time budget | checkpoint now (checkpoint_every_minutes)]; the flags
@@ -131,6 +142,10 @@ typedef struct mtt_trainer {
     const double *given_composition; /* restart: composition and scale from the checkpoint */
     double given_scale;
     double test_step_delay_s;   /* MTT_TEST_STEP_DELAY_MS (tests only), 0 = none */
+    size_t *slice_count;        /* size entries: parameters each rank updates (sharded Adam) */
+    size_t slice_offset;        /* first parameter of this rank's slice */
+    double *slice_grad;         /* the summed gradient of this rank's slice */
+    double phase_s[MTT_PHASE_COUNT];
     char last_checkpoint[4200]; /* path of the newest checkpoint written */
 } mtt_trainer;
 
@@ -149,6 +164,9 @@ mtt_status mtt_trainer_loss_kind(const char *name, int *kind, mtt_error *err);
  * (the caller names epoch and step), parameters untouched. */
 mtt_status mtt_trainer_step(mtt_trainer *t, const size_t *idx, size_t n, double lr,
                             double *loss, mtt_error *err);
+/* Bring every rank's slice of the Adam moments to all ranks (collective;
+ * before a checkpoint). */
+void mtt_trainer_gather_optimizer(mtt_trainer *t);
 /* Global metrics of a set with the given parameters (collective). */
 mtt_status mtt_trainer_evaluate(mtt_trainer *t, int set, const double *params,
                                 mtt_eval_metrics *m, mtt_error *err);

@@ -25,6 +25,7 @@
 #include "train/epoch_line.h"
 #include "train/trainer_internal.h"
 #include "util/log.h"
+#include "util/progress.h"
 #include "util/rng.h"
 
 #define MAX_COLUMNS MTT_TRAINER_MAX_COLUMNS
@@ -189,6 +190,8 @@ static mtt_status run_epoch(mtt_trainer *t, int epoch, int64_t first_step, mtt_e
         if (st != MTT_OK) return st;
         t->epoch_loss_sum += loss;
         t->last_lr = lr;
+        mtt_progress_epoch(epoch, t->cfg.num_epochs, k + 1, t->steps_per_epoch,
+                           (int64_t)t->set[MTT_TR_TRAIN].n_global);
         if (t->test_step_delay_s > 0) {  /* test-only: make steps long enough to interrupt */
             struct timespec d = {(time_t)t->test_step_delay_s,
                                  (long)(1e9 * (t->test_step_delay_s - floor(t->test_step_delay_s)))};
@@ -209,11 +212,41 @@ static mtt_status run_epoch(mtt_trainer *t, int epoch, int64_t first_step, mtt_e
             }
         }
     }
+    mtt_progress_end();
     t->epoch_loss = t->epoch_loss_sum / (double)t->steps_per_epoch;
     mtt_comm_sum_doubles(t->comm, t->train_m.acc, MTT_EVAL_DOUBLES);
+    double v0 = mtt_stop_now();
     if (t->set[MTT_TR_VAL].n_global > 0)
         MTT_FORWARD_IF_ERROR(mtt_trainer_evaluate(t, MTT_TR_VAL, t->params, &t->val_m, err));
+    t->phase_s[MTT_PHASE_VALIDATION] += mtt_stop_now() - v0;
     return MTT_OK;
+}
+
+/* Once per run: where the loop's time went, on the slowest rank of each
+ * phase, and the share spent inside the step's collectives. */
+static void log_phases(const mtt_trainer *t, double loop_s)
+{
+    static const char *const names[MTT_PHASE_COUNT] = {
+        "descriptors", "forward+backward", "collectives", "Adam", "validation", "checkpoints"};
+    double mx[MTT_PHASE_COUNT], mean[MTT_PHASE_COUNT];
+    int64_t us[MTT_PHASE_COUNT];
+    for (int k = 0; k < MTT_PHASE_COUNT; ++k) us[k] = -(int64_t)(1e6 * t->phase_s[k]);
+    mtt_comm_min_int64(t->comm, us, MTT_PHASE_COUNT);  /* max via min of negatives */
+    for (int k = 0; k < MTT_PHASE_COUNT; ++k) {
+        mx[k] = -1e-6 * (double)us[k];
+        mean[k] = t->phase_s[k];
+    }
+    mtt_comm_sum_doubles(t->comm, mean, MTT_PHASE_COUNT);
+    char line[1024];
+    size_t n = 0;
+    for (int k = 0; k < MTT_PHASE_COUNT && n + 64 < sizeof line; ++k)
+        n += (size_t)snprintf(line + n, sizeof line - n, "%s%s %.3f s", k ? ", " : "", names[k],
+                              mx[k]);
+    mtt_log_info("Time by phase (slowest rank): %s", line);
+    if (t->size > 1)
+        mtt_log_info("Time inside the step's collectives (transfer and waiting for other ranks): "
+                     "%.1f%% of the training loop (mean over ranks)",
+                     loop_s > 0 ? 100.0 * mean[MTT_PHASE_COLLECTIVE] / t->size / loop_s : 0.0);
 }
 
 mtt_status mtt_trainer_columns(mtt_trainer *t)
@@ -275,6 +308,7 @@ mtt_status mtt_trainer_loop(mtt_trainer *t, const char *run_dir, mtt_error *err)
     int ran = t->cfg.num_epochs - t->start_epoch;
     mtt_log_info("Training time: %.3f s, %.4f s per epoch (wall time, rank 0)", secs,
                  ran > 0 ? secs / ran : 0.0);
+    log_phases(t, secs);
     mtt_log_info("Best model: epoch %d (lowest product of %s RMSEs: %.6g)", t->best_epoch,
                  t->set[MTT_TR_VAL].n_global > 0 ? "validation" : "training", t->best_metric);
     return MTT_OK;

@@ -13,6 +13,7 @@
 
 #include "train/trainer_internal.h"
 #include "util/log.h"
+#include "util/progress.h"
 
 #define MTT_CLOSE_CONTACT 0.1 /* Å: closer atoms are almost surely a broken structure */
 
@@ -67,8 +68,12 @@ static mtt_status warn_close_contacts(mtt_trainer *t, int set, mtt_error *err)
 mtt_status mtt_trainer_build_cache(mtt_trainer *t, int set, double budget_bytes, mtt_error *err)
 {
     size_t budget = budget_bytes > 0 ? (budget_bytes >= 1.8e19 ? SIZE_MAX : (size_t)budget_bytes) : 0;
-    mtt_status st = mtt_feature_cache_build(&t->cache[set], t->model, t->set[set].ds, budget,
+    const mtt_dataset *ds = t->set[set].ds;
+    mtt_progress_begin(ds ? (int64_t)ds->n_structures : 0, (int64_t)t->set[set].n_global,
+                       "structures", "descriptors, %s set", t->set[set].name);
+    mtt_status st = mtt_feature_cache_build(&t->cache[set], t->model, ds, budget,
                                             t->cfg.batch_size, err);
+    mtt_progress_end();
     if (st != MTT_OK) mtt_error_prefix(err, "%s: ", t->set[set].path);
     st = mtt_comm_agree(t->comm, st, err);
     if (st != MTT_OK) return st;

@@ -16,6 +16,7 @@
 #include "train/epoch_line.h"
 #include "train/trainer_internal.h"
 #include "util/log.h"
+#include "util/progress.h"
 
 static void log_set(const mtt_trainer *t, int set, const mtt_eval_metrics *m)
 {
@@ -49,7 +50,12 @@ mtt_status mtt_trainer_report(mtt_trainer *t, mtt_error *err)
     mtt_log_info("Evaluation of the best model (epoch %d):", t->best_epoch);
     for (int set = 0; set < MTT_TR_SETS; ++set) {
         if (t->set[set].n_global == 0) continue;
-        MTT_FORWARD_IF_ERROR(mtt_trainer_evaluate(t, set, t->best, &m[set], err));
+        const mtt_dataset *ds = t->set[set].ds;
+        mtt_progress_begin(ds ? (int64_t)ds->n_structures : 0, (int64_t)t->set[set].n_global,
+                           "structures", "evaluating the %s set", t->set[set].name);
+        mtt_status st = mtt_trainer_evaluate(t, set, t->best, &m[set], err);
+        mtt_progress_end();
+        if (st != MTT_OK) return st;
         log_set(t, set, &m[set]);
     }
     if (t->set[MTT_TR_VAL].n_global == 0) return MTT_OK;

@@ -8,11 +8,18 @@
  *        L = w_E mean_s ρ((y_s − y_ref_s)/N_s) + w_F mean_c ρ(F_c/σ − F_ref_c/σ)
  *          + w_S mean ρ(S/σ − S_ref/σ)      (virial: W/(σN), per atom like E)
  *      backward into the flat gradient (the local share of ∂L/∂params);
- *   3. ONE allreduce of [gradient | loss terms | failed flag | stop and
- *      checkpoint requests (t->want)];
- *   4. every rank: the same finiteness check and the same Adam step.
+ *   3. an allreduce of the few doubles [loss terms | failed flag | stop
+ *      and checkpoint requests (t->want)]: every rank makes the same
+ *      finiteness check before any parameter changes;
+ *   4. one rank: Adam on the whole gradient.  Several ranks: a
+ *      reduce-scatter of the gradient, Adam on this rank's slice of the
+ *      parameters and moments, an all-gather of the parameters — the bytes
+ *      of one allreduce, 1/size of the optimiser's work per rank.  The
+ *      moments outside the slice go stale until mtt_trainer_gather_optimizer
+ *      (before every checkpoint).
  * Nothing is allocated here.  Cost: the model's forward + backward on the
- * batch; two allreduces (4 doubles, n_params + 4 doubles).
+ * batch; allreduces of 4 and 7 doubles, a reduce-scatter and an all-gather of
+ * n_params doubles.  Phase times accumulate in t->phase_s.
  */
 #include "config.h"
 
@@ -20,6 +27,7 @@
 #include <string.h>
 
 #include "train/loss.h"
+#include "train/stop.h"
 #include "train/trainer_internal.h"
 
 mtt_status mtt_trainer_loss_kind(const char *name, int *kind, mtt_error *err)
@@ -119,6 +127,7 @@ mtt_status mtt_trainer_step(mtt_trainer *t, const size_t *idx, size_t n, double 
     mtt_batch *b = &t->batch;
     const size_t np = t->n_params;
     mtt_status st = MTT_OK;
+    double t0 = mtt_stop_now();
     b->n = 0;
     b->n_atoms = 0;
     if (n > 0)
@@ -129,22 +138,59 @@ mtt_status mtt_trainer_step(mtt_trainer *t, const size_t *idx, size_t n, double 
         counts[1] = t->trained.forces ? 3.0 * (double)b->n_atoms : 0.0;
         for (size_t i = 0; i < b->n; ++i) counts[2] += b->volume[i] > 0 ? 9.0 : 0.0;
     }
+    double l0 = mtt_stop_now();
+    t->phase_s[MTT_PHASE_FEATURES] += l0 - t0;
     mtt_comm_sum_doubles(t->comm, counts, 4);
+    t->phase_s[MTT_PHASE_COLLECTIVE] += mtt_stop_now() - l0;
     if (counts[3] > 0) return agreed_failure(t, st, err);
 
     memset(t->reduce, 0, (np + MTT_TRAINER_REDUCE_EXTRA) * sizeof(double));
     double terms[3] = {0, 0, 0};
+    double c0 = mtt_stop_now();
     if (b->n > 0) st = local_step(t, counts, terms, err);
-    for (int k = 0; k < 3; ++k) t->reduce[np + k] = terms[k];
-    t->reduce[np + 3] = st != MTT_OK;
-    for (int k = 0; k < 3; ++k) t->reduce[np + 4 + k] = t->want[k];
-    mtt_comm_sum_doubles(t->comm, t->reduce, np + MTT_TRAINER_REDUCE_EXTRA);
-    if (t->reduce[np + 3] > 0) return agreed_failure(t, st, err);
-
-    *loss = t->reduce[np] + t->reduce[np + 1] + t->reduce[np + 2];
+    double *extra = t->reduce + np;
+    for (int k = 0; k < 3; ++k) extra[k] = terms[k];
+    extra[3] = st != MTT_OK;
+    for (int k = 0; k < 3; ++k) extra[4 + k] = t->want[k];
+    double c1 = mtt_stop_now();
+    t->phase_s[MTT_PHASE_COMPUTE] += c1 - c0;
+    /* the loss terms and flags first (a few doubles): every rank knows them
+     * before any parameter changes */
+    mtt_comm_sum_doubles(t->comm, extra, MTT_TRAINER_REDUCE_EXTRA);
+    if (extra[3] > 0) return agreed_failure(t, st, err);
+    *loss = extra[0] + extra[1] + extra[2];
     if (!isfinite(*loss))
         return mtt_error_set(err, MTT_ERR_NUMERIC, "non-finite training loss");
-    return mtt_adam_step(&t->adam_cfg, lr, &t->adam, t->params, t->reduce, err);
+    double c2 = mtt_stop_now();
+    t->phase_s[MTT_PHASE_COLLECTIVE] += c2 - c1;
+    if (t->size == 1) {
+        st = mtt_adam_step(&t->adam_cfg, lr, &t->adam, t->params, t->reduce, err);
+        t->phase_s[MTT_PHASE_OPTIMIZER] += mtt_stop_now() - c2;
+        return st;
+    }
+    /* Sharded update: the summed gradient of this rank's slice only
+     * (reduce-scatter), Adam on that slice, the new parameters to everyone
+     * (all-gather): the bytes of one allreduce, 1/size of the Adam work. */
+    mtt_comm_reduce_scatter_doubles(t->comm, t->reduce, t->slice_grad, t->slice_count);
+    double c3 = mtt_stop_now();
+    mtt_adam_state part = {t->slice_count[t->rank], t->adam_m + t->slice_offset,
+                           t->adam_v + t->slice_offset, t->adam.step};
+    st = mtt_adam_step(&t->adam_cfg, lr, &part, t->params + t->slice_offset, t->slice_grad,
+                       err);
+    t->adam.step = part.step;
+    double c4 = mtt_stop_now();
+    mtt_comm_allgather_doubles(t->comm, t->params, t->slice_count);
+    double c5 = mtt_stop_now();
+    t->phase_s[MTT_PHASE_COLLECTIVE] += (c3 - c2) + (c5 - c4);
+    t->phase_s[MTT_PHASE_OPTIMIZER] += c4 - c3;
+    return st;
+}
+
+void mtt_trainer_gather_optimizer(mtt_trainer *t)
+{
+    if (t->size == 1) return;
+    mtt_comm_allgather_doubles(t->comm, t->adam_m, t->slice_count);
+    mtt_comm_allgather_doubles(t->comm, t->adam_v, t->slice_count);
 }
 
 mtt_status mtt_trainer_evaluate(mtt_trainer *t, int set, const double *params,

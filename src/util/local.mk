@@ -1,7 +1,8 @@
 # src/util/local.mk — errors, logging, RNG, run folder, CSV: the bottom layer.
 libmttcore_la_SOURCES += \
   src/util/status.c src/util/status.h \
-  src/util/log.c src/util/log.h
+  src/util/log.c src/util/log.h \
+  src/util/progress.c src/util/progress.h
 libmttcore_la_SOURCES += src/util/file.c src/util/file.h
 # Counter-based RNG and the run folder.
 libmttcore_la_SOURCES += \
@@ -15,3 +16,9 @@ tests_test_rng_LDADD = $(TEST_LINK_LIBS)
 tests_test_run_dir_SOURCES = tests/test_run_dir.c
 tests_test_run_dir_CFLAGS = $(TEST_COMPILE_FLAGS)
 tests_test_run_dir_LDADD = $(TEST_LINK_LIBS)
+# Progress display (util/progress.h)
+check_PROGRAMS += tests/test_progress
+TESTS += tests/test_progress
+tests_test_progress_SOURCES = tests/test_progress.c
+tests_test_progress_CFLAGS = $(TEST_COMPILE_FLAGS)
+tests_test_progress_LDADD = $(TEST_LINK_LIBS)

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "util/log.h"
+#include "util/progress.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -95,8 +96,10 @@ void mtt_log(mtt_log_level level, const char *fmt, ...)
     char stamp[32];
     mtt_log_timestamp(stamp, sizeof stamp);
     FILE *out = (level >= MTT_LOG_WARNING) ? stderr : stdout;
+    mtt_progress_suspend();  /* a progress display must not share the line */
     fprintf(out, "[%s][%s] - %s\n", stamp, level_names[level], msg);
     fflush(out);
+    mtt_progress_resume();
     char line[4200];
     snprintf(line, sizeof line, "[%s][%s] - %s\n", stamp, level_names[level], msg);
     if (log_file) {

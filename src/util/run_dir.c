@@ -154,5 +154,15 @@ mtt_status mtt_run_dir_remove_failed(const char *path, int *kept, mtt_error *err
     remove_files(sub);
     rmdir(sub);
     remove_files(path);
-    return mtt_run_dir_remove_if_empty(path, err);
+    MTT_FORWARD_IF_ERROR(mtt_run_dir_remove_if_empty(path, err));
+    /* and the base folder (outputs/) when this run was all it held */
+    char base[4096];
+    snprintf(base, sizeof base, "%s", path);
+    for (int up = 0; up < 2; ++up) {
+        char *slash = strrchr(base, '/');
+        if (!slash || slash == base) return MTT_OK;
+        *slash = '\0';
+    }
+    rmdir(base);
+    return MTT_OK;
 }

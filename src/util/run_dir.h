@@ -31,7 +31,8 @@ mtt_status mtt_run_dir_remove_if_empty(const char *path, mtt_error *err);
 /* A run that failed: remove what it wrote in its folder (files and the
  * indices/ subfolder), then the folder as above — unless the folder holds a
  * checkpoint (*.ckpt), which is never deleted: then nothing is removed and
- * *kept is set to 1. */
+ * *kept is set to 1.  The date folder and the base folder go too when they
+ * are left empty. */
 mtt_status mtt_run_dir_remove_failed(const char *path, int *kept, mtt_error *err);
 
 #endif
