@@ -17,4 +17,4 @@ EXTRA_DIST += bench/train_step/run.sh bench/soap/run.sh bench/progress/run.sh be
 noinst_PROGRAMS += bench/checkpoint/bench_ckpt
 bench_checkpoint_bench_ckpt_SOURCES = bench/checkpoint/bench_ckpt.c
 bench_checkpoint_bench_ckpt_LDADD = libmttcore.la
-EXTRA_DIST += bench/checkpoint/run.sh
+EXTRA_DIST += bench/checkpoint/run.sh bench/precision/run.sh
