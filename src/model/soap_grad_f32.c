@@ -88,7 +88,17 @@ static void from_pair_order_f32(const mtt_soap *soap, const float *vp, float *v)
  * loops with stride 3 did not. */
 #define LANES 48  /* a multiple of 3 and of 16 floats */
 
+/* One clone per vector ISA, chosen at load time (as Adam's update, with the
+ * same flags: no fused multiply-add, so every clone rounds alike and ranks
+ * on different CPUs agree bit for bit). */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define MTT_VECTOR_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define MTT_VECTOR_CLONES
+#endif
+
 /* f_x = Σ_j v_j d_{3j+x} with v3 = v repeated per xyz (3·nlm floats). */
+MTT_VECTOR_CLONES
 static void contract_pair_f32(size_t nlm, const float *restrict v3, const float *restrict d,
                               double *f)
 {
@@ -104,6 +114,7 @@ static void contract_pair_f32(size_t nlm, const float *restrict v3, const float 
 }
 
 /* v3 += d ⊙ (dw repeated), 3·nlm floats; the xyz triples are summed at the end. */
+MTT_VECTOR_CLONES
 static void accumulate_tangent_f32(size_t nlm, float *restrict v3, const float *restrict d,
                                    const float *dw)
 {
