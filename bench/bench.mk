@@ -13,6 +13,11 @@ bench_train_step_bench_train_LDFLAGS = \
   -Wl,--wrap=mtt_mlp_backward_f32 \
   -Wl,--wrap=mtt_soap_forces -Wl,--wrap=mtt_soap_tangent_strain
 EXTRA_DIST += bench/train_step/run.sh bench/soap/run.sh bench/progress/run.sh bench/restart/run.sh
+# bench_libmtt: libmtt energy + forces per atom (bench/libmtt/run.sh)
+noinst_PROGRAMS += bench/libmtt/bench_libmtt
+bench_libmtt_bench_libmtt_SOURCES = bench/libmtt/bench_libmtt.c
+bench_libmtt_bench_libmtt_LDADD = libmttcore.la
+EXTRA_DIST += bench/libmtt/run.sh
 # bench_ckpt: checkpoint write/read against dd, run with bench/checkpoint/run.sh.
 noinst_PROGRAMS += bench/checkpoint/bench_ckpt
 bench_checkpoint_bench_ckpt_SOURCES = bench/checkpoint/bench_ckpt.c

@@ -36,6 +36,12 @@ TESTS += tests/test_train_f32.sh
 # configure's missing-package message, make install, pkg-config mtt
 TESTS += tests/test_build.sh
 
+# configure detects MPI through CC=mpicc (configure only, no make)
+TESTS += tests/test_configure_mpi.sh
+
+# a serial mtt refuses a multi-task launch; usage errors print once
+TESTS += tests/test_launch.sh
+
 # --progress on a pseudo-terminal and without one; train.log stays clean
 TESTS += tests/test_progress_cli.sh
 EXTRA_DIST += tests/progress_pty.py tests/test_progress_cli.sh

@@ -5,7 +5,10 @@
  * be checked against central finite differences of the loss it reports.
  * This covers the whole chain of the step: network units y = (E − B)/σ,
  * per-atom energies, F/σ, the stress term S/(σ) with S = (∂E/∂ε)/V, the
- * weights, mse and huber.  One-rank world (runs without mpirun).
+ * weights, mse and huber.  The finite-difference tests run on rank 0 as one
+ * process (no communicator); the empty-batch test is collective and runs on
+ * 2 ranks under tests/test_trainer_step.sh (on one in a serial build, with
+ * a SKIP line for the 2-rank run).  Rank 0 prints the TAP lines.
  */
 #include "config.h"
 
@@ -14,6 +17,7 @@
 #include "parallel/comm.h"
 #include "train/loss.h"
 #include "train/trainer_internal.h"
+#include "trainer_slices.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -40,14 +44,16 @@ static mtt_dataset *read_xyz(const char *name, const mtt_xyz_keys *keys, size_t 
     return ds;
 }
 
-/* A trainer holding only what a step needs. */
-static int setup(mtt_trainer *t, mtt_dataset *ds, const int *species, size_t n_species,
-                 const char *loss)
+/* A trainer holding only what a step needs, on communicator on (NULL: one
+ * process, no collectives). */
+static int setup(mtt_trainer *t, const mtt_comm *on, mtt_dataset *ds, const int *species,
+                 size_t n_species, const char *loss)
 {
     memset(t, 0, sizeof *t);
     mtt_error err;
-    t->comm = comm;
-    t->size = 1;
+    t->comm = on;
+    t->rank = mtt_comm_rank(on);
+    t->size = mtt_comm_size(on);
     t->cfg.batch_size = ds->n_structures;
     t->cfg.huber_delta = 0.05;
     t->cfg.w_energy = 1.3;
@@ -85,6 +91,7 @@ static int setup(mtt_trainer *t, mtt_dataset *ds, const int *species, size_t n_s
     t->adam_v = malloc(np * sizeof(double));
     t->baseline_train = malloc(ds->n_structures * sizeof(double));
     if (!t->params || !t->reduce || !t->adam_m || !t->adam_v || !t->baseline_train) return 0;
+    if (!test_trainer_slices_create(t)) return 0;  /* the sharded update on several ranks */
     mtt_sbp_init_params(t->model, t->params, 3);
     t->adam_cfg = mtt_adam_config_default();
     mtt_adam_state_init(&t->adam, np, t->adam_m, t->adam_v);
@@ -111,6 +118,7 @@ static void teardown(mtt_trainer *t)
     free(t->adam_m);
     free(t->adam_v);
     free(t->baseline_train);
+    test_trainer_slices_free(t);
 }
 
 static double loss_at(mtt_trainer *t, const size_t *idx, size_t n)
@@ -126,7 +134,7 @@ static void check_gradient(mtt_dataset *ds, const int *species, size_t ns, const
 {
     mtt_trainer t;
     CU_ASSERT_FATAL(ds != NULL);
-    CU_ASSERT_FATAL(setup(&t, ds, species, ns, loss));
+    CU_ASSERT_FATAL(setup(&t, NULL, ds, species, ns, loss));
     size_t idx[16];
     for (size_t i = 0; i < ds->n_structures; ++i) idx[i] = ds->n_structures - 1 - i;
     double l0 = loss_at(&t, idx, ds->n_structures);
@@ -158,6 +166,7 @@ static void check_gradient(mtt_dataset *ds, const int *species, size_t ns, const
 
 static void test_molecule_mse(void)
 {
+    if (mtt_comm_rank(comm) != 0) return; /* one process: no collectives */
     static const int sp[] = {1, 6, 8};
     const mtt_xyz_keys keys = {"energy", "forces", NULL, NULL};
     mtt_dataset *ds = read_xyz("ethanol_reduced_100.xyz", &keys, 5);
@@ -167,6 +176,7 @@ static void test_molecule_mse(void)
 
 static void test_molecule_huber(void)
 {
+    if (mtt_comm_rank(comm) != 0) return; /* one process: no collectives */
     static const int sp[] = {1, 6, 8};
     const mtt_xyz_keys keys = {"energy", "forces", NULL, NULL};
     mtt_dataset *ds = read_xyz("ethanol_reduced_100.xyz", &keys, 5);
@@ -176,6 +186,7 @@ static void test_molecule_huber(void)
 
 static void test_periodic_stress(void)
 {
+    if (mtt_comm_rank(comm) != 0) return; /* one process: no collectives */
     const mtt_xyz_keys keys = {"energy", "forces", "stress", NULL};
     mtt_dataset *ds = read_xyz("ase_periodic.xyz", &keys, 3);
     CU_ASSERT_FATAL(ds != NULL && ds->has_stress);
@@ -195,19 +206,72 @@ static void test_periodic_stress(void)
     mtt_dataset_free(ds);
 }
 
+/* Fill the step's reduction buffer with garbage, so that a step which
+ * forgot to clear it, or a rank which added stale values, shows. */
+static void fill_garbage(mtt_trainer *t)
+{
+    for (size_t k = 0; k < t->n_params + MTT_TRAINER_REDUCE_EXTRA; ++k)
+        t->reduce[k] = 7.0 + (double)k;
+}
+
 /* A rank with no structure in a step still joins the collectives and
- * contributes nothing: loss 0, gradient 0. */
+ * contributes nothing (loss 0, gradient 0), whatever its buffer held.  On 2
+ * ranks: rank 0 steps over two structures and the last rank over none: the
+ * gradient and loss equal rank 0's alone (computed first as one process);
+ * then no rank has structures: gradient and loss exactly 0.  Each check is
+ * agreed over the ranks. */
 static void test_empty_batch(void)
 {
     static const int sp[] = {1, 6, 8};
     const mtt_xyz_keys keys = {"energy", "forces", NULL, NULL};
+    const int rank = mtt_comm_rank(comm), size = mtt_comm_size(comm);
     mtt_dataset *ds = read_xyz("ethanol_reduced_100.xyz", &keys, 2);
     mtt_trainer t;
-    CU_ASSERT_FATAL(setup(&t, ds, sp, 3, "mse"));
-    (void)loss_at(&t, NULL, 0);
-    double gmax = 0;
-    for (size_t k = 0; k < t.n_params; ++k) gmax = fmax(gmax, fabs(t.reduce[k]));
-    CU_ASSERT_EQUAL(gmax, 0.0);
+    int ok = ds && setup(&t, comm, ds, sp, 3, "mse");
+    CU_ASSERT_FATAL(!mtt_comm_any_true(comm, !ok));
+    const size_t np = t.n_params, idx[2] = {1, 0};
+    double loss = NAN;
+    mtt_error err;
+    if (size > 1) {
+        /* reference: rank 0's two structures as one process */
+        double *g = malloc(np * sizeof *g);
+        ok = g != NULL;
+        double l_ref = NAN;
+        t.comm = NULL;
+        t.size = 1;  /* one process: the whole gradient stays in t.reduce */
+        fill_garbage(&t);
+        ok = ok && mtt_trainer_step(&t, idx, 2, 0.0, &l_ref, &err) == MTT_OK;
+        if (ok) memcpy(g, t.reduce, np * sizeof *g);
+        t.comm = comm;
+        t.size = size;
+        fill_garbage(&t);
+        /* every rank steps (collective); only rank 0 has structures; the
+         * summed gradient the sharded update received, gathered */
+        int stepped = mtt_trainer_step(&t, idx, rank == 0 ? 2 : 0, 0.0, &loss, &err) == MTT_OK;
+        double *sum = malloc(np * sizeof *sum);
+        ok = ok && sum != NULL;
+        if (sum) test_trainer_gradient(&t, sum);  /* collective */
+        double gmax = 0, dmax = 0;
+        for (size_t k = 0; ok && k < np; ++k) {
+            gmax = fmax(gmax, fabs(g[k]));
+            dmax = fmax(dmax, fabs(sum[k] - g[k]));
+        }
+        free(sum);
+        ok = ok && stepped && gmax > 0 && dmax <= 1e-12 * gmax && fabs(loss - l_ref) <= 1e-12 * l_ref;
+        if (rank == 0) printf("# 2 ranks, the last one empty: gradient difference %.1e of %.1e\n", dmax, gmax);
+        CU_ASSERT(!mtt_comm_any_true(comm, !ok));
+        free(g);
+    }
+    fill_garbage(&t);
+    ok = mtt_trainer_step(&t, NULL, 0, 0.0, &loss, &err) == MTT_OK;
+    double gmax = 0;  /* this rank's share and the loss terms */
+    for (size_t k = 0; k < np + 3; ++k) gmax = fmax(gmax, fabs(t.reduce[k]));
+    double *sum = malloc(np * sizeof *sum);
+    ok = ok && sum != NULL && gmax == 0.0 && loss == 0.0;
+    if (sum) test_trainer_gradient(&t, sum);  /* what the update received */
+    for (size_t k = 0; sum && k < np; ++k) ok = ok && sum[k] == 0.0;
+    free(sum);
+    CU_ASSERT(!mtt_comm_any_true(comm, !ok));
     teardown(&t);
     mtt_dataset_free(ds);
 }
@@ -220,12 +284,17 @@ int main(int argc, char **argv)
         printf("Bail out! %s\n", err.msg);
         return 1;
     }
+    /* rank 0 prints the TAP stream; the others' verdicts reach it through
+     * the agreed checks of the collective test */
+    if (mtt_comm_rank(comm) != 0 && !freopen("/dev/null", "w", stdout)) return 1;
     CU_initialize_registry();
     CU_pSuite s = CU_add_suite("trainer step", NULL, NULL);
     CU_add_test(s, "gradient = finite differences of the loss, ethanol, mse", test_molecule_mse);
     CU_add_test(s, "gradient = finite differences of the loss, ethanol, huber", test_molecule_huber);
     CU_add_test(s, "gradient = finite differences, periodic cells with stress", test_periodic_stress);
-    CU_add_test(s, "a rank without structures contributes zero", test_empty_batch);
+    CU_add_test(s, mtt_comm_size(comm) > 1 ? "a rank without structures contributes zero (2 ranks)"
+                                            : "a step without structures contributes zero (1 rank)",
+                test_empty_batch);
     int rc = mtt_cunit_run_tap();
     mtt_comm_finalize(comm);
     return rc;

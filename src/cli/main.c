@@ -1,6 +1,10 @@
 /* main.c — `mtt`: dispatch to the train, export and eval sub-commands.
  *
  * mtt [--debug] <command> [args]   |   mtt --version   |   mtt --help
+ *
+ * Under mpirun/srun every task runs this before MPI is initialised: only the
+ * launcher's first task prints usage, help and version (parallel/launcher.h),
+ * and a build without MPI started as several tasks refuses to run.
  */
 #include "config.h"
 
@@ -8,6 +12,7 @@
 #include <string.h>
 
 #include "cli/commands.h"
+#include "parallel/launcher.h"
 #include "util/log.h"
 
 typedef struct {
@@ -35,30 +40,44 @@ static void print_usage(FILE *f)
 
 int main(int argc, char **argv)
 {
+    mtt_launch launch;
+    mtt_launch_detect(&launch);
+    const int prints = launch.rank == 0;  /* one copy of every message, not one per task */
+    mtt_log_set_root(prints);
+    mtt_error err;
+    mtt_error_clear(&err);
+    if (mtt_launch_check_serial(&launch, &err) != MTT_OK) {
+        if (prints) fprintf(stderr, "%s\n", err.msg);
+        return mtt_status_exit_code(err.status);
+    }
     int a = 1;
     for (; a < argc && argv[a][0] == '-'; ++a) {
         if (strcmp(argv[a], "--version") == 0 || strcmp(argv[a], "-V") == 0) {
-            mtt_cli_print_version();
+            if (prints) mtt_cli_print_version();
             return 0;
         } else if (strcmp(argv[a], "--help") == 0 || strcmp(argv[a], "-h") == 0) {
-            print_usage(stdout);
+            if (prints) print_usage(stdout);
             return 0;
         } else if (strcmp(argv[a], "--debug") == 0) {
             mtt_log_set_debug(1);
         } else {
-            fprintf(stderr, "mtt: unknown option '%s'\n\n", argv[a]);
-            print_usage(stderr);
+            if (prints) {
+                fprintf(stderr, "mtt: unknown option '%s'\n\n", argv[a]);
+                print_usage(stderr);
+            }
             return 2;
         }
     }
     if (a >= argc) {
-        print_usage(stderr);
+        if (prints) print_usage(stderr);
         return 2;
     }
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; ++i)
         if (strcmp(argv[a], commands[i].name) == 0)
             return commands[i].run(argc - a - 1, argv + a + 1);
-    fprintf(stderr, "mtt: unknown command '%s'\n\n", argv[a]);
-    print_usage(stderr);
+    if (prints) {
+        fprintf(stderr, "mtt: unknown command '%s'\n\n", argv[a]);
+        print_usage(stderr);
+    }
     return 2;
 }

@@ -8,6 +8,7 @@
 #include "io/hdf5_info.h"
 #include "model/blas.h"
 #include "parallel/comm.h"
+#include "parallel/launcher.h"
 
 void mtt_cli_print_version(void)
 {
@@ -28,13 +29,15 @@ int mtt_cli_parse_or_exit(const mtt_command_spec *spec, int argc, char **argv, m
 {
     mtt_error err;
     mtt_error_clear(&err);
+    /* before MPI_Init: the launcher's first task speaks for all */
+    const int prints = mtt_launch_rank() == 0;
     if (mtt_args_parse(spec, argc, argv, args, &err) != MTT_OK) {
-        fprintf(stderr, "%s\n", err.msg);
+        if (prints) fprintf(stderr, "%s\n", err.msg);
         *exit_code = 2;
         return 0;
     }
     if (args->help) {
-        mtt_args_print_help(spec, stdout);
+        if (prints) mtt_args_print_help(spec, stdout);
         *exit_code = 0;
         return 0;
     }

@@ -1,5 +1,7 @@
-/* dataset_stats.c — one pass over the atoms, Welford for the energy moments
- * (stable for large offsets such as -97079 eV).
+/* dataset_stats.c — one pass over the atoms, the corrected two-pass
+ * algorithm (data/moments.h) for the energy moments: stable for large
+ * offsets such as -97079 kcal/mol, where Welford's one-pass update keeps
+ * only about 1e-16 · mean/std of relative accuracy.
  */
 #include "config.h"
 
@@ -9,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "data/moments.h"
 #include "util/log.h"
 
 void mtt_dataset_stats_compute(const mtt_dataset *ds, mtt_dataset_stats *st)
@@ -29,17 +32,23 @@ void mtt_dataset_stats_compute(const mtt_dataset *ds, mtt_dataset_stats *st)
     st->has_stress = ds->has_stress;
     st->has_virial = ds->has_virial;
     if (ds->has_energy && ds->n_structures > 0) {
-        double mean = 0, m2 = 0;
-        for (size_t s = 0; s < ds->n_structures; ++s) {
-            double n = (double)(ds->atom_start[s + 1] - ds->atom_start[s]);
-            double x = ds->energy[s] / n;
-            double d = x - mean;
-            mean += d / (double)(s + 1);
-            m2 += d * (x - mean);
-        }
+        double mean, var;
+        mtt_moments_two_pass(ds->n_structures, mtt_dataset_energy_per_atom, ds, &mean, &var);
         st->energy_per_atom_mean = mean;
-        st->energy_per_atom_std = sqrt(m2 / (double)ds->n_structures);
+        st->energy_per_atom_std = sqrt(var);
     }
+}
+
+double mtt_dataset_energy_per_atom(const void *ctx, size_t s)
+{
+    const mtt_dataset *ds = ctx;
+    return ds->energy[s] / (double)(ds->atom_start[s + 1] - ds->atom_start[s]);
+}
+
+double mtt_dataset_force_component(const void *ctx, size_t c)
+{
+    const mtt_dataset *ds = ctx;
+    return ds->forces[c];
 }
 
 void mtt_dataset_stats_log(const mtt_dataset_stats *st, const char *name)

@@ -10,7 +10,8 @@ libmttcore_la_SOURCES += \
   src/data/xyz_frame.c src/data/xyz_frame.h \
   src/data/xyz_index.c src/data/xyz_read.c \
   src/data/dataset.c src/data/dataset.h \
-  src/data/dataset_stats.c src/data/dataset_stats.h
+  src/data/dataset_stats.c src/data/dataset_stats.h \
+  src/data/moments.c src/data/moments.h
 
 check_PROGRAMS += tests/test_xyz tests/test_xyz_number tests/test_xyz_broken tests/test_dataset
 TESTS += tests/test_xyz tests/test_xyz_number tests/test_xyz_broken tests/test_dataset

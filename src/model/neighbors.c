@@ -18,6 +18,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Largest |fractional coordinate| along a periodic direction (see below). */
+#define MAX_CELL_LENGTHS 1e8
+
 void mtt_nlist_init(mtt_nlist *nl)
 {
     memset(nl, 0, sizeof *nl);
@@ -153,6 +156,11 @@ mtt_status mtt_nlist_build(mtt_nlist *nl, int n_atoms, const double *pos,
                                 i);
             int w = 0;
             if (per[d]) {
+                /* image counts are ints: an atom ~1e9 cell lengths away would
+                 * overflow them (and has lost all precision anyway) */
+                MTT_RETURN_ERROR_IF(fabs(s) > MAX_CELL_LENGTHS, err, MTT_ERR_DATA,
+                                    "neighbour list: atom %d is %.3g cell lengths outside the "
+                                    "cell; wrap the positions into the cell", i, fabs(s));
                 double f = floor(s);
                 w = (int)f;
                 s -= f;

@@ -314,6 +314,33 @@ mtt_status mtt_sbp_predict(const mtt_sbp_model *m, const double *params,
     return MTT_OK;
 }
 
+void mtt_sbp_atom_energies(const mtt_sbp_model *m, mtt_sbp_features *const *f, size_t n,
+                           const mtt_sbp_work *w, double *atom_energy)
+{
+    size_t atom = 0;
+    for (size_t b = 0; b < n; ++b)
+        for (int i = 0; i < f[b]->n_atoms; ++i, ++atom)
+            atom_energy[atom] =
+                m->scale * w->y[w->row[atom]] + m->composition[f[b]->species_index[i]];
+}
+
+mtt_status mtt_sbp_predict_one(const mtt_sbp_model *m, const double *params,
+                               const mtt_structure *s, double *energy, double *forces,
+                               double *atom_energy, double *dE_deps, mtt_error *err)
+{
+    mtt_sbp_features f;
+    mtt_sbp_features *fp = &f;
+    mtt_sbp_work *w = NULL;
+    mtt_sbp_features_init(&f);
+    mtt_status st = mtt_sbp_features_compute(m, s, &f, err);
+    if (st == MTT_OK) st = mtt_sbp_work_create(m, (size_t)s->n_atoms, &w, err);
+    if (st == MTT_OK) st = mtt_sbp_predict(m, params, &fp, 1, w, energy, forces, dE_deps, err);
+    if (st == MTT_OK && atom_energy) mtt_sbp_atom_energies(m, &fp, 1, w, atom_energy);
+    mtt_sbp_work_free(w);
+    mtt_sbp_features_free(&f);
+    return st;
+}
+
 mtt_status mtt_sbp_backward(const mtt_sbp_model *m, const double *params,
                             mtt_sbp_features *const *f, size_t n, mtt_sbp_work *w,
                             const double *dL_dE, const double *dL_dF, const double *dL_dDeps,

@@ -114,6 +114,18 @@ mtt_status mtt_sbp_predict(const mtt_sbp_model *m, const double *params,
                            mtt_sbp_features *const *f, size_t n, mtt_sbp_work *w,
                            double *energy, double *forces, double *dE_deps, mtt_error *err);
 
+/* After mtt_sbp_predict on the same batch: the energy of every atom,
+ * σ·y_i + b_{s_i} (Σ atoms, structures in order); they sum to energy[]. */
+void mtt_sbp_atom_energies(const mtt_sbp_model *m, mtt_sbp_features *const *f, size_t n,
+                           const mtt_sbp_work *w, double *atom_energy);
+
+/* One structure, start to end: features and workspace are allocated for
+ * this call only, so concurrent calls on one model (threads) are safe.
+ * forces (n_atoms × 3), atom_energy (n_atoms) and dE_deps (9) may be NULL. */
+mtt_status mtt_sbp_predict_one(const mtt_sbp_model *m, const double *params,
+                               const mtt_structure *s, double *energy, double *forces,
+                               double *atom_energy, double *dE_deps, mtt_error *err);
+
 /* After mtt_sbp_predict on the same batch: grad += ∂L/∂params for a loss
  * with dL_dE[n] = ∂L/∂E_s, dL_dF (Σ atoms × 3) = ∂L/∂F_k (NULL: no force
  * term) and dL_dDeps (n × 9) = ∂L/∂(∂E/∂ε)_s (NULL: no stress term; for a

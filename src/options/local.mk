@@ -3,7 +3,9 @@ libmttcore_la_SOURCES += \
   src/options/options.c src/options/options.h src/options/internal.h \
   src/options/node.c src/options/tree.c src/options/override.c src/options/expand.c \
   src/options/schema.c src/options/apply.c src/options/validate.c \
-  src/options/writer.c src/options/compare.c
+  src/options/writer.c src/options/compare.c \
+  src/options/metadata.c src/options/metadata.h \
+  src/options/eval_options.c src/options/eval_options.h
 
 check_PROGRAMS += tests/test_options
 TESTS += tests/test_options

@@ -11,6 +11,7 @@
 #include "data/dataset_stats.h"
 #include "data/elements.h"
 #include "data/shard.h"
+#include "train/rank_moments.h"
 #include "data/splits.h"
 #include "data/xyz.h"
 #include "util/log.h"
@@ -95,13 +96,13 @@ static mtt_status load_set(mtt_set_info *info, const mtt_xyz_index *idx, const m
     if (st != MTT_OK) goto cleanup;
 
     /* global statistics: this rank's summary (data/dataset_stats.h) turned
-     * into sums that add over ranks: counts, per-atom energy moments, types */
+     * into sums that add over ranks: counts, types */
     mtt_dataset_stats local;
     mtt_dataset_stats_compute(*shard, &local);
-    double n_e = local.has_energy ? (double)local.n_structures : 0.0;
-    double sums[3] = {n_e, n_e * local.energy_per_atom_mean,
-                      n_e * (local.energy_per_atom_std * local.energy_per_atom_std +
-                             local.energy_per_atom_mean * local.energy_per_atom_mean)};
+    /* per-atom energy moments: corrected two-pass over ranks (large means) */
+    double n_e = 0, e_mean = 0, e_var = 0;
+    mtt_rank_moments_compute(comm, local.has_energy ? local.n_structures : 0,
+                             mtt_dataset_energy_per_atom, *shard, &n_e, &e_mean, &e_var);
     int64_t found[5] = {0, 0, 0, 0, 0}; /* non-empty ranks, with energy, forces, stress, virial */
     if (local.n_structures > 0) {
         found[0] = 1;
@@ -114,7 +115,6 @@ static mtt_status load_set(mtt_set_info *info, const mtt_xyz_index *idx, const m
     memset(info->count_by_z, 0, sizeof info->count_by_z);
     for (size_t t = 0; t < local.n_types; ++t)
         if (local.types[t] >= 0 && local.types[t] <= MTT_MAX_Z) info->count_by_z[local.types[t]] = 1;
-    mtt_comm_sum_doubles(comm, sums, 3);
     mtt_comm_sum_int64(comm, found, 5);
     mtt_comm_sum_int64(comm, &atoms, 1);
     mtt_comm_sum_int64(comm, info->count_by_z, MTT_MAX_Z + 1);
@@ -134,10 +134,9 @@ static mtt_status load_set(mtt_set_info *info, const mtt_xyz_index *idx, const m
     info->has_forces = found[0] > 0 && found[2] == found[0];
     info->has_stress = found[0] > 0 && found[3] == found[0];
     info->has_virial = found[0] > 0 && found[4] == found[0];
-    if (sums[0] > 0) {
-        info->energy_per_atom_mean = sums[1] / sums[0];
-        double var = sums[2] / sums[0] - info->energy_per_atom_mean * info->energy_per_atom_mean;
-        info->energy_per_atom_std = sqrt(var > 0 ? var : 0);
+    if (n_e > 0) {
+        info->energy_per_atom_mean = e_mean;
+        info->energy_per_atom_std = sqrt(e_var);
     }
 cleanup:
     free(na);

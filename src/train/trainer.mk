@@ -9,7 +9,8 @@ libmttcore_la_SOURCES += \
   src/train/trainer_step.c src/train/trainer_loop.c src/train/trainer_report.c \
   src/train/trainer_state.c src/train/trainer_checkpoint.c \
   src/train/stop.c src/train/stop.h \
-  src/train/restart_find.c src/train/restart_find.h
+  src/train/restart_find.c src/train/restart_find.h \
+  src/train/trainer_replicas.c
 
 check_PROGRAMS += tests/test_trainer_cache
 TESTS += tests/test_trainer_cache
@@ -21,8 +22,19 @@ tests_test_trainer_cache_LDADD = $(TEST_LINK_LIBS)
 # QM9, errors and warnings raised during training
 TESTS += tests/test_train_ethanol.sh tests/test_train_qm9.sh tests/test_train_errors.sh
 
+# the step's gradient vs finite differences; the empty batch on 2 ranks
 check_PROGRAMS += tests/test_trainer_step
-TESTS += tests/test_trainer_step
+TESTS += tests/test_trainer_step.sh
 tests_test_trainer_step_SOURCES = tests/test_trainer_step.c
 tests_test_trainer_step_CFLAGS = $(TEST_COMPILE_FLAGS)
 tests_test_trainer_step_LDADD = $(TEST_LINK_LIBS)
+
+# the cross-rank parameter checksum catches a perturbed rank (mpiexec -n 2)
+TESTS += tests/test_train_replicas.sh
+
+# the step's gradient on 1-4 ranks = one process's (mpiexec -n 1..4)
+check_PROGRAMS += tests/test_trainer_ranks
+TESTS += tests/test_trainer_ranks.sh
+tests_test_trainer_ranks_SOURCES = tests/test_trainer_ranks.c
+tests_test_trainer_ranks_CFLAGS = $(TEST_COMPILE_FLAGS)
+tests_test_trainer_ranks_LDADD = $(TEST_LINK_LIBS)

@@ -4,8 +4,11 @@
  * off), and the numbers the log needs to judge the model later: the
  * validation per-atom energy RMSE of the baseline alone and the standard
  * deviation of the training force components.
- * Collective: each quantity is a sum over local structures, allreduced once.
- * Cost: one pass over the local training and validation structures.
+ * Collective: each quantity is a sum over local structures, allreduced once;
+ * the force std by the corrected two-pass algorithm over ranks
+ * (train/rank_moments.h), stable whatever the mean.
+ * Cost: one pass over the local training and validation structures, two
+ * over the local force components.
  */
 #include "config.h"
 
@@ -14,8 +17,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "data/dataset_stats.h"
 #include "model/composition.h"
 #include "model/scale.h"
+#include "train/rank_moments.h"
 #include "train/trainer_internal.h"
 #include "util/log.h"
 
@@ -72,7 +77,7 @@ mtt_status mtt_trainer_fit_baseline(mtt_trainer *t, mtt_error *err)
         mtt_scale_accumulate(&acc, tr->ds->energy[s], b,
                              (int32_t)(tr->ds->atom_start[s + 1] - tr->ds->atom_start[s]));
     }
-    double sums[MTT_SCALE_ACC_DOUBLES + 5] = {acc.sum_sq, acc.count, 0, 0, 0, 0, 0};
+    double sums[MTT_SCALE_ACC_DOUBLES + 2] = {acc.sum_sq, acc.count, 0, 0};
     /* validation baseline residual: sum of squares and count */
     if (va->ds && va->ds->has_energy)
         for (size_t s = 0; s < va->ds->n_structures; ++s) {
@@ -82,14 +87,11 @@ mtt_status mtt_trainer_fit_baseline(mtt_trainer *t, mtt_error *err)
             sums[2] += r * r;
             sums[3] += 1.0;
         }
-    /* training force components: sum, sum of squares, count */
-    if (tr->ds && tr->ds->has_forces)
-        for (size_t c = 0; c < 3 * tr->ds->n_atoms; ++c) {
-            sums[4] += tr->ds->forces[c];
-            sums[5] += tr->ds->forces[c] * tr->ds->forces[c];
-            sums[6] += 1.0;
-        }
     mtt_comm_sum_doubles(t->comm, sums, sizeof sums / sizeof *sums);
+    /* training force components: corrected two-pass over ranks */
+    double f_count = 0, f_mean = 0, f_var = 0;
+    mtt_rank_moments_compute(t->comm, tr->ds && tr->ds->has_forces ? 3 * tr->ds->n_atoms : 0,
+                             mtt_dataset_force_component, tr->ds, &f_count, &f_mean, &f_var);
     acc.sum_sq = sums[0];
     acc.count = sums[1];
     double sigma = 1.0;
@@ -98,9 +100,8 @@ mtt_status mtt_trainer_fit_baseline(mtt_trainer *t, mtt_error *err)
     t->model->scale = t->cfg.scale_targets ? sigma : 1.0;
     if (t->given_composition) t->model->scale = sigma = t->given_scale;
     t->baseline_val_rmse = sums[3] > 0 ? sqrt(sums[2] / sums[3]) : NAN;
-    if (sums[6] > 0) {
-        double mean = sums[4] / sums[6], var = sums[5] / sums[6] - mean * mean;
-        t->force_std = sqrt(var > 0 ? var : 0);
+    if (f_count > 0) {
+        t->force_std = sqrt(f_var);
     } else {
         t->force_std = NAN;
     }

@@ -194,6 +194,12 @@ mtt_status mtt_trainer_history_append(mtt_trainer *t, const double *row, mtt_err
 mtt_status mtt_trainer_checkpoint(mtt_trainer *t, int64_t epoch, int64_t step, mtt_error *err);
 /* The final checkpoint: <run_dir>/model.ckpt, then final_path (collective). */
 mtt_status mtt_trainer_checkpoint_final(mtt_trainer *t, mtt_error *err);
+/* trainer_replicas.c: after each epoch, stop every rank together with one
+ * error naming the epoch when the parameter arrays differ between ranks
+ * (a hash compared by one small allreduce; nothing on one rank). */
+mtt_status mtt_trainer_check_replicas(mtt_trainer *t, int epoch, mtt_error *err);
+/* The 64-bit checksum of a parameter array used by that check. */
+uint64_t mtt_trainer_params_hash(const double *params, size_t n);
 /* trainer_report.c: final evaluation and ratios of the best model (collective). */
 mtt_status mtt_trainer_report(mtt_trainer *t, mtt_error *err);
 /* Display helpers shared by the loop and the report. */

@@ -243,10 +243,15 @@ static void log_phases(const mtt_trainer *t, double loop_s)
         n += (size_t)snprintf(line + n, sizeof line - n, "%s%s %.3f s", k ? ", " : "", names[k],
                               mx[k]);
     mtt_log_info("Time by phase (slowest rank): %s", line);
-    if (t->size > 1)
+    if (t->size > 1) {
+        double work_max = mx[MTT_PHASE_FEATURES] + mx[MTT_PHASE_COMPUTE];
+        double work_mean = (mean[MTT_PHASE_FEATURES] + mean[MTT_PHASE_COMPUTE]) / t->size;
         mtt_log_info("Time inside the step's collectives (transfer and waiting for other ranks): "
-                     "%.1f%% of the training loop (mean over ranks)",
-                     loop_s > 0 ? 100.0 * mean[MTT_PHASE_COLLECTIVE] / t->size / loop_s : 0.0);
+                     "%.1f%% of the training loop (mean over ranks); step work of the busiest "
+                     "rank / mean rank: %.3f",
+                     loop_s > 0 ? 100.0 * mean[MTT_PHASE_COLLECTIVE] / t->size / loop_s : 0.0,
+                     work_mean > 0 ? work_max / work_mean : 1.0);
+    }
 }
 
 mtt_status mtt_trainer_columns(mtt_trainer *t)
@@ -280,6 +285,7 @@ mtt_status mtt_trainer_loop(mtt_trainer *t, const char *run_dir, mtt_error *err)
     const int last = t->cfg.num_epochs - 1;
     for (int epoch = t->start_epoch; epoch <= last && st == MTT_OK; ++epoch) {
         st = run_epoch(t, epoch, epoch == t->start_epoch ? t->start_step : 0, err);
+        if (st == MTT_OK) st = mtt_trainer_check_replicas(t, epoch, err);
         if (st != MTT_OK || t->stopped) break;
         double metric = selection_metric(t);
         if (t->best_epoch < 0 || metric < t->best_metric) {

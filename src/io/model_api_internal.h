@@ -1,0 +1,24 @@
+/* model_api_internal.h — the inside of a libmtt model (include/mtt/mtt.h),
+ * shared by the files of the public API only. */
+#ifndef MTT_IO_MODEL_API_INTERNAL_H
+#define MTT_IO_MODEL_API_INTERNAL_H
+
+#include "io/model_file.h"
+#include "model/soap_bpnn.h"
+#include "mtt/mtt.h"
+#include "options/metadata.h"
+#include "util/status.h"
+
+struct mtt_model {
+    mtt_model_file file;   /* everything read from the .pt */
+    mtt_sbp_model *sbp;    /* built from it; read-only after open */
+    mtt_metadata *meta;    /* parsed metadata */
+    int *types;            /* atomic types as int (the query's array) */
+};
+
+/* Store st and msg in a public error (error may be NULL); returns st. */
+mtt_model_status mtt_api_fail(mtt_model_error *error, mtt_model_status st, const char *msg);
+/* Public code of an internal status. */
+mtt_model_status mtt_api_status_of(mtt_status st);
+
+#endif
