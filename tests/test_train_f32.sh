@@ -7,6 +7,8 @@
 #     epochs ends with a model.ckpt identical bit for bit to the
 #     uninterrupted run's (1 rank, and 2 ranks in the MPI build);
 #   - restarting it at base_precision 64 is refused (a model hyperparameter);
+#   - mtt export of the 32-bit checkpoint records precision 32 in the .pt and
+#     the export's self-test passes (libmtt evaluates in double);
 #   - on the ethanol example, the 32-bit training learns as the 64-bit one:
 #     validation energy and force RMSEs after the same 20 epochs within 5 %.
 set -u
@@ -58,6 +60,14 @@ if [ "$c" -eq 2 ] && grep -q "base_precision" "$case_dir/err" &&
     ok "a 32-bit checkpoint restarted at base_precision 64: one line naming base_precision, exit 2"
 else
     not_ok "precision change on restart" "exit $c" "$(tail -2 "$case_dir/err")"
+fi
+
+# ---- export of a 32-bit checkpoint --------------------------------------------
+(cd "$case_dir" && timeout 300 "$MTT" export model.ckpt -o f32.pt >out 2>err); c=$?
+if [ "$c" -eq 0 ] && [ -f "$case_dir/f32.pt" ] && [ "$(precision_of "$case_dir/f32.pt")" = 32 ]; then
+    ok "mtt export of a 32-bit checkpoint: the .pt records precision 32"
+else
+    not_ok "export of a 32-bit checkpoint" "exit $c" "$(tail -2 "$case_dir/err")"
 fi
 
 # ---- learning on ethanol: 32 vs 64 after the same epochs ---------------------
