@@ -23,3 +23,8 @@ noinst_PROGRAMS += bench/checkpoint/bench_ckpt
 bench_checkpoint_bench_ckpt_SOURCES = bench/checkpoint/bench_ckpt.c
 bench_checkpoint_bench_ckpt_LDADD = libmttcore.la
 EXTRA_DIST += bench/checkpoint/run.sh bench/precision/run.sh
+# bench_md: MD force calls through libmtt; bench/md/run.sh compares LAMMPS via KIM.
+noinst_PROGRAMS += bench/md/bench_md
+bench_md_bench_md_SOURCES = bench/md/bench_md.c
+bench_md_bench_md_LDADD = libmtt.la
+EXTRA_DIST += bench/md/run.sh

@@ -3,7 +3,8 @@
 MTT_DEBIAN_PACKAGES="build-essential autoconf automake libtool pkg-config \
 libopenmpi-dev openmpi-bin libhdf5-openmpi-dev libhdf5-dev hdf5-tools \
 libopenblas-dev libyaml-dev libcurl4-openssl-dev libcunit1-dev python3 \
-python3-numpy python3-h5py python3-matplotlib"
+python3-numpy python3-h5py python3-matplotlib \
+libkim-api-dev lammps liblammps-dev python3-lammps python3-ase"
 
 mtt_install_deps() {
     missing=""

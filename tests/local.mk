@@ -51,3 +51,10 @@ EXTRA_DIST += tests/progress_pty.py tests/test_progress_cli.sh
 TESTS += tests/test_restart_exact.sh tests/test_restart_auto.sh tests/test_restart_crash.sh \
   tests/test_restart_signals.sh tests/test_finetune.sh tests/test_jobscripts.sh
 EXTRA_DIST += tests/restart tests/jobscripts jobscripts
+
+# exported models in LAMMPS through the KIM driver (docs/md.md)
+TESTS += tests/test_kim_lammps.sh
+EXTRA_DIST += tests/kim_lammps.py
+# the ASE calculator python/mtt_ase.py
+TESTS += tests/test_ase.sh
+EXTRA_DIST += tests/ase_check.py

@@ -126,6 +126,28 @@ mtt_model_status mtt_model_compute(const mtt_model *model, int n_atoms, const do
                                    double *energy, double *forces, double *per_atom_energies,
                                    double *virial, mtt_model_error *error);
 
+/* For MD engines with domain decomposition (KIM, LAMMPS): the energy of the
+ * engine's own atoms among copies of others.  n_atoms atoms, not periodic
+ * (the engine passes periodic images and other ranks' atoms as ordinary
+ * atoms); contributing[i] non-zero for an atom whose energy counts (an
+ * owned atom), zero for a copy ("ghost").  Every atom within the cutoff of a
+ * contributing atom must be in the list; ghosts need no neighbours of their
+ * own (the influence distance is the cutoff).
+ *   *energy            Σ over contributing i of E_i
+ *   forces             n_atoms × 3, −∂energy/∂r_k for every atom, ghosts
+ *                      included (the engine adds a ghost's force to its owner)
+ *   per_atom_energies  n_atoms: E_i, 0 for ghosts
+ *   virial             3 × 3, W = −∂energy/∂ε
+ *   per_atom_virial    n_atoms × 9 (row-major 3 × 3 each): W split over the
+ *                      atoms, each pair term half to either end; sums to W
+ * Any output but energy may be NULL.  Checks and errors as mtt_model_compute;
+ * thread safe the same way. */
+mtt_model_status mtt_model_compute_local(const mtt_model *model, int n_atoms,
+                                         const double *positions, const int *numbers,
+                                         const int *contributing, double *energy, double *forces,
+                                         double *per_atom_energies, double *virial,
+                                         double *per_atom_virial, mtt_model_error *error);
+
 #ifdef __cplusplus
 }
 #endif

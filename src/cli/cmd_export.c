@@ -4,6 +4,7 @@
  *   mtt export model.ckpt -o with_meta.ckpt -m meta.yaml   (checkpoint + metadata)
  *   mtt export model.pt -o renamed.pt -m meta.yaml         (a model, new metadata)
  *   mtt export https://host/path/model.ckpt | org/repo model.ckpt [--revision R]
+ *   mtt export model.ckpt --kim NAME [--kim-dir DIR]        (+ a KIM portable model)
  *
  * Order: arguments and token → metadata file (checked before anything is
  * fetched) → output folder → the input (downloaded to a temporary file next
@@ -20,6 +21,7 @@
 #include <unistd.h>
 
 #include "cli/commands.h"
+#include "cli/export_kim.h"
 #include "io/checkpoint.h"
 #include "io/download.h"
 #include "io/export.h"
@@ -33,11 +35,15 @@ static const mtt_flag_spec export_flags[] = {
     {"metadata", 'm', 1, 0, "META.yaml", "metadata to attach (name, description, authors, references)"},
     {"revision", 0, 1, 0, "REV", "revision of a Hugging Face repository (default: main)"},
     {"token", 0, 1, 0, "TOK", "bearer token for a remote checkpoint (or HF_TOKEN)"},
+    {"kim", 0, 1, 0, "NAME", "also install the model as the KIM portable model NAME (docs/md.md)"},
+    {"kim-dir", 0, 1, 0, "DIR", "KIM collection folder for --kim (default: "
+     "KIM_API_PORTABLE_MODELS_DIR, else the KIM user collection)"},
     {0},
 };
 
 const mtt_command_spec mtt_cmd_export_spec = {
-    "export", "PATH [PATH_IN_REPO] [-o OUT] [-m META.yaml] [--revision REV] [--token TOK]",
+    "export", "PATH [PATH_IN_REPO] [-o OUT] [-m META.yaml] [--revision REV] [--token TOK] "
+    "[--kim NAME [--kim-dir DIR]]",
     "export a checkpoint to a standalone model (.pt)", 1, 2, export_flags};
 
 static int ends_with(const char *s, const char *tail)
@@ -163,6 +169,15 @@ static mtt_status run(const mtt_args *a, mtt_error *err)
     } else {
         snprintf(url, sizeof url, "%s", source);
     }
+    /* the KIM name and collection too (cli/export_kim.c) */
+    const char *kim_name = mtt_args_value(spec, a, "kim");
+    const char *kim_dir = mtt_args_value(spec, a, "kim-dir");
+    char kim_collection[4096] = "";
+    MTT_RETURN_ERROR_IF(kim_dir && !kim_name, err, MTT_ERR_USAGE,
+                        "--kim-dir needs --kim NAME (the KIM model's name)");
+    if (kim_name)
+        MTT_FORWARD_IF_ERROR(mtt_export_kim_prepare(kim_name, kim_dir, kim_collection,
+                                                    sizeof kim_collection, err));
     /* the metadata is checked before anything is downloaded or written */
     char *meta_text = NULL;
     if (meta_path) {
@@ -203,6 +218,14 @@ static mtt_status run(const mtt_args *a, mtt_error *err)
                            MTT_CKPT_FORMAT_NAME);
     }
     if (st == MTT_OK) mtt_log_info("Wrote %s", out);
+    if (st == MTT_OK && kim_name) {
+        if (ends_with(out, ".ckpt"))
+            st = mtt_error_set(err, MTT_ERR_USAGE, "--kim needs a model output (.pt), not the "
+                               "checkpoint %s", out);
+        else st = mtt_export_kim_install(out, kim_name, kim_collection, err);
+        if (st == MTT_OK) mtt_log_info("Installed the KIM portable model %s in %s", kim_name,
+                                       kim_collection);
+    }
 done:
     if (tmp[0]) unlink(tmp);
     free(meta_text);

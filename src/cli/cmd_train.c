@@ -153,16 +153,8 @@ int mtt_cmd_train(int argc, char **argv)
     mtt_stop_init(limit);
     log_start(comm);
 
-    /* accepted by the parser so the command line stays metatrain's, but
-     * refused until model export exists: never silently ignored */
-    if (mtt_args_value(&mtt_cmd_train_spec, &args, "output")) {
-        mtt_error_set(&err, MTT_ERR_NOT_AVAILABLE,
-                      "--output is not available yet in mtt %s: model export arrives in a later "
-                      "release; run without it (the final checkpoint is model.ckpt)",
-                      PACKAGE_VERSION);
-        code = report(comm, &err);
-        goto done;
-    }
+    const char *output = mtt_args_value(&mtt_cmd_train_spec, &args, "output");
+    const char *model_path = output ? output : "model.pt";
     if (mtt_train_start_resolve(comm, mtt_args_value(&mtt_cmd_train_spec, &args, "restart"),
                                 final_path, &start, &err) != MTT_OK) {
         code = report(comm, &err);
@@ -181,7 +173,7 @@ int mtt_cmd_train(int argc, char **argv)
         goto done;
     }
     if (mtt_train_start_is_finished(&start, opts)) {  /* a job chain ends here */
-        code = mtt_train_start_finish(comm, &start, final_path, &err) == MTT_OK
+        code = mtt_train_start_finish(comm, &start, final_path, model_path, &err) == MTT_OK
                    ? 0
                    : report(comm, &err);
         goto done;
@@ -203,6 +195,7 @@ int mtt_cmd_train(int argc, char **argv)
     if (start.resume_path[0]) mtt_log_info("Restarting from checkpoint %s", start.resume_path);
     mtt_trainer_run_config rc = {run_dir,
                                  final_path,
+                                 model_path,
                                  start.resume_path[0] ? &start.resume : NULL,
                                  start.resume_path,
                                  start.finetune_path[0] ? &start.finetune : NULL,
@@ -225,7 +218,8 @@ int mtt_cmd_train(int argc, char **argv)
         code = MTT_EXIT_STOPPED;
         goto done;
     }
-    mtt_log_info("Training finished; final checkpoint %s; run folder: %s", final_path, run_dir);
+    mtt_log_info("Training finished; final checkpoint %s, exported model %s; run folder: %s",
+                 final_path, model_path, run_dir);
     code = 0;
 done:
     mtt_progress_end();

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "io/export.h"
 #include "train/restart_find.h"
 #include "util/log.h"
 #include "util/rng.h"
@@ -103,27 +104,38 @@ int mtt_train_start_is_finished(const mtt_train_start *s, const mtt_options *o)
 }
 
 mtt_status mtt_train_start_finish(const mtt_comm *comm, mtt_train_start *s,
-                                  const char *final_path, mtt_error *err)
+                                  const char *final_path, const char *model_path,
+                                  mtt_error *err)
 {
     mtt_log_info("The training in %s is already finished (%lld epochs, best epoch %lld); "
                  "nothing to do",
                  s->resume_path, (long long)s->resume.epoch, (long long)s->resume.best_epoch);
-    int missing = 0;
+    int missing[2] = {0, 0};
     if (mtt_comm_rank(comm) == 0) {
         struct stat sb;
-        missing = stat(final_path, &sb) != 0;
+        missing[0] = stat(final_path, &sb) != 0;
+        missing[1] = stat(model_path, &sb) != 0;
     }
-    mtt_comm_bcast_bytes(comm, &missing, sizeof missing, 0);
-    if (!missing) return MTT_OK;
-    static const double zeros[64];
+    mtt_comm_bcast_bytes(comm, missing, sizeof missing, 0);
     mtt_ckpt c = s->resume;
-    c.finished = 1;
-    c.world_size = mtt_comm_size(comm);
-    MTT_RETURN_ERROR_IF(c.n_accum > 64, err, MTT_ERR_CHECKPOINT,
-                        "%s: unexpected epoch accumulator size %zu", s->resume_path, c.n_accum);
-    c.accum_local = zeros;
-    MTT_FORWARD_IF_ERROR(mtt_ckpt_write(comm, final_path, &c, err));
-    mtt_log_info("Wrote the missing final checkpoint %s", final_path);
+    if (missing[0]) {
+        static const double zeros[64];
+        c.finished = 1;
+        c.world_size = mtt_comm_size(comm);
+        MTT_RETURN_ERROR_IF(c.n_accum > 64, err, MTT_ERR_CHECKPOINT,
+                            "%s: unexpected epoch accumulator size %zu", s->resume_path,
+                            c.n_accum);
+        c.accum_local = zeros;
+        MTT_FORWARD_IF_ERROR(mtt_ckpt_write(comm, final_path, &c, err));
+        mtt_log_info("Wrote the missing final checkpoint %s", final_path);
+    }
+    if (missing[1]) {
+        mtt_status st = MTT_OK;
+        if (mtt_comm_rank(comm) == 0) st = mtt_export_model_from_ckpt(&c, model_path, err);
+        MTT_FORWARD_IF_ERROR(mtt_comm_agree(comm, st, err));
+        mtt_log_info("Wrote the missing exported model %s (best epoch %lld)", model_path,
+                     (long long)c.best_epoch);
+    }
     return MTT_OK;
 }
 

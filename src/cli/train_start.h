@@ -43,10 +43,11 @@ mtt_status mtt_train_start_check_options(const mtt_train_start *s, const mtt_opt
  * these options (finished flag, or as many epochs as num_epochs). */
 int mtt_train_start_is_finished(const mtt_train_start *s, const mtt_options *o);
 
-/* A finished training: write the final checkpoint final_path if missing
- * (collective), log what is there. */
+/* A finished training: write the final checkpoint final_path and the
+ * exported model model_path when missing (collective), log what is there. */
 mtt_status mtt_train_start_finish(const mtt_comm *comm, mtt_train_start *s,
-                                  const char *final_path, mtt_error *err);
+                                  const char *final_path, const char *model_path,
+                                  mtt_error *err);
 
 /* Fine-tuning: read finetune.read_from, take its model hyperparameters and
  * atomic types into o (the data may hold a subset of the types). */

@@ -40,7 +40,8 @@ libmttcore_la_SOURCES += \
   src/io/model_build.c src/io/model_build.h \
   src/io/export.c src/io/export.h src/io/download.c src/io/download.h
 # the public API (include/mtt/mtt.h); in the core so that mtt eval uses it too
-libmttcore_la_SOURCES += src/io/mtt_api.c src/io/mtt_api_compute.c src/io/model_api_internal.h
+libmttcore_la_SOURCES += src/io/mtt_api.c src/io/mtt_api_compute.c src/io/model_api_internal.h \
+  src/io/mtt_api_local.c
 # libmtt.so exports exactly the names in libmtt.sym (the internal functions
 # are also called mtt_*, so a prefix pattern would leak them)
 libmtt_la_LDFLAGS += -export-symbols $(top_srcdir)/src/io/libmtt.sym
@@ -64,3 +65,10 @@ EXTRA_DIST += tests/libmtt_client.c
 TESTS += tests/test_export_roundtrip.sh
 TESTS += tests/test_model_golden.sh
 TESTS += tests/test_cli_eval.sh
+
+# mtt_model_compute_local (MD engines, the KIM driver): ghosts = periodic images
+check_PROGRAMS += tests/test_compute_local
+TESTS += tests/test_compute_local
+tests_test_compute_local_SOURCES = tests/test_compute_local.c tests/model_fixture.c tests/model_fixture.h
+tests_test_compute_local_CFLAGS = $(TEST_COMPILE_FLAGS)
+tests_test_compute_local_LDADD = $(TEST_LINK_LIBS)

@@ -4,6 +4,7 @@ include src/model/soap.mk
 include src/model/mlp.mk
 libmttcore_la_SOURCES += src/model/soap_bpnn.c src/model/soap_bpnn.h src/model/soap_bpnn_f32.c \
 	src/model/soap_bpnn_internal.h
+libmttcore_la_SOURCES += src/model/soap_bpnn_local.c src/model/soap_bpnn_local.h
 check_PROGRAMS += tests/test_soap_bpnn
 TESTS += tests/test_soap_bpnn
 tests_test_soap_bpnn_SOURCES = tests/test_soap_bpnn.c

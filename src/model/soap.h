@@ -107,6 +107,14 @@ void mtt_soap_power_spectrum_f32(const mtt_soap *soap, mtt_soap_work *w, float *
 mtt_status mtt_soap_forces(const mtt_soap *soap, const double *g, mtt_soap_work *w,
                            double *forces, double *dE_deps, mtt_error *err);
 
+/* mtt_soap_forces plus, when atom_dE_deps != NULL, a per-atom split of
+ * ∂E/∂ε (n_atoms × 9, overwritten): each pair term f_a (r_ij)_b goes half to
+ * i and half to j, so the atoms' matrices sum to dE_deps (MD engines' per-atom
+ * virial: compute stress/atom). */
+mtt_status mtt_soap_forces_virial(const mtt_soap *soap, const double *g, mtt_soap_work *w,
+                                  double *forces, double *dE_deps, double *atom_dE_deps,
+                                  mtt_error *err);
+
 /* Tangent: ṗ_i = Σ_k (∂p_i/∂r_k) w_k for per-atom vectors w (n_atoms × 3);
  * pdot n_atoms × D (overwritten). */
 mtt_status mtt_soap_tangent(const mtt_soap *soap, const double *wvec, mtt_soap_work *w,

@@ -119,6 +119,13 @@ static mtt_status check_ready(const mtt_soap_work *w, mtt_error *err)
 mtt_status mtt_soap_forces(const mtt_soap *soap, const double *g, mtt_soap_work *w,
                            double *forces, double *dE_deps, mtt_error *err)
 {
+    return mtt_soap_forces_virial(soap, g, w, forces, dE_deps, NULL, err);
+}
+
+mtt_status mtt_soap_forces_virial(const mtt_soap *soap, const double *g, mtt_soap_work *w,
+                                  double *forces, double *dE_deps, double *atom_dE_deps,
+                                  mtt_error *err)
+{
     MTT_FORWARD_IF_ERROR(check_ready(w, err));
     if (w->have_dphi == 2) {
         mtt_soap_forces_f32_(soap, g, w, forces, dE_deps);
@@ -131,6 +138,7 @@ mtt_status mtt_soap_forces(const mtt_soap *soap, const double *g, mtt_soap_work 
     mtt_soap_scratch_(soap, w, &s);
     memset(forces, 0, 3 * (size_t)n * sizeof *forces);
     if (dE_deps) memset(dE_deps, 0, 9 * sizeof *dE_deps);
+    if (atom_dE_deps) memset(atom_dE_deps, 0, 9 * (size_t)n * sizeof *atom_dE_deps);
     for (int i = 0; i < n; ++i) {
         if (nl->first[i] == nl->first[i + 1]) continue;
         const double *c = w->c + (size_t)i * soap->NC;
@@ -150,6 +158,16 @@ mtt_status mtt_soap_forces(const mtt_soap *soap, const double *g, mtt_soap_work 
                 const double *v = nl->rij + 3 * q;
                 for (int a = 0; a < 3; ++a)
                     for (int b = 0; b < 3; ++b) dE_deps[3 * a + b] += f[a] * v[b];
+            }
+            if (atom_dE_deps) {  /* the pair's term, half to each end */
+                const double *v = nl->rij + 3 * q;
+                double *ai = atom_dE_deps + 9 * (size_t)i, *aj = atom_dE_deps + 9 * (size_t)j;
+                for (int a = 0; a < 3; ++a)
+                    for (int b = 0; b < 3; ++b) {
+                        const double t = 0.5 * f[a] * v[b];
+                        ai[3 * a + b] += t;
+                        aj[3 * a + b] += t;
+                    }
             }
         }
     }

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mtt/mtt.h"
 #include "options/options.h"
 #include "parallel/comm.h"
 #include "train/stop.h"
@@ -269,7 +270,18 @@ mtt_status mtt_trainer_run(const mtt_options *o, const mtt_comm *comm, mtt_train
     }
     if (st == MTT_OK) st = mtt_trainer_checkpoint_final(&t, err);
     if (st == MTT_OK) snprintf(out->checkpoint, sizeof out->checkpoint, "%s", t.last_checkpoint);
-    if (st == MTT_OK) st = mtt_trainer_report(&t, err);
+    char model_path[4200];
+    if (st == MTT_OK) st = mtt_trainer_export(&t, rc->model_path, model_path, sizeof model_path, err);
+    mtt_model *exported = NULL;
+    if (st == MTT_OK) {
+        mtt_model_error me;
+        if (mtt_model_open(model_path, MTT_MODEL_OPEN_QUIET, &exported, &me) != MTT_MODEL_OK)
+            st = mtt_error_set(err, MTT_ERR_INTERNAL, "%s: the model just exported does not "
+                               "load: %s", model_path, me.message);
+        st = mtt_comm_agree(comm, st, err);
+    }
+    if (st == MTT_OK) st = mtt_trainer_report(&t, exported, rc->model_path, err);
+    mtt_model_close(exported);
 cleanup:
     trainer_free(&t);
     free(options_yaml);

@@ -32,6 +32,7 @@ typedef struct mtt_ckpt mtt_ckpt;
 typedef struct mtt_trainer_run_config {
     const char *run_dir;        /* this run's folder */
     const char *final_path;     /* final checkpoint in the working folder ("model.ckpt") */
+    const char *model_path;     /* exported best model (-o, default "model.pt") */
     const mtt_ckpt *resume;     /* continue this training state exactly, or NULL */
     const char *resume_path;    /* its file, for the log */
     const mtt_ckpt *finetune;   /* start from its best weights (fresh optimiser), or NULL */

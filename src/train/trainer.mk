@@ -7,7 +7,7 @@ libmttcore_la_SOURCES += \
   src/train/trainer_batch.c src/train/trainer_batch.h \
   src/train/trainer_fit.c src/train/trainer_prepare.c \
   src/train/trainer_step.c src/train/trainer_loop.c src/train/trainer_report.c \
-  src/train/trainer_state.c src/train/trainer_checkpoint.c \
+  src/train/trainer_state.c src/train/trainer_checkpoint.c src/train/trainer_export.c \
   src/train/stop.c src/train/stop.h \
   src/train/restart_find.c src/train/restart_find.h \
   src/train/trainer_replicas.c

@@ -200,8 +200,17 @@ mtt_status mtt_trainer_checkpoint_final(mtt_trainer *t, mtt_error *err);
 mtt_status mtt_trainer_check_replicas(mtt_trainer *t, int epoch, mtt_error *err);
 /* The 64-bit checksum of a parameter array used by that check. */
 uint64_t mtt_trainer_params_hash(const double *params, size_t n);
+/* trainer_export.c: the best model exported to <run_dir>/model.pt (its path
+ * in model_path) and out_path (collective: rank 0 writes). */
+mtt_status mtt_trainer_export(mtt_trainer *t, const char *out_path, char *model_path, size_t n,
+                              mtt_error *err);
+/* Global metrics of a set computed through an exported model (libmtt). */
+typedef struct mtt_model mtt_model;
+mtt_status mtt_trainer_evaluate_exported(mtt_trainer *t, int set, const mtt_model *model,
+                                         mtt_eval_metrics *m, mtt_error *err);
 /* trainer_report.c: final evaluation and ratios of the best model (collective). */
-mtt_status mtt_trainer_report(mtt_trainer *t, mtt_error *err);
+mtt_status mtt_trainer_report(mtt_trainer *t, const mtt_model *exported, const char *path,
+                              mtt_error *err);
 /* Display helpers shared by the loop and the report. */
 void mtt_trainer_unit(const mtt_trainer *t, int q, int per_atom, char *out, size_t n);
 

@@ -4,8 +4,8 @@
  * learned anything: validation force RMSE / std of the training force
  * components, validation per-atom energy RMSE / std of the training
  * per-atom energies and / the composition baseline's RMSE.
- * Collective; the test set's descriptors are computed here, in the budget
- * the training and validation caches left.
+ * Collective.  The predictions come from the exported model file through
+ * libmtt (trainer_export.c), not from the trainer's own arrays.
  */
 #include "config.h"
 
@@ -40,20 +40,18 @@ static void log_set(const mtt_trainer *t, int set, const mtt_eval_metrics *m)
                  k ? line : "no reference values");
 }
 
-mtt_status mtt_trainer_report(mtt_trainer *t, mtt_error *err)
+mtt_status mtt_trainer_report(mtt_trainer *t, const mtt_model *exported, const char *path,
+                              mtt_error *err)
 {
     mtt_eval_metrics m[MTT_TR_SETS];
-    double left = t->cfg.cache_bytes - (double)t->cache[MTT_TR_TRAIN].bytes -
-                  (double)t->cache[MTT_TR_VAL].bytes;
-    if (t->set[MTT_TR_TEST].n_global > 0)
-        MTT_FORWARD_IF_ERROR(mtt_trainer_build_cache(t, MTT_TR_TEST, left > 0 ? left : 0, err));
-    mtt_log_info("Evaluation of the best model (epoch %d):", t->best_epoch);
+    mtt_log_info("Evaluation of the best model (epoch %d), computed through %s:", t->best_epoch,
+                 path);
     for (int set = 0; set < MTT_TR_SETS; ++set) {
         if (t->set[set].n_global == 0) continue;
         const mtt_dataset *ds = t->set[set].ds;
         mtt_progress_begin(ds ? (int64_t)ds->n_structures : 0, (int64_t)t->set[set].n_global,
                            "structures", "evaluating the %s set", t->set[set].name);
-        mtt_status st = mtt_trainer_evaluate(t, set, t->best, &m[set], err);
+        mtt_status st = mtt_trainer_evaluate_exported(t, set, exported, &m[set], err);
         mtt_progress_end();
         if (st != MTT_OK) return st;
         log_set(t, set, &m[set]);
