@@ -127,7 +127,7 @@ mtt_status mtt_soap_forces_virial(const mtt_soap *soap, const double *g, mtt_soa
                                   mtt_error *err)
 {
     MTT_FORWARD_IF_ERROR(check_ready(w, err));
-    if (w->have_dphi == 2) {
+    if (w->have_dphi == 2 && !atom_dE_deps) {  /* per-atom virials: the slow double path */
         mtt_soap_forces_f32_(soap, g, w, forces, dE_deps);
         return MTT_OK;
     }
