@@ -3,7 +3,7 @@
 # bandwidth.  For each size (MB of the four parameter-sized arrays; the file
 # is a little larger) and 1 and 2 ranks: bench_ckpt's medians of REPEATS
 # writes (from a barrier to the rename, fsync included) and reads; then
-# `dd ... conv=fsync` of the same number of bytes to the same folder as the
+# `dd ... conv=fsync` of about as many bytes (whole MiB) to the same folder as the
 # reference bandwidth.  Reads right after a write come from the page cache.
 #
 # Usage (from the top of the source tree, after building build/):
@@ -32,7 +32,7 @@ for mb in $sizes; do
     if [ -n "$mpiexec" ] && "$build/mtt" --version | grep -q "MPI:  yes"; then
         timeout 600 "$mpiexec" -n 2 --oversubscribe "$bench" "$dir" "$mb" "$repeats"
     fi
-    count=$(( (mb + 1) ))
+    count=$(( mb * 1000000 / 1048576 + 1 ))  # MiB covering the file
     line=$(dd if=/dev/zero of="$dir/dd.bin" bs=1M count="$count" conv=fsync 2>&1 | tail -1)
     rm -f "$dir/dd.bin"
     echo "dd bs=1M count=$count conv=fsync: $line"

@@ -58,10 +58,14 @@ static mtt_status open_file(const char *path, hid_t *file, mtt_error *err)
         return mtt_error_set(err, MTT_ERR_CHECKPOINT, "%s is not an HDF5 file, so not an mtt "
                              "checkpoint", path);
     }
-    *file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
-    if (*file >= 0) return MTT_OK;
+    /* strong close: whatever a failed read left open goes with the file */
+    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+    if (fapl >= 0) H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG);
+    *file = H5Fopen(path, H5F_ACC_RDONLY, fapl >= 0 ? fapl : H5P_DEFAULT);
     ckpt_h5_error e;
-    ckpt_h5_error_take(&e);
+    if (*file < 0) ckpt_h5_error_take(&e);  /* before any other call clears the stack */
+    if (fapl >= 0) H5Pclose(fapl);
+    if (*file >= 0) return MTT_OK;
     if (e.cause == CKPT_CAUSE_TRUNCATED) {
         struct stat sb;
         long long size = stat(path, &sb) == 0 ? (long long)sb.st_size : -1;

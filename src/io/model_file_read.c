@@ -44,15 +44,11 @@ static int read_string_attr(hid_t obj, const char *name, char *buf, size_t n)
     int rc = -1;
     if (ft >= 0 && H5Tget_class(ft) == H5T_STRING && !H5Tis_variable_str(ft)) {
         size_t size = H5Tget_size(ft);
-        char *tmp = calloc(size + 1, 1);
-        hid_t mt = H5Tcopy(H5T_C_S1);
-        H5Tset_size(mt, size);
-        H5Tset_strpad(mt, H5T_STR_NULLTERM);
+        char *tmp = calloc(size + 1, 1);  /* + 1: NUL even for a NUL-padded full string */
         if (tmp && H5Aread(a, ft, tmp) >= 0 && strlen(tmp) < n) {
             memcpy(buf, tmp, strlen(tmp) + 1);
             rc = 0;
         }
-        H5Tclose(mt);
         free(tmp);
     }
     if (ft >= 0) H5Tclose(ft);
