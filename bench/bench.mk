@@ -9,6 +9,8 @@ bench_train_step_bench_train_LDADD = libmttcore.la
 bench_train_step_bench_train_LDFLAGS = \
   -Wl,--wrap=mtt_blas_gemm \
   -Wl,--wrap=mtt_mlp_forward -Wl,--wrap=mtt_mlp_input_gradient -Wl,--wrap=mtt_mlp_backward \
+  -Wl,--wrap=mtt_mlp_forward_f32 -Wl,--wrap=mtt_mlp_input_gradient_f32 \
+  -Wl,--wrap=mtt_mlp_backward_f32 \
   -Wl,--wrap=mtt_soap_forces -Wl,--wrap=mtt_soap_tangent_strain
 EXTRA_DIST += bench/train_step/run.sh bench/soap/run.sh bench/progress/run.sh bench/restart/run.sh
 # bench_libmtt: libmtt energy + forces per atom (bench/libmtt/run.sh)
@@ -20,7 +22,7 @@ EXTRA_DIST += bench/libmtt/run.sh
 noinst_PROGRAMS += bench/checkpoint/bench_ckpt
 bench_checkpoint_bench_ckpt_SOURCES = bench/checkpoint/bench_ckpt.c
 bench_checkpoint_bench_ckpt_LDADD = libmttcore.la
-EXTRA_DIST += bench/checkpoint/run.sh
+EXTRA_DIST += bench/checkpoint/run.sh bench/precision/run.sh
 # bench_md: MD force calls through libmtt; bench/md/run.sh compares LAMMPS via KIM.
 noinst_PROGRAMS += bench/md/bench_md
 bench_md_bench_md_SOURCES = bench/md/bench_md.c

@@ -30,6 +30,9 @@ TESTS += tests/test_train_noalloc.sh
 # stress trained end to end on periodic data (EMT-labelled copper)
 TESTS += tests/test_train_stress.sh
 
+# base_precision: 32 end to end: checkpoint precision, exact restart, learning vs 64
+TESTS += tests/test_train_f32.sh
+
 # configure's missing-package message, make install, pkg-config mtt
 TESTS += tests/test_build.sh
 

@@ -31,7 +31,7 @@ static const unsigned char pbc_all[3] = {1, 1, 1};
 
 static mtt_sbp_model *make_model(int layernorm)
 {
-    mtt_sbp_config cfg = {3.2, 0.6, 3, 3, 2, 8, layernorm, 3, species, 0.0};
+    mtt_sbp_config cfg = {3.2, 0.6, 3, 3, 2, 8, layernorm, 3, species, 0.0, 64};
     mtt_sbp_model *m = NULL;
     mtt_error err;
     if (mtt_sbp_create(&cfg, &m, &err) != MTT_OK) return NULL;

@@ -7,7 +7,7 @@
 #     at 100, and Adam's bounded steps keep the loss finite at that rate)
 #   - an atomic type in the validation set that the training set lacks: one
 #     ERROR naming the element, exit 1, no run folder;
-#   - base_precision: 32: one options ERROR, exit 2, no run folder.
+#   - base_precision: 48 (neither 32 nor 64): one options ERROR, exit 2, no run folder.
 set -u
 . "${top_srcdir:-.}/tests/tap.sh"
 ethanol="$top_srcdir/examples/ethanol/ethanol_reduced_100.xyz"
@@ -89,12 +89,12 @@ else
 fi
 
 new_case precision
-run -r base_precision=32
-if [ $code -eq 2 ] && [ "$(nerr)" -eq 1 ] && grep -q 'ERROR.*base_precision: 32 is not supported' "$case_dir/err" \
+run -r base_precision=48
+if [ $code -eq 2 ] && [ "$(nerr)" -eq 1 ] && grep -q "ERROR.*base_precision=48.*allowed: 32|64" "$case_dir/err" \
    && [ ! -d "$case_dir/outputs" ]; then
-    ok "base_precision 32: one options error, exit 2, no run folder"
+    ok "base_precision 48: one options error naming 32|64, exit 2, no run folder"
 else
-    not_ok "base_precision 32" "exit $code"
+    not_ok "base_precision 48" "exit $code"
 fi
 
 tap_done

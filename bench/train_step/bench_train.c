@@ -1,9 +1,12 @@
 /* bench_train.c — wall time of soap_bpnn training epochs, the C side of the
  * comparison with the PyTorch reference (bench/train_step/run.sh).
  *
- * usage: bench_train [DATA.xyz] [epochs] [--exact]
+ * usage: bench_train [DATA.xyz] [epochs] [--exact] [--f32]
  *   defaults: examples/ethanol/ethanol_reduced_100.xyz, 20 epochs, the
- *   tabulated radial basis (--exact: exact Bessel functions).
+ *   tabulated radial basis (--exact: exact Bessel functions), base
+ *   precision 64 (--f32: the mixed-precision model of base_precision: 32;
+ *   the network timers then time the float passes; the GEMM counters see
+ *   only the double products left, i.e. the SOAP per-l ones).
  * What it does, as the reference torch_soap_bpnn.py with its defaults:
  * cutoff 5 Å, width 0.5 Å, max_radial 7, max_angular 6, 2 hidden layers × 32,
  * LayerNorm, batch 8 (last partial batch dropped), Adam lr 1e-3 with 1 %
@@ -82,9 +85,10 @@ static mtt_structure structure_of(const mtt_dataset *ds, size_t s)
 int main(int argc, char **argv)
 {
     const char *path = "examples/ethanol/ethanol_reduced_100.xyz";
-    int epochs = 20, exact = 0, npos = 0;
+    int epochs = 20, exact = 0, npos = 0, precision = 64;
     for (int k = 1; k < argc; ++k) {
         if (!strcmp(argv[k], "--exact")) exact = 1;
+        else if (!strcmp(argv[k], "--f32")) precision = 32;
         else if (npos++ == 0) path = argv[k];
         else epochs = atoi(argv[k]);
     }
@@ -113,7 +117,7 @@ int main(int argc, char **argv)
     if (n_train < BATCH) return fail("training set smaller than the batch", NULL);
 
     mtt_sbp_config cfg = {5.0, 0.5, 7, 6, 2, 32, 1, n_species, species,
-                          exact ? 0.0 : MTT_SOAP_DEFAULT_GRID};
+                          exact ? 0.0 : MTT_SOAP_DEFAULT_GRID, precision};
     mtt_sbp_model *m = NULL;
     if (mtt_sbp_create(&cfg, &m, &err) != MTT_OK) return fail("model", &err);
 

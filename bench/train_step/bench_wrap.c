@@ -85,6 +85,34 @@ mtt_status __wrap_mtt_mlp_backward(mtt_mlp_work *ws, const double *a, const doub
     TIMED(net_s, __real_mtt_mlp_backward(ws, a, v, ydot, grad, err));
 }
 
+/* The float passes of base_precision: 32 (bench_train --f32). */
+mtt_status __real_mtt_mlp_forward_f32(mtt_mlp_work *ws, const float *params, size_t s, size_t n,
+                                      const float *p, float *y, mtt_error *err);
+mtt_status __wrap_mtt_mlp_forward_f32(mtt_mlp_work *ws, const float *params, size_t s, size_t n,
+                                      const float *p, float *y, mtt_error *err);
+mtt_status __wrap_mtt_mlp_forward_f32(mtt_mlp_work *ws, const float *params, size_t s, size_t n,
+                                      const float *p, float *y, mtt_error *err)
+{
+    TIMED(net_s, __real_mtt_mlp_forward_f32(ws, params, s, n, p, y, err));
+}
+
+mtt_status __real_mtt_mlp_input_gradient_f32(mtt_mlp_work *ws, float *dydp, mtt_error *err);
+mtt_status __wrap_mtt_mlp_input_gradient_f32(mtt_mlp_work *ws, float *dydp, mtt_error *err);
+mtt_status __wrap_mtt_mlp_input_gradient_f32(mtt_mlp_work *ws, float *dydp, mtt_error *err)
+{
+    TIMED(net_s, __real_mtt_mlp_input_gradient_f32(ws, dydp, err));
+}
+
+mtt_status __real_mtt_mlp_backward_f32(mtt_mlp_work *ws, const float *a, const float *v,
+                                       float *ydot, float *grad, mtt_error *err);
+mtt_status __wrap_mtt_mlp_backward_f32(mtt_mlp_work *ws, const float *a, const float *v,
+                                       float *ydot, float *grad, mtt_error *err);
+mtt_status __wrap_mtt_mlp_backward_f32(mtt_mlp_work *ws, const float *a, const float *v,
+                                       float *ydot, float *grad, mtt_error *err)
+{
+    TIMED(net_s, __real_mtt_mlp_backward_f32(ws, a, v, ydot, grad, err));
+}
+
 mtt_status __real_mtt_soap_forces(const mtt_soap *soap, const double *g, mtt_soap_work *w,
                                   double *forces, double *dE_deps, mtt_error *err);
 mtt_status __wrap_mtt_soap_forces(const mtt_soap *soap, const double *g, mtt_soap_work *w,

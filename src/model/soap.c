@@ -4,7 +4,9 @@
  * recursion, then φ_nlm = g_nl Y_lm and, on request,
  *     ∂φ/∂r_ij = g'_nl Y_lm û + (g_nl/r)(∇𝒴_lm(û) - l Y_lm û)       (MATH.md §1)
  * accumulated into c(i) in the [l][k][m] layout, which makes the power spectrum
- * of each l a K×K Gram matrix of contiguous rows.
+ * of each l a K×K Gram matrix of contiguous rows.  With MTT_SOAP_STORE_GRAD_F32
+ * everything is computed in double and the stored pair gradients and a copy
+ * of c are rounded to float (base_precision: 32).
  */
 #include "config.h"
 
@@ -101,6 +103,8 @@ void mtt_soap_work_free(mtt_soap_work *w)
     if (!w) return;
     free(w->c);
     free(w->dphi);
+    free(w->dphi32);
+    free(w->c32);
     free(w->scratch);
     memset(w, 0, sizeof *w);
 }
@@ -109,7 +113,7 @@ static size_t scratch_size(const mtt_soap *s)
 {
     size_t NL = (size_t)s->N * (s->L + 1), NLM = (size_t)s->N * s->LM;
     return 2 * NL + 4 * (size_t)s->LM + 4 * NLM + (size_t)s->NC + s->dim +
-           2 * (size_t)s->K * s->K + (size_t)s->NC;
+           2 * (size_t)s->K * s->K + 3 * (size_t)s->NC;
 }
 
 void mtt_soap_scratch_(const mtt_soap *soap, mtt_soap_work *w, soap_scratch *s)
@@ -126,7 +130,8 @@ void mtt_soap_scratch_(const mtt_soap *soap, mtt_soap_work *w, soap_scratch *s)
     s->pdot = p, p += soap->dim;
     s->kk1 = p, p += (size_t)soap->K * soap->K;
     s->kk2 = p, p += (size_t)soap->K * soap->K;
-    s->vp = p;
+    s->vp = p, p += soap->NC;
+    s->wide = p;
 }
 
 void mtt_soap_pair_(const mtt_soap *soap, const double *rij, double r, soap_scratch *s,
@@ -157,7 +162,7 @@ void mtt_soap_pair_(const mtt_soap *soap, const double *rij, double r, soap_scra
 }
 
 static mtt_status grow_work(const mtt_soap *soap, mtt_soap_work *w, int n_atoms, size_t n_pairs,
-                            int store, mtt_error *err)
+                            int store, int store32, mtt_error *err)
 {
     /* capacities count doubles: one workspace may serve several mtt_soap */
     size_t need_c = (size_t)n_atoms * soap->NC;
@@ -185,6 +190,22 @@ static mtt_status grow_work(const mtt_soap *soap, mtt_soap_work *w, int n_atoms,
         w->dphi = d;
         w->cap_dphi = need_d;
     }
+    if (store32 && need_d > w->cap_dphi32) {
+        float *d = realloc(w->dphi32, need_d * sizeof *d);
+        if (!d)
+            return mtt_error_set(err, MTT_ERR_NOMEM,
+                                 "soap: out of memory storing gradients of %zu pairs (%zu MB); "
+                                 "compute without MTT_SOAP_STORE_GRAD_F32",
+                                 n_pairs, need_d * 4 >> 20);
+        w->dphi32 = d;
+        w->cap_dphi32 = need_d;
+    }
+    if (store32 && need_c > w->cap_c32) {
+        float *c = realloc(w->c32, need_c * sizeof *c);
+        if (!c) return mtt_error_set(err, MTT_ERR_NOMEM, "soap: out of memory for %d atoms", n_atoms);
+        w->c32 = c;
+        w->cap_c32 = need_c;
+    }
     return MTT_OK;
 }
 
@@ -208,9 +229,26 @@ static void power_spectrum(const mtt_soap *soap, const double *c, double *p)
     }
 }
 
+void mtt_soap_power_spectrum_f32(const mtt_soap *soap, mtt_soap_work *w, float *p)
+{
+    soap_scratch s;
+    mtt_soap_scratch_(soap, w, &s);
+    for (int i = 0; i < w->n_atoms; ++i) {
+        power_spectrum(soap, w->c + (size_t)i * soap->NC, s.pdot);
+        float *row = p + (size_t)i * soap->dim;
+        for (size_t d = 0; d < soap->dim; ++d) row[d] = (float)s.pdot[d];
+    }
+}
+
 const double *mtt_soap_pair_grad_(const mtt_soap *soap, mtt_soap_work *w, size_t q, soap_scratch *s)
 {
-    if (w->have_dphi) return w->dphi + q * (size_t)soap->N * soap->LM * 3;
+    const size_t per = (size_t)soap->N * soap->LM * 3;
+    if (w->have_dphi == 1) return w->dphi + q * per;
+    if (w->have_dphi == 2) {  /* widen the stored floats (slow path: Jacobian) */
+        const float *d = w->dphi32 + q * per;
+        for (size_t k = 0; k < per; ++k) s->dphi[k] = d[k];
+        return s->dphi;
+    }
     const mtt_nlist *nl = w->nl;
     mtt_soap_pair_(soap, nl->rij + 3 * q, nl->r[q], s, s->phi, s->dphi);
     return s->dphi;
@@ -220,14 +258,15 @@ mtt_status mtt_soap_compute(const mtt_soap *soap, const mtt_nlist *nl, const int
                             double *p, mtt_soap_work *w, int flags, mtt_error *err)
 {
     const int n = nl->n_atoms, N = soap->N, L = soap->L, K = soap->K, LM = soap->LM;
-    const int store = (flags & MTT_SOAP_STORE_GRAD) != 0;
+    const int store32 = (flags & MTT_SOAP_STORE_GRAD_F32) != 0;
+    const int store = !store32 && (flags & MTT_SOAP_STORE_GRAD) != 0;
     for (int i = 0; i < n; ++i)
         MTT_RETURN_ERROR_IF(species_index[i] < 0 || species_index[i] >= soap->n_species, err,
                             MTT_ERR_DATA,
                             "soap: atom %d has species index %d outside 0..%d; the species list must "
                             "contain every element of the dataset",
                             i, species_index[i], soap->n_species - 1);
-    MTT_FORWARD_IF_ERROR(grow_work(soap, w, n, nl->n_pairs, store, err));
+    MTT_FORWARD_IF_ERROR(grow_work(soap, w, n, nl->n_pairs, store, store32, err));
     w->nl = nl;
     w->species_index = species_index;
     w->n_atoms = n;
@@ -240,15 +279,20 @@ mtt_status mtt_soap_compute(const mtt_soap *soap, const mtt_nlist *nl, const int
         memset(c, 0, (size_t)soap->NC * sizeof *c);
         for (size_t q = nl->first[i]; q < nl->first[i + 1]; ++q) {
             double r = nl->r[q];
-            double *dphi = store ? w->dphi + q * per : NULL;
+            double *dphi = store ? w->dphi + q * per : store32 ? s.dphi : NULL;
             if (r >= soap->cutoff) {
-                if (dphi) memset(dphi, 0, per * sizeof *dphi);
+                if (store) memset(dphi, 0, per * sizeof *dphi);
+                if (store32) memset(w->dphi32 + q * per, 0, per * sizeof *w->dphi32);
                 continue;
             }
             MTT_RETURN_ERROR_IF(r < 1e-8, err, MTT_ERR_DATA,
                                 "soap: atoms %d and %d overlap (distance %g Å); check the positions", i,
                                 nl->j[q], r);
             mtt_soap_pair_(soap, nl->rij + 3 * q, r, &s, s.phi, dphi);
+            if (store32) {
+                float *d32 = w->dphi32 + q * per;
+                for (size_t k = 0; k < per; ++k) d32[k] = (float)dphi[k];
+            }
             const int a = species_index[nl->j[q]];
             for (int l = 0; l <= L; ++l) {
                 const int wl = 2 * l + 1;
@@ -261,7 +305,9 @@ mtt_status mtt_soap_compute(const mtt_soap *soap, const mtt_nlist *nl, const int
             }
         }
         if (p) power_spectrum(soap, c, p + (size_t)i * soap->dim);
+        if (store32)
+            for (int k = 0; k < soap->NC; ++k) w->c32[(size_t)i * soap->NC + k] = (float)c[k];
     }
-    w->have_dphi = store;
+    w->have_dphi = store ? 1 : store32 ? 2 : 0;
     return MTT_OK;
 }

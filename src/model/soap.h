@@ -61,14 +61,21 @@ typedef struct mtt_soap_work {
     int n_atoms;
     size_t cap_c, cap_dphi; /* capacities in doubles */
     double *c;             /* n_atoms × NC, layout [l][k][m]: K·l² + k(2l+1) + m+l */
-    int have_dphi;         /* dphi holds ∂φ/∂r_ij for every pair of nl */
+    int have_dphi;         /* ∂φ/∂r_ij of every pair of nl is stored: 0 no, 1 in dphi,
+                              2 in dphi32 (MTT_SOAP_STORE_GRAD_F32) */
     double *dphi;          /* n_pairs × N·LM·3 when stored: [n][lm][xyz] */
+    float *dphi32;         /* the same, rounded to float (half the bytes to stream) */
+    size_t cap_dphi32;     /* capacity in floats */
+    float *c32;            /* with dphi32: c rounded to float, for the float passes */
+    size_t cap_c32;        /* capacity in floats */
     double *scratch;       /* per-call scratch (phi, radial, Y, ∇Y, ḡ/ċ, ṗ) */
     size_t cap_scratch;
 } mtt_soap_work;
 
-/* Flags for mtt_soap_compute. */
-enum { MTT_SOAP_STORE_GRAD = 1 };
+/* Flags for mtt_soap_compute.  STORE_GRAD_F32 keeps the pair gradients
+ * rounded to float (computed in double): the force and tangent passes then
+ * stream half the bytes and accumulate in double (base_precision: 32). */
+enum { MTT_SOAP_STORE_GRAD = 1, MTT_SOAP_STORE_GRAD_F32 = 2 };
 
 mtt_status mtt_soap_create(mtt_soap **out, const mtt_soap_params *params, mtt_error *err);
 void mtt_soap_free(mtt_soap *soap);
@@ -84,9 +91,14 @@ void mtt_soap_work_free(mtt_soap_work *w);
 /* Power spectrum p (n_atoms × D; may be NULL to get only c) for the pairs of nl.
  * species_index: n_atoms indices into the species list.  With
  * MTT_SOAP_STORE_GRAD, ∂φ/∂r of every pair is kept (N·(L+1)²·3 doubles per
- * pair) so later calls do not recompute it.  Pairs with r ≥ cutoff are ignored. */
+ * pair) so later calls do not recompute it; with MTT_SOAP_STORE_GRAD_F32 it
+ * is kept as floats instead.  Pairs with r ≥ cutoff are ignored. */
 mtt_status mtt_soap_compute(const mtt_soap *soap, const mtt_nlist *nl, const int *species_index,
                             double *p, mtt_soap_work *w, int flags, mtt_error *err);
+
+/* After a compute on w: p of its atoms (n_atoms × D) computed in double and
+ * rounded to float (base_precision: 32 keeps only this copy). */
+void mtt_soap_power_spectrum_f32(const mtt_soap *soap, mtt_soap_work *w, float *p);
 
 /* Given g = ∂E/∂p (n_atoms × D): forces F_k = -∂E/∂r_k (n_atoms × 3, overwritten)
  * and, if dE_deps != NULL, the strain derivative ∂E/∂ε_ab = Σ_pairs (∂E/∂r_ij)_a (r_ij)_b

@@ -4,32 +4,22 @@
  * The batch's atoms are gathered by species into contiguous rows (P), so
  * each network layer is one GEMM per species; per-structure quantities
  * (∂E/∂p for forces, ṗ from the tangent) are scattered back and forth with
- * a row map.  Cost per step ≈ 10·n·D·H flops in the networks plus the SOAP
+ * a row map.  At precision 32 the same flow runs with float rows (Pf, Gf)
+ * and float networks; the per-structure buffer S stays double, because the
+ * SOAP force and tangent passes accumulate in double.  Cost per step ≈ 10·n·D·H flops in the networks plus the SOAP
  * force and tangent passes over stored pair gradients.
  */
 #include "config.h"
 
 #include "model/soap_bpnn.h"
+#include "model/soap_bpnn_internal.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 
-struct mtt_sbp_work {
-    size_t max_atoms;
-    size_t n_species;
-    mtt_mlp_work **mlp;   /* one per species: keeps its forward state until backward */
-    size_t *start;        /* n_species: first row of each species in P/G */
-    size_t *count;        /* n_species: rows of each species in this batch */
-    size_t *row;          /* max_atoms: batch atom (structure order) → species row */
-    double *P;            /* max_atoms × D: descriptors, rows grouped by species */
-    double *G;            /* max_atoms × D: ∂y/∂p, then the tangent directions v */
-    double *S;            /* max_atoms × D: per-structure ∂E/∂p or ṗ, structure order */
-    double *y;            /* max_atoms: network outputs (species rows) */
-    double *a;            /* max_atoms: energy-loss weights (species rows) */
-    double *wneg;         /* max_atoms × 3: −∂L/∂F */
-};
+
 
 mtt_status mtt_sbp_create(const mtt_sbp_config *cfg, mtt_sbp_model **out, mtt_error *err)
 {
@@ -45,6 +35,12 @@ mtt_status mtt_sbp_create(const mtt_sbp_config *cfg, mtt_sbp_model **out, mtt_er
     }
     memcpy(m->species, cfg->species, cfg->n_species * sizeof *m->species);
     m->scale = 1.0;
+    m->precision = cfg->precision == 32 ? 32 : 64;
+    if (cfg->precision != 0 && cfg->precision != 32 && cfg->precision != 64) {
+        st = mtt_error_set(err, MTT_ERR_OPTIONS, "base_precision: %d is not 32 or 64; choose one",
+                           cfg->precision);
+        goto cleanup;
+    }
     mtt_soap_params sp = {cfg->cutoff, cfg->width, cfg->max_radial, cfg->max_angular,
                           (int)cfg->n_species, cfg->species, cfg->grid_spacing};
     st = mtt_soap_create(&m->soap, &sp, err);
@@ -89,6 +85,7 @@ void mtt_sbp_features_free(mtt_sbp_features *f)
     if (!f) return;
     free(f->species_index);
     free(f->p);
+    free(f->p_f32);
     mtt_nlist_free(&f->nl);
     mtt_soap_work_free(&f->sw);
     mtt_sbp_features_init(f);
@@ -104,11 +101,18 @@ mtt_status mtt_sbp_features_compute(const mtt_sbp_model *m, const mtt_structure 
                                     mtt_sbp_features *f, mtt_error *err)
 {
     const size_t n = (size_t)s->n_atoms, D = m->dim;
+    const int f32 = m->precision == 32;
     if (n > f->cap_atoms) {
         int *si = realloc(f->species_index, n * sizeof *si);
         if (si) f->species_index = si;
-        double *p = si ? realloc(f->p, n * D * sizeof *p) : NULL;
-        if (p) f->p = p;
+        void *p = NULL;
+        if (si && f32) {
+            p = realloc(f->p_f32, n * D * sizeof *f->p_f32);
+            if (p) f->p_f32 = p;
+        } else if (si) {
+            p = realloc(f->p, n * D * sizeof *f->p);
+            if (p) f->p = p;
+        }
         MTT_RETURN_ERROR_IF(!si || !p, err, MTT_ERR_NOMEM,
                             "out of memory for the descriptors of a %zu-atom structure", n);
         f->cap_atoms = n;
@@ -133,19 +137,27 @@ mtt_status mtt_sbp_features_compute(const mtt_sbp_model *m, const mtt_structure 
     for (size_t q = 0; q < f->nl.n_pairs; ++q)
         if (f->nl.r[q] < f->min_distance) f->min_distance = f->nl.r[q];
     f->volume = (pbc[0] && pbc[1] && pbc[2]) ? cell_volume(s->cell) : 0.0;
-    return mtt_soap_compute(m->soap, &f->nl, f->species_index, f->p, &f->sw, MTT_SOAP_STORE_GRAD,
-                            err);
+    if (!f32)
+        return mtt_soap_compute(m->soap, &f->nl, f->species_index, f->p, &f->sw,
+                                MTT_SOAP_STORE_GRAD, err);
+    /* double expansion, float storage of p and of the pair gradients */
+    MTT_FORWARD_IF_ERROR(mtt_soap_compute(m->soap, &f->nl, f->species_index, NULL, &f->sw,
+                                          MTT_SOAP_STORE_GRAD_F32, err));
+    mtt_soap_power_spectrum_f32(m->soap, &f->sw, f->p_f32);
+    return MTT_OK;
 }
 
 size_t mtt_sbp_features_bytes(const mtt_sbp_features *f)
 {
     const mtt_nlist *nl = &f->nl;
     size_t b = sizeof *f;
-    b += f->cap_atoms * (sizeof(int) + f->dim * sizeof(double));        /* species, p */
+    b += f->cap_atoms * sizeof(int);                                       /* species */
+    b += f->cap_atoms * f->dim * (f->p_f32 ? sizeof(float) : sizeof(double)); /* p */
     b += nl->cap_pairs * (sizeof(int) * 4 + sizeof(double) * 4);          /* j, shift, rij, r */
     b += (size_t)nl->cap_atoms * (sizeof(size_t) + 5 * sizeof(int) + 3 * sizeof(double));
     b += nl->cap_bins * sizeof(int);
     b += (f->sw.cap_c + f->sw.cap_dphi + f->sw.cap_scratch) * sizeof(double);
+    b += f->sw.cap_dphi32 * sizeof(float);
     return b;
 }
 
@@ -169,6 +181,12 @@ void mtt_sbp_work_free(mtt_sbp_work *w)
     free(w->y);
     free(w->a);
     free(w->wneg);
+    free(w->Pf);
+    free(w->Gf);
+    free(w->yf);
+    free(w->af);
+    free(w->params_f32);
+    free(w->grad_f32);
     free(w);
 }
 
@@ -185,21 +203,30 @@ mtt_status mtt_sbp_work_create(const mtt_sbp_model *m, size_t max_atoms, mtt_sbp
     w->start = calloc(S, sizeof *w->start);
     w->count = calloc(S, sizeof *w->count);
     w->row = malloc(A * sizeof *w->row);
-    w->P = malloc(A * D * sizeof *w->P);
-    w->G = malloc(A * D * sizeof *w->G);
     w->S = malloc(A * D * sizeof *w->S);
-    w->y = malloc(A * sizeof *w->y);
-    w->a = malloc(A * sizeof *w->a);
     w->wneg = malloc(3 * A * sizeof *w->wneg);
-    if (!w->mlp || !w->start || !w->count || !w->row || !w->P || !w->G || !w->S || !w->y ||
-        !w->a || !w->wneg) {
+    int ok = w->mlp && w->start && w->count && w->row && w->S && w->wneg;
+    const int f32 = m->precision == 32;
+    if (f32) {
+        const size_t np = m->n_params ? m->n_params : 1;
+        w->n_params = m->n_params;
+        ok = ok && (w->Pf = malloc(A * D * sizeof *w->Pf)) && (w->Gf = malloc(A * D * sizeof *w->Gf)) &&
+             (w->yf = malloc(A * sizeof *w->yf)) && (w->af = malloc(A * sizeof *w->af)) &&
+             (w->params_f32 = malloc(np * sizeof *w->params_f32)) &&
+             (w->grad_f32 = malloc(np * sizeof *w->grad_f32));
+    } else {
+        ok = ok && (w->P = malloc(A * D * sizeof *w->P)) && (w->G = malloc(A * D * sizeof *w->G)) &&
+             (w->y = malloc(A * sizeof *w->y)) && (w->a = malloc(A * sizeof *w->a));
+    }
+    if (!ok) {
         st = mtt_error_set(err, MTT_ERR_NOMEM,
                            "out of memory for a batch workspace of %zu atoms (%.1f MiB); lower "
                            "batch_size", max_atoms, 3.0 * (double)(A * D * 8) / 1048576.0);
         goto cleanup;
     }
     for (size_t s = 0; s < m->n_species; ++s) {
-        st = mtt_mlp_work_create(m->mlp, A, &w->mlp[s], err);
+        st = f32 ? mtt_mlp_work_create_f32(m->mlp, A, &w->mlp[s], err)
+                 : mtt_mlp_work_create(m->mlp, A, &w->mlp[s], err);
         if (st != MTT_OK) goto cleanup;
     }
     *out = w;
@@ -209,8 +236,7 @@ cleanup:
     return st;
 }
 
-/* Group the batch's atoms by species: rows, starts, counts. */
-static mtt_status gather_rows(const mtt_sbp_model *m, mtt_sbp_features *const *f, size_t n,
+mtt_status mtt_sbp_gather_rows_(const mtt_sbp_model *m, mtt_sbp_features *const *f, size_t n,
                               mtt_sbp_work *w, mtt_error *err)
 {
     size_t total = 0;
@@ -243,8 +269,10 @@ mtt_status mtt_sbp_predict(const mtt_sbp_model *m, const double *params,
                            mtt_sbp_features *const *f, size_t n, mtt_sbp_work *w,
                            double *energy, double *forces, double *dE_deps, mtt_error *err)
 {
+    if (m->precision == 32)
+        return mtt_sbp_predict_f32_(m, params, f, n, w, energy, forces, dE_deps, err);
     const size_t D = m->dim;
-    MTT_FORWARD_IF_ERROR(gather_rows(m, f, n, w, err));
+    MTT_FORWARD_IF_ERROR(mtt_sbp_gather_rows_(m, f, n, w, err));
     size_t atom = 0;
     for (size_t b = 0; b < n; ++b)
         for (int i = 0; i < f[b]->n_atoms; ++i, ++atom)
@@ -319,6 +347,8 @@ mtt_status mtt_sbp_backward(const mtt_sbp_model *m, const double *params,
                             double *grad, mtt_error *err)
 {
     (void)params;  /* the networks kept what they need from the forward */
+    if (m->precision == 32)
+        return mtt_sbp_backward_f32_(m, f, n, w, dL_dE, dL_dF, dL_dDeps, grad, err);
     const size_t D = m->dim;
     const int tangent = dL_dF || dL_dDeps;
     size_t atom = 0;

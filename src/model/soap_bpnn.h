@@ -18,6 +18,15 @@
  * Protocol per batch: mtt_sbp_predict (energies, optionally forces and
  * strain derivatives), then optionally mtt_sbp_backward with ∂L/∂E and ∂L/∂F
  * for the same batch, params and features (adds ∂L/∂params into grad).
+ * Precision (cfg.precision, options base_precision): 64 runs everything in
+ * double.  32 is mixed precision: the descriptors p and the per-pair
+ * gradients are computed in double and stored as float, the networks run in
+ * float (sgemm) on a float copy of the double parameters made by each
+ * mtt_sbp_predict, and the float parameter gradient is added to the caller's
+ * double grad; energy sums over atoms, the SOAP force/tangent contractions
+ * and everything the caller sees (energies, forces, ∂E/∂ε, params, grad) stay
+ * double.  Relative errors are then a few float epsilons (2^-24 ≈ 6e-8)
+ * times the conditioning of the network, not of the sums.
  * Units: positions Å; energies in the data's unit; forces per Å.
  * Only the network parameters are trained; b (composition, per species) and
  * σ (scale) are fitted once before training and held in the model.
@@ -40,6 +49,7 @@ typedef struct mtt_sbp_config {
     size_t n_species;
     const int *species;            /* sorted atomic numbers (copied) */
     double grid_spacing;           /* radial table spacing Å (MTT_SOAP_DEFAULT_GRID), 0 = exact */
+    int precision;                 /* 64 (or 0) double; 32 float networks and storage */
 } mtt_sbp_config;
 
 typedef struct mtt_sbp_model {
@@ -51,6 +61,7 @@ typedef struct mtt_sbp_model {
     size_t n_params;               /* trained parameters (the networks) */
     double *composition;           /* n_species: b_s, energy per atom of each species */
     double scale;                  /* σ, energy unit; 1 until fitted */
+    int precision;                 /* 64 or 32 (see above) */
 } mtt_sbp_model;
 
 /* One structure (arrays borrowed). */
@@ -65,7 +76,8 @@ typedef struct mtt_structure {
 typedef struct mtt_sbp_features {
     int n_atoms;
     int *species_index;            /* n_atoms, index into model->species */
-    double *p;                     /* n_atoms × D */
+    double *p;                     /* n_atoms × D (precision 64; NULL at 32) */
+    float *p_f32;                  /* n_atoms × D (precision 32; NULL at 64) */
     mtt_nlist nl;
     mtt_soap_work sw;              /* keeps c and per-pair gradients for forces/tangent */
     double min_distance;           /* Å, shortest pair distance (∞ if no pair) */

@@ -5,6 +5,8 @@
  *   pair force f = ḡ(i)·∂φ/∂r_ij;  F_j -= f, F_i += f;  ∂E/∂ε_ab += f_a (r_ij)_b
  *   tangent   ċ(i) = Σ_j ∂φ/∂r_ij·(w_j - w_i);  ṗ = α_l Σ_m (ċ_k1 c_k2 + c_k1 ċ_k2)
  * so no D×3 Jacobian is ever formed except by mtt_soap_jacobian (tests only).
+ * Work whose pair gradients were stored as floats (MTT_SOAP_STORE_GRAD_F32)
+ * goes to the float versions in soap_grad_f32.c.
  */
 #include "config.h"
 
@@ -125,6 +127,10 @@ mtt_status mtt_soap_forces_virial(const mtt_soap *soap, const double *g, mtt_soa
                                   mtt_error *err)
 {
     MTT_FORWARD_IF_ERROR(check_ready(w, err));
+    if (w->have_dphi == 2 && !atom_dE_deps) {  /* per-atom virials: the slow double path */
+        mtt_soap_forces_f32_(soap, g, w, forces, dE_deps);
+        return MTT_OK;
+    }
     const mtt_nlist *nl = w->nl;
     const int n = w->n_atoms;
     soap_scratch s;
@@ -178,6 +184,10 @@ mtt_status mtt_soap_tangent_strain(const mtt_soap *soap, const double *wvec, con
                                    mtt_soap_work *w, double *pdot, mtt_error *err)
 {
     MTT_FORWARD_IF_ERROR(check_ready(w, err));
+    if (w->have_dphi == 2) {
+        mtt_soap_tangent_strain_f32_(soap, wvec, strain, w, pdot);
+        return MTT_OK;
+    }
     const mtt_nlist *nl = w->nl;
     soap_scratch s;
     const size_t nlm = (size_t)soap->N * soap->LM;

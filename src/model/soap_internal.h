@@ -14,6 +14,8 @@ typedef struct soap_scratch {
     double *pdot;     /* D */
     double *kk1, *kk2; /* K×K each: the per-l matrices of the backward and tangent */
     double *vp;       /* NC: ḡ or ċ in pair-gradient order [species][n][lm] */
+    double *wide;     /* 2·NC: room for 3·NC floats, ḡ or ċ with each value per xyz
+                         (soap_grad_f32.c) */
 } soap_scratch;
 
 void mtt_soap_scratch_(const mtt_soap *soap, mtt_soap_work *w, soap_scratch *s);
@@ -28,5 +30,13 @@ const double *mtt_soap_pair_grad_(const mtt_soap *soap, mtt_soap_work *w, size_t
 /* ṗ = α_l Σ_m (ċ_{k1} c_{k2} + c_{k1} ċ_{k2}) for one atom (D values, overwritten). */
 void mtt_soap_pdot_(const mtt_soap *soap, const double *c, const double *cdot, double *pdot,
                     soap_scratch *s);
+
+/* The float passes of work computed with MTT_SOAP_STORE_GRAD_F32
+ * (soap_grad_f32.c); same contracts as mtt_soap_forces and
+ * mtt_soap_tangent_strain, after their checks. */
+void mtt_soap_forces_f32_(const mtt_soap *soap, const double *g, mtt_soap_work *w,
+                          double *forces, double *dE_deps);
+void mtt_soap_tangent_strain_f32_(const mtt_soap *soap, const double *wvec, const double *strain,
+                                  mtt_soap_work *w, double *pdot);
 
 #endif

@@ -85,6 +85,7 @@ static mtt_status create_model(const mtt_options *o, const mtt_train_data *td, m
     mc.n_species = td->n_atomic_types;
     mc.species = td->atomic_types;
     mc.grid_spacing = MTT_SOAP_DEFAULT_GRID;
+    mc.precision = o->base_precision;
     MTT_FORWARD_IF_ERROR(mtt_sbp_create(&mc, &t->model, err));
     t->model_cfg = mc;
     t->model_cfg.species = NULL;  /* td's array; the model keeps its own copy */
@@ -132,6 +133,9 @@ static mtt_status create_model(const mtt_options *o, const mtt_train_data *td, m
     mtt_log_info("Model: soap_bpnn, atomic types [%s], descriptor size %zu, %zu trainable "
                  "parameters",
                  species, t->model->dim, n);
+    if (t->model->precision == 32)
+        mtt_log_info("Base precision 32: descriptors, pair gradients and the networks in float; "
+                     "parameters, Adam, the gradient sum over ranks, losses and metrics in double");
     return MTT_OK;
 }
 
@@ -193,9 +197,8 @@ static mtt_status start_from_finetune(mtt_trainer *t, const mtt_ckpt *c, const c
 
 mtt_status mtt_trainer_check_options(const mtt_options *o, mtt_error *err)
 {
-    MTT_RETURN_ERROR_IF(o->base_precision != 64, err, MTT_ERR_OPTIONS,
-                        "%s: base_precision: %d is not supported yet (mtt trains in 64-bit "
-                        "floating point); set base_precision: 64",
+    MTT_RETURN_ERROR_IF(o->base_precision != 64 && o->base_precision != 32, err, MTT_ERR_OPTIONS,
+                        "%s: base_precision: %d is not supported; set 64 or 32",
                         o->source_path ? o->source_path : "options", o->base_precision);
     return MTT_OK;
 }

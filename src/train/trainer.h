@@ -21,8 +21,8 @@ typedef struct mtt_options mtt_options;
 typedef struct mtt_train_data mtt_train_data;
 typedef struct mtt_comm mtt_comm;
 
-/* What the trainer cannot do with these options (base_precision 32), as one
- * MTT_ERR_OPTIONS sentence; call before creating the run folder.  Same
+/* What the trainer cannot do with these options (a base_precision other
+ * than 64 or 32), as one MTT_ERR_OPTIONS sentence; call before creating the run folder.  Same
  * answer on every rank (no communication). */
 mtt_status mtt_trainer_check_options(const mtt_options *o, mtt_error *err);
 

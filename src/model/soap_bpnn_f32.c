@@ -1,0 +1,116 @@
+/* soap_bpnn_f32.c — mtt_sbp_predict and mtt_sbp_backward at precision 32
+ * (base_precision: 32; see soap_bpnn.h for the mixed-precision contract).
+ *
+ * Same flow as soap_bpnn.c with float rows: each predict rounds the double
+ * parameters into the workspace's float copy (n_params conversions, small
+ * next to the networks' 10·n·D·H flops), the networks run in sgemm, and
+ * the per-atom outputs are summed into energies in double.  ∂y/∂p and the
+ * tangent directions cross to and from the SOAP passes through the double
+ * buffer S, so the force and tangent contractions over the float pair
+ * gradients accumulate in double.  The backward writes the float gradient
+ * into its own buffer and adds it to the caller's double gradient: what is
+ * reduced over ranks and what Adam reads stays double.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "model/soap_bpnn.h"
+#include "model/soap_bpnn_internal.h"
+
+mtt_status mtt_sbp_predict_f32_(const mtt_sbp_model *m, const double *params,
+                                mtt_sbp_features *const *f, size_t n, mtt_sbp_work *w,
+                                double *energy, double *forces, double *dE_deps, mtt_error *err)
+{
+    const size_t D = m->dim;
+    MTT_RETURN_ERROR_IF(!w->Pf, err, MTT_ERR_INTERNAL,
+                        "a 64-bit batch workspace was used with a 32-bit model; this is a bug, "
+                        "please report it");
+    MTT_FORWARD_IF_ERROR(mtt_sbp_gather_rows_(m, f, n, w, err));
+    for (size_t k = 0; k < m->n_params; ++k) w->params_f32[k] = (float)params[k];
+    size_t atom = 0;
+    for (size_t b = 0; b < n; ++b) {
+        MTT_RETURN_ERROR_IF(!f[b]->p_f32 && f[b]->n_atoms > 0, err, MTT_ERR_INTERNAL,
+                            "descriptors computed at precision 64 were given to a 32-bit "
+                            "model; this is a bug, please report it");
+        for (int i = 0; i < f[b]->n_atoms; ++i, ++atom)
+            memcpy(w->Pf + w->row[atom] * D, f[b]->p_f32 + (size_t)i * D, D * sizeof *w->Pf);
+    }
+    for (size_t s = 0; s < m->n_species; ++s) {
+        if (!w->count[s]) continue;
+        MTT_FORWARD_IF_ERROR(mtt_mlp_forward_f32(w->mlp[s], w->params_f32, s, w->count[s],
+                                                 w->Pf + w->start[s] * D, w->yf + w->start[s],
+                                                 err));
+    }
+    atom = 0;
+    for (size_t b = 0; b < n; ++b) {
+        double e_net = 0.0, e_base = 0.0;
+        for (int i = 0; i < f[b]->n_atoms; ++i, ++atom) {
+            e_net += (double)w->yf[w->row[atom]];
+            e_base += m->composition[f[b]->species_index[i]];
+        }
+        energy[b] = m->scale * e_net + e_base;
+    }
+    if (!forces && !dE_deps) return MTT_OK;
+
+    for (size_t s = 0; s < m->n_species; ++s) {
+        if (!w->count[s]) continue;
+        MTT_FORWARD_IF_ERROR(mtt_mlp_input_gradient_f32(w->mlp[s], w->Gf + w->start[s] * D, err));
+    }
+    atom = 0;
+    size_t first = 0;
+    for (size_t b = 0; b < n; ++b) {
+        const size_t nb = (size_t)f[b]->n_atoms;
+        for (size_t i = 0; i < nb; ++i, ++atom) {  /* g = ∂E/∂p = σ ∂y/∂p, widened */
+            const float *src = w->Gf + w->row[atom] * D;
+            double *dst = w->S + i * D;
+            for (size_t d = 0; d < D; ++d) dst[d] = m->scale * (double)src[d];
+        }
+        double *fb = forces ? forces + 3 * first : w->wneg;
+        MTT_FORWARD_IF_ERROR(mtt_soap_forces(m->soap, w->S, &f[b]->sw, fb,
+                                             dE_deps ? dE_deps + 9 * b : NULL, err));
+        first += nb;
+    }
+    return MTT_OK;
+}
+
+mtt_status mtt_sbp_backward_f32_(const mtt_sbp_model *m, mtt_sbp_features *const *f, size_t n,
+                                 mtt_sbp_work *w, const double *dL_dE, const double *dL_dF,
+                                 const double *dL_dDeps, double *grad, mtt_error *err)
+{
+    const size_t D = m->dim;
+    const int tangent = dL_dF || dL_dDeps;
+    size_t atom = 0;
+    for (size_t b = 0; b < n; ++b)
+        for (int i = 0; i < f[b]->n_atoms; ++i, ++atom)
+            w->af[w->row[atom]] = dL_dE ? (float)(m->scale * dL_dE[b]) : 0.0f;
+    if (tangent) {
+        /* v_i = σ ṗ_i, computed in double over the float pair gradients */
+        atom = 0;
+        size_t first = 0;
+        for (size_t b = 0; b < n; ++b) {
+            const size_t nb = (size_t)f[b]->n_atoms;
+            if (dL_dF)
+                for (size_t k = 0; k < 3 * nb; ++k) w->wneg[k] = -dL_dF[3 * first + k];
+            MTT_FORWARD_IF_ERROR(mtt_soap_tangent_strain(m->soap, dL_dF ? w->wneg : NULL,
+                                                         dL_dDeps ? dL_dDeps + 9 * b : NULL,
+                                                         &f[b]->sw, w->S, err));
+            for (size_t i = 0; i < nb; ++i, ++atom) {
+                const double *src = w->S + i * D;
+                float *dst = w->Gf + w->row[atom] * D;
+                for (size_t d = 0; d < D; ++d) dst[d] = (float)(m->scale * src[d]);
+            }
+            first += nb;
+        }
+    }
+    if (!grad) return MTT_OK;
+    memset(w->grad_f32, 0, m->n_params * sizeof *w->grad_f32);
+    for (size_t s = 0; s < m->n_species; ++s) {
+        if (!w->count[s]) continue;
+        MTT_FORWARD_IF_ERROR(mtt_mlp_backward_f32(w->mlp[s], dL_dE ? w->af + w->start[s] : NULL,
+                                                  tangent ? w->Gf + w->start[s] * D : NULL, NULL,
+                                                  w->grad_f32, err));
+    }
+    for (size_t k = 0; k < m->n_params; ++k) grad[k] += (double)w->grad_f32[k];
+    return MTT_OK;
+}
