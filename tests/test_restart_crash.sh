@@ -17,7 +17,7 @@ if ! have_h5py; then
     ok "# SKIP restart tests need python3-h5py ($PYTHON3)"
     tap_done; exit 0
 fi
-epochs=40
+epochs=80
 restart_case reference $epochs
 sed -i 's/    checkpoint_interval: 1/    checkpoint_interval: 1\n    checkpoint_every_minutes: 0.004/' "$case_dir/options.yaml"
 ref=$case_dir
