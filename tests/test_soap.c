@@ -209,7 +209,7 @@ static void test_bad_params(void)
     mtt_soap_free(soap);
 }
 
-/* Feature order: pairs k1 <= k2 row-major, then l (DESIGN.md §7). */
+/* Feature order: pairs k1 <= k2 row-major, then l (docs/design.md §7). */
 static void test_feature_index(void)
 {
     int sp[3] = {1, 6, 8};

@@ -10,7 +10,7 @@
 #   REPEATS         how many times the three runs are repeated, interleaved
 #                   (default 1); min and median over repeats are printed
 #   MTT_REFERENCE   directory holding torch_soap_bpnn.py (default
-#                   /work/shared/reference); mtt does not depend on it
+#                   ../shared/reference); mtt does not depend on it
 #   PYTHON          interpreter with torch for the reference (default /usr/bin/python3)
 # Runs, each under /usr/bin/time -v, one thread (OPENBLAS_NUM_THREADS=1,
 # --threads 1):
@@ -28,7 +28,7 @@ bench="$build/bench/train_step/bench_train"
 data="$src/examples/ethanol/ethanol_reduced_100.xyz"
 epochs=${EPOCHS:-20}
 repeats=${REPEATS:-1}
-refdir=${MTT_REFERENCE:-/work/shared/reference}
+refdir=${MTT_REFERENCE:-$src/../shared/reference}
 py=${PYTHON:-/usr/bin/python3}
 tmp=${TMPDIR:-/tmp}/mtt_bench_train.$$
 mkdir -p "$tmp"

@@ -1,7 +1,7 @@
 /* activation.h — SiLU and its first two derivatives, elementwise.
  *
  * σ(x) = x·s(x) with s the logistic 1/(1 + e^{−x});
- * σ'(x) = s + x·s·(1 − s);  σ''(x) = s·(1 − s)·(2 + x·(1 − 2s))   (MATH.md §4).
+ * σ'(x) = s + x·s·(1 − s);  σ''(x) = s·(1 − s)·(2 + x·(1 − 2s))   (docs/math.md §4).
  * σ'' is what the force-training gradient (reverse pass over the tangent
  * pass) needs.  Dimensionless.  Cost: one exp per element.
  */

@@ -3,7 +3,7 @@
  * For one row p of length d (PyTorch nn.LayerNorm(d, elementwise_affine=False)):
  *   μ = mean(p), var = mean((p − μ)²) (biased), s = √(var + eps),
  *   x̂ = (p − μ)/s.
- * Its Jacobian J = ∂x̂/∂p is symmetric (MATH.md §4):
+ * Its Jacobian J = ∂x̂/∂p is symmetric (docs/math.md §4):
  *   J v = (v − mean(v) − x̂·mean(x̂ ⊙ v)) / s,
  * so the same routine serves the tangent (J v) and the backward (Jᵀ g).
  * Rows are row-major, stride d.  Units: x̂ is dimensionless; J carries 1/[p].

@@ -4,7 +4,7 @@
  * Per species s (atomic number Z):  y = w_out · σ(W_L ··· σ(W_1 · LN(p)))
  * — optional LayerNorm without affine parameters (eps 1e-5) on the descriptor
  * p (length n_input = D), n_hidden_layers × (Linear without bias, SiLU) of
- * width n_neurons, then Linear to 1 without bias (DESIGN.md §7, MATH.md §4).
+ * width n_neurons, then Linear to 1 without bias (docs/design.md §7, docs/math.md §4).
  * With n_hidden_layers = 0 the network is y = w_out · LN(p).
  *
  * Parameters of ALL species live in ONE contiguous array of n_params doubles

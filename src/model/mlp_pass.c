@@ -1,5 +1,5 @@
 /* mlp_pass.c — forward, input gradient, tangent and parameter gradients of
- * one species' network over a batch (see mlp_pass.h, MATH.md §4).
+ * one species' network over a batch (see mlp_pass.h, docs/math.md §4).
  *
  * Notation (rows = atoms, l = 1..L hidden layers, width H; layer 0 = input):
  *   A_0 = x̂ (or p), Z_l = A_{l−1} W_lᵀ, A_l = σ(Z_l), y = A_L w;
@@ -9,7 +9,7 @@
  *       = G_l ⊙ σ''(Z_l) ⊙ Ż_l + (K_{l+1} W_{l+1}) ⊙ σ'(Z_l)   (no second term at L);
  *   ∂/∂W_l [Σ a_i y_i + Σ ẏ_i] = (a ⊙ E_l + K_l)ᵀ A_{l−1} + E_lᵀ Ȧ_{l−1},
  *   ∂/∂w   [ ... ]            = aᵀ A_L + 1ᵀ Ȧ_L.
- * (E and K are MATH.md's ε and κ, as rows.)
+ * (E and K are docs/math.md's ε and κ, as rows.)
  * The passes are written once in mlp_pass_impl.h and instantiated here for
  * double and for float (the _f32 API).
  */

@@ -15,7 +15,7 @@
  *   3. mtt_mlp_backward          adds to grad the parameter gradient of
  *                                  Σ_i a_i y_i  +  Σ_i ẏ_i(v_i)
  *                                (energy loss with a_i = ∂L/∂y_i, force loss
- *                                with v_i from MATH.md §5); either term may be
+ *                                with v_i from docs/math.md §5); either term may be
  *                                off (a or v NULL); optionally returns ẏ.
  * Steps 2 and 3 use the state of the last forward; they may be repeated.
  * The caller must keep params (and p when layernorm is off: the workspace

@@ -2,7 +2,7 @@
  *
  * Per pair: one radial evaluation (table or exact), one spherical-harmonic
  * recursion, then φ_nlm = g_nl Y_lm and, on request,
- *     ∂φ/∂r_ij = g'_nl Y_lm û + (g_nl/r)(∇𝒴_lm(û) - l Y_lm û)       (MATH.md §1)
+ *     ∂φ/∂r_ij = g'_nl Y_lm û + (g_nl/r)(∇𝒴_lm(û) - l Y_lm û)       (docs/math.md §1)
  * accumulated into c(i) in the [l][k][m] layout, which makes the power spectrum
  * of each l a K×K Gram matrix of contiguous rows.  With MTT_SOAP_STORE_GRAD_F32
  * everything is computed in double and the stored pair gradients and a copy

@@ -1,6 +1,6 @@
 /* soap.h — SOAP power spectrum per atom with analytic gradients.
  *
- * Conventions (DESIGN.md §7, MATH.md §1–3; identical to the PyTorch reference so
+ * Conventions (docs/design.md §7, docs/math.md §1–3; identical to the PyTorch reference so
  * numbers compare exactly; details in docs/soap.md):
  *   c^a_nlm(i) = Σ_{j: s_j = a} f_c(r_ij) R_nl(r_ij) Y_lm(r̂_ij)      (radial.h, sph.h)
  *   p_{k1 k2 l}(i) = (2l+1)^{-1/2} Σ_m c_{k1 lm}(i) c_{k2 lm}(i),  k = a·N + n,  k1 ≤ k2

@@ -1,5 +1,5 @@
 /* soap_bpnn.c — SOAP descriptors → per-species MLPs → E, F, ∂E/∂ε, and the
- * parameter gradient of an energy/force/stress loss (MATH.md §5).
+ * parameter gradient of an energy/force/stress loss (docs/math.md §5).
  *
  * The batch's atoms are gathered by species into contiguous rows (P), so
  * each network layer is one GEMM per species; per-structure quantities
@@ -357,7 +357,7 @@ mtt_status mtt_sbp_backward(const mtt_sbp_model *m, const double *params,
             w->a[w->row[atom]] = dL_dE ? m->scale * dL_dE[b] : 0.0;
     if (tangent) {
         /* v_i = σ ṗ_i along the displacement −∂L/∂F and the strain ∂L/∂(∂E/∂ε):
-         * Σ_k ∂L/∂F_k·F_k + Σ U:∂E/∂ε = σ Σ_i ∂y_i/∂p_i · ṗ_i (MATH.md §5) */
+         * Σ_k ∂L/∂F_k·F_k + Σ U:∂E/∂ε = σ Σ_i ∂y_i/∂p_i · ṗ_i (docs/math.md §5) */
         atom = 0;
         size_t first = 0;
         for (size_t b = 0; b < n; ++b) {

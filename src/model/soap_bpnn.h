@@ -1,6 +1,6 @@
 /* soap_bpnn.h — the SOAP-BPNN model: descriptors → per-species networks →
  * energy, forces, strain derivative; and the parameter gradient of a loss on
- * energies and forces (DESIGN.md §7, MATH.md §5).
+ * energies and forces (docs/design.md §7, docs/math.md §5).
  *
  *   E = σ Σ_i y_{s_i}(p_i) + Σ_i b_{s_i}
  *   F_k = −∂E/∂r_k = −σ Σ_i (∂y_i/∂p_i)·(∂p_i/∂r_k)

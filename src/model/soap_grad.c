@@ -1,6 +1,6 @@
 /* soap_grad.c — forces, strain derivative, tangent and dense Jacobian of SOAP.
  *
- * All work through c(i) and the pair gradients ∂φ/∂r_ij (MATH.md §2–3):
+ * All work through c(i) and the pair gradients ∂φ/∂r_ij (docs/math.md §2–3):
  *   backward  ḡ_{klm}(i) = α_l Σ_k' Ĝ_{kk'l} c_{k'lm},  Ĝ_kk' = g_kk'l (k≠k'), 2 g_kkl
  *   pair force f = ḡ(i)·∂φ/∂r_ij;  F_j -= f, F_i += f;  ∂E/∂ε_ab += f_a (r_ij)_b
  *   tangent   ċ(i) = Σ_j ∂φ/∂r_ij·(w_j - w_i);  ṗ = α_l Σ_m (ċ_k1 c_k2 + c_k1 ċ_k2)

@@ -7,7 +7,7 @@
  * atoms of the batch's structures in batch order (3 doubles per atom).
  * Units are the data's: energy E, forces E/Å, stress E/Å³, virial E;
  * the loss buffers (y, f, s and their gradients) are in network units,
- * i.e. divided by the scale σ (DESIGN.md §7).
+ * i.e. divided by the scale σ (docs/design.md §7).
  */
 #ifndef MTT_TRAIN_TRAINER_BATCH_H
 #define MTT_TRAIN_TRAINER_BATCH_H

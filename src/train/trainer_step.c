@@ -1,6 +1,6 @@
 /* trainer_step.c — one optimiser step and the global evaluation of a set.
  *
- * Step (DESIGN.md §5, MATH.md §5), in network units y = (E − B)/σ:
+ * Step (docs/design.md §5, docs/math.md §5), in network units y = (E − B)/σ:
  *   1. features of the local batch (cache or recomputed), one small
  *      allreduce of [structures, force components, stress entries, failed]
  *      so every rank normalises by the GLOBAL counts of the step;
