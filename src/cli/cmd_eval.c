@@ -26,6 +26,7 @@
 #include "data/xyz.h"
 #include "mtt/mtt.h"
 #include "options/eval_options.h"
+#include "util/cell.h"
 #include "util/log.h"
 #include "util/progress.h"
 
@@ -57,12 +58,6 @@ static void acc_add(acc *a, size_t n, const double *pred, const double *ref, dou
     }
 }
 
-static double volume_of(const double *c)
-{
-    return fabs(c[0] * (c[4] * c[8] - c[5] * c[7]) - c[1] * (c[3] * c[8] - c[5] * c[6]) +
-                c[2] * (c[3] * c[7] - c[4] * c[6]));
-}
-
 static void write_matrix(FILE *f, const char *key, const double *m)
 {
     fprintf(f, " %s=\"", key);
@@ -80,7 +75,7 @@ static void write_frame(FILE *f, size_t n, const int *z, const double *pos, cons
     fprintf(f, "%sProperties=species:S:1:pos:R:3:forces:R:3 energy=%.17g", periodic ? " " : "",
             energy);
     if (periodic) {
-        double v = volume_of(cell), stress[9];
+        double v = mtt_cell_volume(cell), stress[9];
         for (int k = 0; k < 9; ++k) stress[k] = -virial[k] / v;
         write_matrix(f, "stress", stress);
         write_matrix(f, "virial", virial);
@@ -204,7 +199,7 @@ static int run(const mtt_args *a)
             if (ds->has_energy) acc_add(&q[Q_ENERGY], 1, &job->energy, ds->energy + s, (double)n);
             if (ds->has_forces)
                 acc_add(&q[Q_FORCES], 3 * n, job->forces, ds->forces + 3 * first, 1.0);
-            double v = periodic && pbc[0] && pbc[1] && pbc[2] ? volume_of(cell) : 0.0;
+            double v = periodic && pbc[0] && pbc[1] && pbc[2] ? mtt_cell_volume(cell) : 0.0;
             if (v > 0.0 && ds->has_stress) {
                 double stress[9];
                 for (int k = 0; k < 9; ++k) stress[k] = -job->virial[k] / v;

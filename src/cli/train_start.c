@@ -11,6 +11,7 @@
 
 #include "io/export.h"
 #include "train/restart_find.h"
+#include "util/file.h"
 #include "util/log.h"
 #include "util/rng.h"
 
@@ -118,7 +119,20 @@ mtt_status mtt_train_start_finish(const mtt_comm *comm, mtt_train_start *s,
     }
     mtt_comm_bcast_bytes(comm, missing, sizeof missing, 0);
     mtt_ckpt c = s->resume;
-    if (missing[0]) {
+    if (missing[0]) {  /* a hard link of the finished checkpoint, as at the end of a run */
+        int linked = 0;
+        if (mtt_comm_rank(comm) == 0 && s->resume.finished) {
+            mtt_error e;
+            linked = mtt_file_link_atomic(s->resume_path, final_path, &e) == MTT_OK;
+        }
+        mtt_comm_bcast_bytes(comm, &linked, sizeof linked, 0);
+        if (linked) {
+            mtt_log_info("Wrote the missing final checkpoint %s (the same file as %s)",
+                         final_path, s->resume_path);
+            missing[0] = 0;
+        }
+    }
+    if (missing[0]) {  /* another file system, or a state finished by a lower num_epochs */
         static const double zeros[64];
         c.finished = 1;
         c.world_size = mtt_comm_size(comm);

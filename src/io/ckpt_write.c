@@ -37,6 +37,7 @@
 #include "io/ckpt_mpi.h"
 #include "io/ckpt_space.h"
 #include "io/ckpt_write_items.h"
+#include "util/file.h"
 
 /* The counts that size collective calls must be the same on every rank. */
 static mtt_status check_counts_agree(const mtt_comm *comm, const mtt_ckpt *c, const char *path,
@@ -72,17 +73,6 @@ static mtt_status precreate(const char *tmp, const char *path, mtt_error *err)
     return MTT_OK;
 }
 
-static int fsync_path(const char *p, int directory)
-{
-    int fd = open(p, directory ? O_RDONLY | O_DIRECTORY : O_RDONLY);
-    if (fd < 0) return -1;
-    int rc = fsync(fd);
-    int e = errno;
-    close(fd);
-    errno = e;
-    return rc;
-}
-
 static void test_delay_before_rename(void)
 {
     const char *ms = getenv("MTT_TEST_CKPT_RENAME_DELAY_MS");
@@ -98,7 +88,7 @@ static void test_delay_before_rename(void)
 static mtt_status publish(const char *tmp, const char *path, mtt_error *err)
 {
     ckpt_space_trim(tmp);
-    if (fsync_path(tmp, 0) != 0) {
+    if (mtt_file_fsync(tmp) != 0) {
         int e = errno;
         return mtt_error_set(err, MTT_ERR_IO, "cannot write checkpoint %s: flushing %s to disk "
                              "failed: %s", path, tmp, strerror(e));
@@ -109,15 +99,9 @@ static mtt_status publish(const char *tmp, const char *path, mtt_error *err)
         return mtt_error_set(err, MTT_ERR_IO, "cannot write checkpoint %s: renaming %s failed: %s",
                              path, tmp, strerror(e));
     }
-    char dir[4096];
-    snprintf(dir, sizeof dir, "%s", path);
-    char *slash = strrchr(dir, '/');
-    if (!slash) snprintf(dir, sizeof dir, ".");
-    else if (slash == dir) dir[1] = '\0';
-    else *slash = '\0';
     /* the rename is done; a folder that cannot be fsynced (some network file
      * systems refuse) only loses durability, not consistency */
-    (void)fsync_path(dir, 1);
+    (void)mtt_file_fsync_folder_of(path);
     return MTT_OK;
 }
 

@@ -21,6 +21,7 @@
 
 #include "io/ckpt_checksum.h"
 #include "io/model_h5.h"
+#include "util/file.h"
 
 typedef struct writer {
     hid_t file;
@@ -188,15 +189,6 @@ cleanup:
     return st;
 }
 
-static void fsync_path(const char *path, int flags)
-{
-    int fd = open(path, flags);
-    if (fd >= 0) {
-        (void)fsync(fd);
-        close(fd);
-    }
-}
-
 mtt_status mtt_model_file_write(const char *path, const mtt_model_file *src, mtt_error *err)
 {
     char tmp[4096], folder[4096];
@@ -235,12 +227,12 @@ mtt_status mtt_model_file_write(const char *path, const mtt_model_file *src, mtt
     if (H5Fclose(w.file) < 0 && st == MTT_OK) st = fail(&w, "the file (close)");
     mtt_h5_quiet_end(&q);
     if (st == MTT_OK) {
-        fsync_path(tmp, O_RDONLY);
+        (void)mtt_file_fsync(tmp);
         if (rename(tmp, path) != 0)
             st = mtt_error_set(err, MTT_ERR_IO, "cannot rename %s to %s: %s", tmp, path,
                                strerror(errno));
         else
-            fsync_path(dir, O_RDONLY | O_DIRECTORY);
+            (void)mtt_file_fsync_folder_of(path);
     }
     if (st != MTT_OK) unlink(tmp);
     return st;

@@ -18,6 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/cell.h"
+
 
 
 
@@ -91,12 +93,6 @@ void mtt_sbp_features_free(mtt_sbp_features *f)
     mtt_sbp_features_init(f);
 }
 
-static double cell_volume(const double *c)
-{
-    return fabs(c[0] * (c[4] * c[8] - c[5] * c[7]) - c[1] * (c[3] * c[8] - c[5] * c[6]) +
-                c[2] * (c[3] * c[7] - c[4] * c[6]));
-}
-
 mtt_status mtt_sbp_features_compute(const mtt_sbp_model *m, const mtt_structure *s,
                                     mtt_sbp_features *f, mtt_error *err)
 {
@@ -136,7 +132,7 @@ mtt_status mtt_sbp_features_compute(const mtt_sbp_model *m, const mtt_structure 
     f->min_distance = INFINITY;
     for (size_t q = 0; q < f->nl.n_pairs; ++q)
         if (f->nl.r[q] < f->min_distance) f->min_distance = f->nl.r[q];
-    f->volume = (pbc[0] && pbc[1] && pbc[2]) ? cell_volume(s->cell) : 0.0;
+    f->volume = (pbc[0] && pbc[1] && pbc[2]) ? mtt_cell_volume(s->cell) : 0.0;
     if (!f32)
         return mtt_soap_compute(m->soap, &f->nl, f->species_index, f->p, &f->sw,
                                 MTT_SOAP_STORE_GRAD, err);

@@ -19,6 +19,7 @@
 #include "train/loss.h"
 #include "train/trainer_internal.h"
 #include "util/file.h"
+#include "util/cell.h"
 #include "util/log.h"
 
 mtt_status mtt_trainer_export(mtt_trainer *t, const char *out_path, char *model_path, size_t n,
@@ -40,15 +41,6 @@ mtt_status mtt_trainer_export(mtt_trainer *t, const char *out_path, char *model_
                          out_path, model_path);
     }
     return mtt_comm_agree(t->comm, st, err);
-}
-
-/* |det(cell)| when periodic along all three vectors, else 0. */
-static double cell_volume(const double *h, const unsigned char *pbc)
-{
-    if (!pbc[0] || !pbc[1] || !pbc[2]) return 0.0;
-    double v = h[0] * (h[4] * h[8] - h[5] * h[7]) - h[1] * (h[3] * h[8] - h[5] * h[6]) +
-               h[2] * (h[3] * h[7] - h[4] * h[6]);
-    return fabs(v);
 }
 
 mtt_status mtt_trainer_evaluate_exported(mtt_trainer *t, int set, const mtt_model *model,
@@ -86,7 +78,7 @@ mtt_status mtt_trainer_evaluate_exported(mtt_trainer *t, int set, const mtt_mode
         if (want->forces && ds->has_forces)
             mtt_metric_acc_add(&acc[MTT_Q_FORCES], 3 * (size_t)na, forces,
                                ds->forces + 3 * a0, NULL);
-        double v = cell_volume(ds->cell + 9 * s, p);
+        double v = p[0] && p[1] && p[2] ? mtt_cell_volume(ds->cell + 9 * s) : 0.0;
         if (v > 0 && want->stress && ds->has_stress) {
             double stress[9];
             for (int k = 0; k < 9; ++k) stress[k] = -virial[k] / v;

@@ -101,11 +101,22 @@ mtt_status mtt_file_write_atomic(const char *path, const char *text, size_t len,
         return mtt_error_set(err, MTT_ERR_IO, "cannot rename %s to %s: %s", tmp, path,
                              strerror(e));
     }
+    (void)mtt_file_fsync_folder_of(path);  /* durability of the rename; best effort */
     return MTT_OK;
 }
 
-/* fsync the folder holding path, so that a rename into it survives a crash. */
-static void sync_parent(const char *path)
+int mtt_file_fsync(const char *path)
+{
+    int fd = open(path, O_RDONLY);
+    if (fd < 0) return -1;
+    int rc = fsync(fd);
+    int e = errno;
+    close(fd);
+    errno = e;
+    return rc;
+}
+
+int mtt_file_fsync_folder_of(const char *path)
 {
     char dir[4096];
     snprintf(dir, sizeof dir, "%s", path);
@@ -113,11 +124,7 @@ static void sync_parent(const char *path)
     if (slash == dir) dir[1] = '\0';
     else if (slash) *slash = '\0';
     else snprintf(dir, sizeof dir, ".");
-    int fd = open(dir, O_RDONLY | O_DIRECTORY);
-    if (fd >= 0) {
-        fsync(fd);
-        close(fd);
-    }
+    return mtt_file_fsync(dir);
 }
 
 mtt_status mtt_file_link_atomic(const char *src, const char *dst, mtt_error *err)
@@ -135,6 +142,6 @@ mtt_status mtt_file_link_atomic(const char *src, const char *dst, mtt_error *err
         return mtt_error_set(err, MTT_ERR_IO, "cannot rename %s to %s: %s", tmp, dst,
                              strerror(e));
     }
-    sync_parent(dst);
+    (void)mtt_file_fsync_folder_of(dst);
     return MTT_OK;
 }

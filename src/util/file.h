@@ -13,9 +13,14 @@
 mtt_status mtt_file_read_text(const char *path, size_t max_bytes, const char *what, char **out,
                               size_t *len, mtt_error *err);
 
-/* Write text to path atomically: path.tmp, fsync, rename. */
+/* Write text to path atomically: path.tmp, fsync, rename, fsync of the folder. */
 mtt_status mtt_file_write_atomic(const char *path, const char *text, size_t len, mtt_error *err);
 
+/* fsync a file or a folder by path: 0, or -1 with errno set. */
+int mtt_file_fsync(const char *path);
+/* fsync the folder that holds path (".", "/" or its dirname), so that a
+ * rename into it survives a crash: 0, or -1 with errno set. */
+int mtt_file_fsync_folder_of(const char *path);
 /* Make dst a second name of the file src (same file system), atomically:
  * link to dst.tmp, rename over dst, fsync dst's folder.  Errors (EXDEV: other
  * file system, EPERM: no hard links there) are MTT_ERR_IO; the caller may

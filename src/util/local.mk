@@ -1,6 +1,7 @@
 # src/util/local.mk — errors, logging, RNG, run folder, CSV: the bottom layer.
 libmttcore_la_SOURCES += \
   src/util/status.c src/util/status.h \
+  src/util/cell.c src/util/cell.h \
   src/util/log.c src/util/log.h \
   src/util/progress.c src/util/progress.h
 libmttcore_la_SOURCES += src/util/file.c src/util/file.h
