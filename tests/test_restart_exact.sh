@@ -113,6 +113,21 @@ else
     not_ok "changed model hyperparameter" "exit $c, runs $before -> $after"
 fi
 
+# ---- changed data file --------------------------------------------------------
+sed -i 's/num_neurons_per_layer: 9/num_neurons_per_layer: 8/' "$case_dir/options.yaml"
+cp "$case_dir/data.xyz" "$case_dir/other.xyz"
+sed -i 's/read_from: data.xyz/read_from: other.xyz/' "$case_dir/options.yaml"
+before=$(ls -d "$case_dir"/outputs/*/* | wc -l)
+train 1 --restart model.ckpt; c=$?
+after=$(ls -d "$case_dir"/outputs/*/* | wc -l)
+if [ "$c" -eq 2 ] && grep -q "training_set.systems.read_from changed from 'data.xyz' to 'other.xyz'" "$case_dir/err" &&
+   grep -q "fine-tune instead" "$case_dir/err" && [ "$(grep -c ERROR "$case_dir/err")" -eq 1 ] &&
+   [ "$before" -eq "$after" ]; then
+    ok "changed data file on restart: one line naming it and how to fine-tune, exit 2"
+else
+    not_ok "changed data file" "exit $c, runs $before -> $after"
+fi
+
 # ---- other rank counts: 2 -> 1 and 1 -> 3 ---------------------------------
 # validation forces RMSE of epoch E in a train.csv
 val_force() {

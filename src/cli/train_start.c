@@ -80,6 +80,22 @@ mtt_status mtt_train_start_check_options(const mtt_train_start *s, const mtt_opt
                                          mtt_error *err)
 {
     if (!s->resume_options) return MTT_OK;
+    /* the data: other files would not fit the recorded split and history */
+    const mtt_dataset_opts *was[3] = {&s->resume_options->training_set,
+                                      &s->resume_options->validation_set,
+                                      &s->resume_options->test_set};
+    const mtt_dataset_opts *now[3] = {&o->training_set, &o->validation_set, &o->test_set};
+    static const char *const names[3] = {"training_set", "validation_set", "test_set"};
+    for (int k = 0; k < 3; ++k) {
+        const char *a = was[k]->read_from ? was[k]->read_from : "";
+        const char *b = now[k]->read_from ? now[k]->read_from : "";
+        MTT_RETURN_ERROR_IF(strcmp(a, b) != 0, err, MTT_ERR_OPTIONS,
+                            "--restart %s: %s.systems.read_from changed from '%s' to '%s'; a "
+                            "restart continues on the data it was trained on; to train on "
+                            "other data, fine-tune instead: architecture.training.finetune: "
+                            "{method: full, read_from: %s}",
+                            s->resume_path, names[k], a, b, s->resume_path);
+    }
     size_t changed = 0;
     mtt_status st = mtt_options_compare(s->resume_options, o, &changed, err);
     if (st != MTT_OK) {
