@@ -28,3 +28,4 @@ noinst_PROGRAMS += bench/md/bench_md
 bench_md_bench_md_SOURCES = bench/md/bench_md.c
 bench_md_bench_md_LDADD = libmtt.la
 EXTRA_DIST += bench/md/run.sh
+EXTRA_DIST += bench/reference/periodic.sh bench/reference/cache_estimate.py bench/scaling/make_alloy.py

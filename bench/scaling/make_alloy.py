@@ -1,8 +1,19 @@
 #!/usr/bin/env python3
-"""make_alloy.py OUT.xyz [N_STRUCTURES] [SEED] — a periodic Cu–Ni–Al set of
-structures of different sizes (fcc supercells of 32 to 256 atoms, random
-occupation, strained and rattled), labelled with ASE's EMT calculator
-(energy, forces, stress), for the scaling benchmark.  Needs python3-ase."""
+"""make_alloy.py OUT.xyz [N_STRUCTURES] [SEED] [--species Cu,Ni,Al] [--max-atoms 256]
+
+A periodic set of fcc supercells of different sizes (32 to 256 atoms, or up
+to --max-atoms), with random occupation by the given species, strained
+(2 % random cell deformation) and rattled (0.05 Å), labelled with ASE's EMT
+calculator (energy in eV, forces in eV/Å, stress in eV/Å³), written as
+extended XYZ with the info keys `energy`, `stress` and the per-atom array
+`forces` (what mtt and the PyTorch reference read).  Needs python3-ase.
+
+Users: bench/scaling (defaults: Cu–Ni–Al, 32–256 atoms) and
+bench/reference/periodic.sh (EMT Cu, and Cu–Ni–Al up to 108 atoms).
+The defaults draw the same random numbers as before the options existed, so
+a given N and SEED still give the same file.  With a single species every
+site is that species (the occupation draw still happens, to keep the
+sequence).  EMT knows Al, Cu, Ag, Au, Ni, Pd, Pt (and H, C, N, O roughly)."""
 import sys
 
 import numpy as np
@@ -10,15 +21,23 @@ from ase.build import bulk
 from ase.calculators.emt import EMT
 from ase.io import write
 
+SHAPES = [(2, 2, 2), (2, 2, 3), (2, 3, 3), (3, 3, 3), (3, 3, 4), (4, 4, 4)]  # ×4 atoms
+DEFAULT_SPECIES = ["Cu", "Ni", "Al"]
+DEFAULT_WEIGHTS = [0.5, 0.3, 0.2]
 
-def main(out, n=150, seed=1):
+
+def main(out, n=150, seed=1, species=None, max_atoms=256):
     n, rng = int(n), np.random.default_rng(int(seed))
-    shapes = [(2, 2, 2), (2, 2, 3), (2, 3, 3), (3, 3, 3), (3, 3, 4), (4, 4, 4)]
+    species = species or DEFAULT_SPECIES
+    weights = DEFAULT_WEIGHTS if species == DEFAULT_SPECIES else None  # None: uniform
+    shapes = [s for s in SHAPES if 4 * s[0] * s[1] * s[2] <= int(max_atoms)]
+    if not shapes:
+        raise SystemExit(f"make_alloy.py: --max-atoms {max_atoms} is below the smallest cell (32)")
     frames, atoms_total = [], 0
     for i in range(n):
         reps = shapes[rng.integers(len(shapes))]
         a = bulk("Cu", "fcc", a=3.6, cubic=True).repeat(reps)
-        a.set_chemical_symbols(rng.choice(["Cu", "Ni", "Al"], size=len(a), p=[0.5, 0.3, 0.2]))
+        a.set_chemical_symbols(rng.choice(species, size=len(a), p=weights))
         strain = np.eye(3) + 0.02 * rng.standard_normal((3, 3))
         a.set_cell(a.cell[:] @ strain, scale_atoms=True)
         a.rattle(0.05, seed=int(rng.integers(1 << 30)))
@@ -31,8 +50,29 @@ def main(out, n=150, seed=1):
         frames.append(a)
         atoms_total += len(a)
     write(out, frames, format="extxyz")
-    print(f"{out}: {n} structures, {atoms_total} atoms")
+    print(f"{out}: {n} structures, {atoms_total} atoms, species {','.join(species)}, "
+          f"cells of {min(4 * x * y * z for x, y, z in shapes)}-"
+          f"{max(4 * x * y * z for x, y, z in shapes)} atoms")
+
+
+def parse(argv):
+    positional, options = [], {}
+    k = 0
+    while k < len(argv):
+        if argv[k] in ("--species", "--max-atoms") and k + 1 < len(argv):
+            key = argv[k][2:].replace("-", "_")
+            options[key] = argv[k + 1].split(",") if key == "species" else argv[k + 1]
+            k += 2
+        elif argv[k].startswith("--"):
+            raise SystemExit(f"make_alloy.py: unknown option {argv[k]}\n{__doc__}")
+        else:
+            positional.append(argv[k])
+            k += 1
+    if not 1 <= len(positional) <= 3:
+        raise SystemExit(__doc__)
+    return positional, options
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:])
+    args, opts = parse(sys.argv[1:])
+    main(*args, **opts)
