@@ -35,3 +35,5 @@ noinst_PROGRAMS += bench/allreduce/bench_allreduce
 bench_allreduce_bench_allreduce_SOURCES = bench/allreduce/bench_allreduce.c
 endif
 EXTRA_DIST += bench/allreduce/run.sh
+EXTRA_DIST += bench/scaling/run.sh bench/scaling/make_alloy.py bench/scaling/step_vs_batch.sh \
+  bench/scaling/model.py bench/memory/run.sh

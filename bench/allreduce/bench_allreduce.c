@@ -5,8 +5,9 @@
  *
  * Usage:  mpiexec -n P bench_allreduce [-m MAX_BYTES] [-t SECONDS] [-s DOUBLES]...
  *   -m  largest vector in bytes (default 16 MiB); sizes are 8 B · 2^k up to it
- *   -t  time spent on each (operation, size) pair, default 0.2 s (at least
- *       10 and at most 100000 calls)
+ *       (-m 0: only the -s lengths)
+ *   -t  wall time spent on each (operation, size) pair, default 0.2 s
+ *       (calls in chunks of 10 until it is reached, at most 100000 calls)
  *   -s  one more vector length in doubles (repeatable), e.g. the model's
  *       parameter count
  * Output: one line per (operation, size) on rank 0,
@@ -17,7 +18,9 @@
  * need a vector length divisible by P: the length is rounded up to it, and
  * the printed doubles and bytes are what was actually sent.
  * Each call is timed alone between barriers, so every number is one call's
- * latency; the time of a call is the slowest rank's.
+ * latency; the time of a call is the slowest rank's.  The median is what a
+ * training step sees on a quiet machine; the minimum, what the hardware
+ * allows.
  *
  * This is a benchmark of the MPI library, not of mtt: it calls MPI directly
  * (mtt's own code reaches MPI only through src/parallel/).
@@ -73,7 +76,8 @@ static int compare_doubles(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* Time `calls` calls of op on n doubles; t[i] = the slowest rank's time of call i. */
+/* Time `calls` calls of op on n doubles into t[0..calls): each rank's own
+ * time of each call (the slowest rank's is taken later). */
 static void time_calls(const bench *b, int op, size_t n, int calls, double *t)
 {
     for (int i = 0; i < calls; ++i) {
@@ -82,7 +86,6 @@ static void time_calls(const bench *b, int op, size_t n, int calls, double *t)
         run_once(b, op, n);
         t[i] = MPI_Wtime() - t0;
     }
-    MPI_Allreduce(MPI_IN_PLACE, t, calls, MPI_DOUBLE, MPI_MAX, MPI_COMM_WORLD);
 }
 
 /* The vector length op sends for a requested n: a multiple of P for the
@@ -93,15 +96,21 @@ static size_t length_for(const bench *b, int op, size_t n)
     return (n + (size_t)b->size - 1) / (size_t)b->size * (size_t)b->size;
 }
 
+/* Calls in chunks of MIN_CALLS until `seconds` of wall time (barriers
+ * included) have passed on rank 0, which decides for all; then the slowest
+ * rank's time of each call, its median and minimum. */
 static void measure(const bench *b, int op, size_t n, double seconds, double *t)
 {
-    /* a few calls to warm up and to estimate (median) how many fit in the time */
-    time_calls(b, op, n, 5, t);
-    qsort(t, 5, sizeof *t, compare_doubles);
-    double est = t[2] > 1e-7 ? t[2] : 1e-7;
-    int calls = (int)(seconds / est);
-    calls = calls < MIN_CALLS ? MIN_CALLS : calls > MAX_CALLS ? MAX_CALLS : calls;
-    time_calls(b, op, n, calls, t);
+    time_calls(b, op, n, 3, t); /* warm-up: first-touch, connection set-up */
+    int calls = 0, more = 1;
+    double start = MPI_Wtime();
+    while (more) {
+        time_calls(b, op, n, MIN_CALLS, t + calls);
+        calls += MIN_CALLS;
+        more = calls + MIN_CALLS <= MAX_CALLS && MPI_Wtime() - start < seconds;
+        MPI_Bcast(&more, 1, MPI_INT, 0, MPI_COMM_WORLD);
+    }
+    MPI_Allreduce(MPI_IN_PLACE, t, calls, MPI_DOUBLE, MPI_MAX, MPI_COMM_WORLD);
     qsort(t, (size_t)calls, sizeof *t, compare_doubles);
     double median = calls % 2 ? t[calls / 2] : 0.5 * (t[calls / 2 - 1] + t[calls / 2]);
     if (b->rank == 0)
@@ -133,14 +142,14 @@ int main(int argc, char **argv)
             bad |= sizes[n_sizes++] == 0;
         } else bad = 1;
     }
-    if (bad || optind != argc || max_bytes < 8 || !(seconds > 0)) {
+        for (size_t bytes = 8; bytes <= max_bytes && !bad; bytes *= 2) sizes[n_sizes++] = bytes / 8;
+    if (bad || optind != argc || n_sizes == 0 || !(seconds > 0)) {
         if (b.rank == 0)
             fprintf(stderr, "usage: bench_allreduce [-m MAX_BYTES] [-t SECONDS] [-s DOUBLES]... "
                             "(at most %d -s, each > 0)\n", MAX_EXTRA);
         MPI_Finalize();
         return 2;
     }
-    for (size_t bytes = 8; bytes <= max_bytes; bytes *= 2) sizes[n_sizes++] = bytes / 8;
     qsort(sizes, n_sizes, sizeof *sizes, compare_sizes);
     size_t n_max = 0;
     for (size_t k = 0; k < n_sizes; ++k) n_max = sizes[k] > n_max ? sizes[k] : n_max;
