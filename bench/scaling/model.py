@@ -75,7 +75,7 @@ def read_collectives(path):
     small, large = b <= 512, b >= 256 * 1024
     if not small.any() or large.sum() < 2:
         raise SystemExit(f"{path}: needs rs+ag rows of <= 512 B and two of >= 256 KiB")
-    alpha = float(np.mean(t[small])) / (2 * (p - 1))
+    alpha = float(np.median(t[small])) / (2 * (p - 1))
     slope = np.polyfit(b[large], t[large], 1)[0]
     beta = float(slope) / (2 * (p - 1) / p)
     return alpha, beta, p
