@@ -60,7 +60,8 @@ def read_steps(spec):
 
 
 def read_collectives(path):
-    """α, β of the rs+ag rows: α from messages ≤ 512 B, β from ≥ 256 KiB."""
+    """α, β of the rs+ag rows (ring model): β from the slope over ≥ 256 KiB,
+    then α from the median of messages ≤ 512 B less their bandwidth term."""
     ranks, rows = 2, []
     for line in open(path):
         if line.startswith("# bench_allreduce:"):
@@ -75,9 +76,9 @@ def read_collectives(path):
     small, large = b <= 512, b >= 256 * 1024
     if not small.any() or large.sum() < 2:
         raise SystemExit(f"{path}: needs rs+ag rows of <= 512 B and two of >= 256 KiB")
-    alpha = float(np.median(t[small])) / (2 * (p - 1))
-    slope = np.polyfit(b[large], t[large], 1)[0]
-    beta = float(slope) / (2 * (p - 1) / p)
+    volume = 2 * (p - 1) / p  # bytes through each rank's link per byte of the vector
+    beta = float(np.polyfit(b[large], t[large], 1)[0]) / volume
+    alpha = float(np.median(t[small] - volume * b[small] * beta)) / (2 * (p - 1))
     return alpha, beta, p
 
 
