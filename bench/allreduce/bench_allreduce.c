@@ -134,6 +134,7 @@ int main(int argc, char **argv)
     size_t n_sizes = 0;
     double seconds = 0.2;
     int c, bad = 0;
+    opterr = b.rank == 0; /* one complaint, not one per rank */
     while ((c = getopt(argc, argv, "m:t:s:")) != -1) {
         if (c == 'm') max_bytes = strtoull(optarg, NULL, 10);
         else if (c == 't') seconds = strtod(optarg, NULL);
@@ -174,7 +175,7 @@ int main(int argc, char **argv)
         MPI_Get_library_version(version, &len);
         char *nl = strchr(version, '\n');
         if (nl) *nl = '\0';
-        printf("# bench_allreduce: %d ranks, %.2f s per (operation, size); %s\n", b.size, seconds,
+        printf("# bench_allreduce: %d ranks, %g s per (operation, size); %s\n", b.size, seconds,
                version);
         printf("# %-13s %10s %9s %7s %12s %12s %9s\n", "op", "bytes", "doubles", "calls",
                "median_us", "min_us", "GB/s");
