@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -81,15 +82,24 @@ mtt_status mtt_trainer_build_cache(mtt_trainer *t, int set, double budget_bytes,
     const mtt_feature_cache *c = &t->cache[set];
     double sums[4] = {(double)c->n_cached, (double)c->n, (double)c->bytes, (double)c->scratch_bytes};
     mtt_comm_sum_doubles(t->comm, sums, 4);
+    /* The sum hides how the memory is spread: with several ranks the line
+     * also says what the lightest and the heaviest rank hold (one minimum
+     * over [bytes, -bytes] gives both), the number that must fit a node. */
+    int64_t extremes[2] = {(int64_t)c->bytes, -(int64_t)c->bytes};
+    mtt_comm_min_int64(t->comm, extremes, 2);
+    char per_rank[96] = "";
+    if (t->size > 1)
+        snprintf(per_rank, sizeof per_rank, "; per rank %.1f to %.1f MiB",
+                 (double)extremes[0] / (1024.0 * 1024.0), (double)-extremes[1] / (1024.0 * 1024.0));
     if (sums[1] > 0 && sums[0] == sums[1])
         mtt_log_info("Descriptor cache (%s set): %.0f of %.0f structures cached, %.1f MiB "
-                     "(all ranks)",
-                     t->set[set].name, sums[0], sums[1], sums[2] / (1024.0 * 1024.0));
+                     "(all ranks%s)",
+                     t->set[set].name, sums[0], sums[1], sums[2] / (1024.0 * 1024.0), per_rank);
     else if (sums[1] > 0)
         mtt_log_info("Descriptor cache (%s set): %.0f of %.0f structures cached, %.1f MiB, plus "
-                     "up to %.1f MiB of scratch for recomputing the others (all ranks)",
+                     "up to %.1f MiB of scratch for recomputing the others (all ranks%s)",
                      t->set[set].name, sums[0], sums[1], sums[2] / (1024.0 * 1024.0),
-                     sums[3] / (1024.0 * 1024.0));
+                     sums[3] / (1024.0 * 1024.0), per_rank);
     return MTT_OK;
 }
 
