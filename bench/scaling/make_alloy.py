@@ -1,15 +1,17 @@
 #!/usr/bin/env python3
-"""make_alloy.py OUT.xyz [N_STRUCTURES] [SEED] [--species Cu,Ni,Al] [--max-atoms 256]
+"""make_alloy.py OUT.xyz [N_STRUCTURES] [SEED] [SIZES] [--species Cu,Ni,Al] [--max-atoms N]
 
-A periodic set of fcc supercells of different sizes (32 to 256 atoms, or up
-to --max-atoms), with random occupation by the given species, strained
-(2 % random cell deformation) and rattled (0.05 Å), labelled with ASE's EMT
-calculator (energy in eV, forces in eV/Å, stress in eV/Å³), written as
-extended XYZ with the info keys `energy`, `stress` and the per-atom array
-`forces` (what mtt and the PyTorch reference read).  Needs python3-ase.
+A periodic set of fcc supercells of different sizes, with random occupation
+by the given species, strained (2 % random cell deformation) and rattled
+(0.05 Å), labelled with ASE's EMT calculator (energy in eV, forces in eV/Å,
+stress in eV/Å³), written as extended XYZ with the info keys `energy`,
+`stress` and the per-atom array `forces` (what mtt and the PyTorch reference
+read).  SIZES: "small" (default, 32 to 256 atoms) or "large" (128 to 500
+atoms, about 300 on average); --max-atoms drops the cells above N atoms.
+Needs python3-ase.
 
-Users: bench/scaling (defaults: Cu–Ni–Al, 32–256 atoms) and
-bench/reference/periodic.sh (EMT Cu, and Cu–Ni–Al up to 108 atoms).
+Users: bench/scaling/run.sh (defaults: Cu–Ni–Al, small), bench/memory/run.sh
+(large) and bench/reference/periodic.sh (EMT Cu, and Cu–Ni–Al up to 108 atoms).
 The defaults draw the same random numbers as before the options existed, so
 a given N and SEED still give the same file.  With a single species every
 site is that species (the occupation draw still happens, to keep the
@@ -21,18 +23,25 @@ from ase.build import bulk
 from ase.calculators.emt import EMT
 from ase.io import write
 
-SHAPES = [(2, 2, 2), (2, 2, 3), (2, 3, 3), (3, 3, 3), (3, 3, 4), (4, 4, 4)]  # ×4 atoms
+SHAPES = {  # supercells of the 4-atom cubic cell
+    "small": [(2, 2, 2), (2, 2, 3), (2, 3, 3), (3, 3, 3), (3, 3, 4), (4, 4, 4)],
+    "large": [(2, 4, 4), (3, 4, 4), (4, 4, 4), (4, 4, 5), (4, 5, 5), (5, 5, 5)],
+}
 DEFAULT_SPECIES = ["Cu", "Ni", "Al"]
 DEFAULT_WEIGHTS = [0.5, 0.3, 0.2]
 
 
-def main(out, n=150, seed=1, species=None, max_atoms=256):
+def main(out, n=150, seed=1, sizes="small", species=None, max_atoms=None):
     n, rng = int(n), np.random.default_rng(int(seed))
+    if sizes not in SHAPES:
+        raise SystemExit(f"make_alloy.py: SIZES is one of {', '.join(SHAPES)}, not {sizes!r}")
     species = species or DEFAULT_SPECIES
     weights = DEFAULT_WEIGHTS if species == DEFAULT_SPECIES else None  # None: uniform
-    shapes = [s for s in SHAPES if 4 * s[0] * s[1] * s[2] <= int(max_atoms)]
+    atoms_of = lambda s: 4 * s[0] * s[1] * s[2]
+    shapes = [s for s in SHAPES[sizes] if max_atoms is None or atoms_of(s) <= int(max_atoms)]
     if not shapes:
-        raise SystemExit(f"make_alloy.py: --max-atoms {max_atoms} is below the smallest cell (32)")
+        raise SystemExit(f"make_alloy.py: --max-atoms {max_atoms} is below the smallest "
+                         f"{sizes} cell ({min(atoms_of(s) for s in SHAPES[sizes])} atoms)")
     frames, atoms_total = [], 0
     for i in range(n):
         reps = shapes[rng.integers(len(shapes))]
@@ -51,8 +60,7 @@ def main(out, n=150, seed=1, species=None, max_atoms=256):
         atoms_total += len(a)
     write(out, frames, format="extxyz")
     print(f"{out}: {n} structures, {atoms_total} atoms, species {','.join(species)}, "
-          f"cells of {min(4 * x * y * z for x, y, z in shapes)}-"
-          f"{max(4 * x * y * z for x, y, z in shapes)} atoms")
+          f"cells of {min(map(atoms_of, shapes))}-{max(map(atoms_of, shapes))} atoms")
 
 
 def parse(argv):
@@ -68,7 +76,7 @@ def parse(argv):
         else:
             positional.append(argv[k])
             k += 1
-    if not 1 <= len(positional) <= 3:
+    if not 1 <= len(positional) <= 4:
         raise SystemExit(__doc__)
     return positional, options
 
