@@ -20,7 +20,8 @@
 #   PYTHON         interpreter with torch, ase, scipy (default /usr/bin/python3)
 #   REF_MEMORY_GIB address-space limit of every reference run, and the limit
 #                  above which --cache is not even tried (default 16)
-#   REF_TIMEOUT_S  wall-time limit of one reference run (default 1800)
+#   REF_TIMEOUT_S  wall-time limit of one reference run, and the estimated
+#                  cache build time above which --cache is not tried (default 1200)
 #   CPU            core every program is pinned to with taskset (default 0)
 # Data sets (generated with bench/scaling/make_alloy.py: ASE EMT labels,
 # energies in eV, forces in eV/Å, fcc cells strained by 2 % and rattled by 0.05 Å):
@@ -46,9 +47,10 @@
 # force weights 1, no stress, 10 % validation.  The splits differ (mtt's own
 # seeded shuffle vs numpy's): validation errors are comparable in size only.
 # Epoch time = the mean over all epochs, the first included (all programs).
-# --cache is skipped, with the reason, when cache_estimate.py puts it above
-# REF_MEMORY_GIB; a reference run that fails (out of memory under the limit,
-# timeout) is reported and not repeated.
+# --cache is skipped, with the reason, when cache_estimate.py puts its memory
+# above REF_MEMORY_GIB or its build time above REF_TIMEOUT_S; a reference run
+# that fails (out of memory under the limit, timeout) is reported and not
+# repeated.
 # Printed per data set: every run, then per program the min / median mean
 # epoch time, the median over repeats of reference / mtt (same repeat, same
 # precision), median wall time, largest peak RSS and the validation errors.
@@ -63,7 +65,7 @@ sets=${SETS:-ethanol cu cu32 alloy}
 refdir=${MTT_REFERENCE:-$src/../shared/reference}
 py=${PYTHON:-/usr/bin/python3}
 mem_gib=${REF_MEMORY_GIB:-16}
-ref_timeout=${REF_TIMEOUT_S:-1800}
+ref_timeout=${REF_TIMEOUT_S:-1200}
 cpu=${CPU:-0}
 export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/mtt-bench-reference-XXXXXX")
@@ -218,10 +220,13 @@ for s in $sets; do
             echo "# $s: reference --cache float$dt estimate: $est" |
                 awk '{ for (i = 1; i <= NF; ++i) if ($i ~ /^(stored|build|total)=/) { split($i, kv, "="); $i = sprintf("%s=%.2fGiB", kv[1], kv[2] / 2^30) } print }'
             total=$(echo "$est" | sed 's/.*total=\([0-9]*\).*/\1/')
-            if awk -v t="$total" -v g="$mem_gib" 'BEGIN { exit !(t <= g * 2^30) }'; then
-                progs="$progs refc$dt"
-            else
+            secs=$(echo "$est" | sed 's/.*seconds=\([0-9]*\).*/\1/')
+            if ! awk -v t="$total" -v g="$mem_gib" 'BEGIN { exit !(t <= g * 2^30) }'; then
                 echo "# $s: reference --cache float$dt SKIPPED: estimated $(awk -v t="$total" 'BEGIN { printf "%.1f", t / 2^30 }') GiB > ${mem_gib} GiB (REF_MEMORY_GIB)"
+            elif [ "$secs" -gt "$ref_timeout" ]; then
+                echo "# $s: reference --cache float$dt SKIPPED: its cache build is estimated at $secs s > ${ref_timeout} s (REF_TIMEOUT_S)"
+            else
+                progs="$progs refc$dt"
             fi
         done
     fi
