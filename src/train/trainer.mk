@@ -6,6 +6,7 @@ libmttcore_la_SOURCES += \
   src/train/trainer.c src/train/trainer.h src/train/trainer_internal.h \
   src/train/trainer_batch.c src/train/trainer_batch.h \
   src/train/trainer_fit.c src/train/trainer_prepare.c \
+  src/train/trainer_plan.c src/train/trainer_reduce.c \
   src/train/trainer_step.c src/train/trainer_loop.c src/train/trainer_report.c \
   src/train/trainer_state.c src/train/trainer_checkpoint.c src/train/trainer_export.c \
   src/train/stop.c src/train/stop.h \
