@@ -33,6 +33,9 @@ tests_test_trainer_step_LDADD = $(TEST_LINK_LIBS)
 # the cross-rank parameter checksum catches a perturbed rank (mpiexec -n 2)
 TESTS += tests/test_train_replicas.sh
 
+# 2 collective calls per step on 2 ranks; a failure on one rank stops all
+TESTS += tests/test_train_sync.sh
+
 # the step's gradient on 1-4 ranks = one process's (mpiexec -n 1..4)
 check_PROGRAMS += tests/test_trainer_ranks
 TESTS += tests/test_trainer_ranks.sh

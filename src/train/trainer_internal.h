@@ -5,8 +5,11 @@
  * train data into mtt_trainer_cfg / mtt_trainer_set, the other files work
  * on those copies only.
  * Invariants: params, best, adam moments and every scalar here are
- * identical on all ranks (same seed, same allreduced sums, same updates);
- * caches, batches and the shuffle order are per rank.  Every buffer is
+ * identical on all ranks (same seed, same allreduced sums, same updates) —
+ * except, with 3 or more ranks, the last bit of the loss terms in agreed[]
+ * and of epoch_loss_sum within an epoch (trainer_reduce.c); the epoch's
+ * loss is made identical at its end.  Caches, batches, the shuffle order
+ * and the step plan's local part are per rank.  Every buffer is
  * sized before the first epoch; the step allocates nothing.
  */
 #ifndef MTT_TRAIN_TRAINER_INTERNAL_H
