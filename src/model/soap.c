@@ -1,12 +1,14 @@
 /* soap.c — SOAP expansion coefficients and power spectrum (see soap.h).
  *
  * Per pair: one radial evaluation (table or exact), one spherical-harmonic
- * recursion, then φ_nlm = g_nl Y_lm and, on request,
+ * recursion, then φ_nlm = g_nl Y_lm and, on request, the factors of
  *     ∂φ/∂r_ij = g'_nl Y_lm û + (g_nl/r)(∇𝒴_lm(û) - l Y_lm û)       (docs/math.md §1)
- * accumulated into c(i) in the [l][k][m] layout, which makes the power spectrum
- * of each l a K×K Gram matrix of contiguous rows.  With MTT_SOAP_STORE_GRAD_F32
- * everything is computed in double and the stored pair gradients and a copy
- * of c are rounded to float (base_precision: 32).
+ *              = a_nl Y_lm û + b_nl ∇𝒴_lm
+ * (a, b, Y, ∇𝒴, û: soap_internal.h), never the N·(L+1)²×3 product itself.
+ * φ is accumulated into c(i) in the [l][k][m] layout, which makes the power
+ * spectrum of each l a K×K Gram matrix of contiguous rows.  With
+ * MTT_SOAP_STORE_GRAD_F32 everything is computed in double and the stored
+ * factors and a copy of c are rounded to float (base_precision: 32).
  */
 #include "config.h"
 
@@ -102,18 +104,26 @@ void mtt_soap_work_free(mtt_soap_work *w)
 {
     if (!w) return;
     free(w->c);
-    free(w->dphi);
-    free(w->dphi32);
+    free(w->fac);
+    free(w->fac32);
     free(w->c32);
     free(w->scratch);
     memset(w, 0, sizeof *w);
+}
+
+void mtt_soap_work_drop_double(mtt_soap_work *w)
+{
+    if (w->stored != 2) return;
+    free(w->c);
+    w->c = NULL;
+    w->cap_c = 0;
 }
 
 static size_t scratch_size(const mtt_soap *s)
 {
     size_t NL = (size_t)s->N * (s->L + 1), NLM = (size_t)s->N * s->LM;
     return 2 * NL + 4 * (size_t)s->LM + 4 * NLM + (size_t)s->NC + s->dim +
-           2 * (size_t)s->K * s->K + 3 * (size_t)s->NC;
+           2 * (size_t)s->K * s->K + (size_t)s->NC + MTT_SOAP_FAC_SIZE(s) + 2 * (size_t)s->LM;
 }
 
 void mtt_soap_scratch_(const mtt_soap *soap, mtt_soap_work *w, soap_scratch *s)
@@ -131,34 +141,40 @@ void mtt_soap_scratch_(const mtt_soap *soap, mtt_soap_work *w, soap_scratch *s)
     s->kk1 = p, p += (size_t)soap->K * soap->K;
     s->kk2 = p, p += (size_t)soap->K * soap->K;
     s->vp = p, p += soap->NC;
-    s->wide = p;
+    s->fac = p, p += MTT_SOAP_FAC_SIZE(soap);
+    s->ab = p;
+}
+
+size_t mtt_soap_pair_gradient_size(const mtt_soap *soap)
+{
+    return MTT_SOAP_FAC_SIZE(soap);
 }
 
 void mtt_soap_pair_(const mtt_soap *soap, const double *rij, double r, soap_scratch *s,
-                    double *phi, double *dphi)
+                    double *phi, double *fac)
 {
     const int N = soap->N, L = soap->L, LM = soap->LM;
     double u[3] = {rij[0] / r, rij[1] / r, rij[2] / r};
-    mtt_radial_eval(&soap->radial, r, s->g, dphi ? s->dg : NULL);
-    mtt_sph_eval(L, soap->ylm_k, u, s->y, dphi ? s->dy : NULL);
-    double ir = 1.0 / r;
+    mtt_radial_eval(&soap->radial, r, s->g, fac ? s->dg : NULL);
+    mtt_sph_eval(L, soap->ylm_k, u, s->y, fac ? s->dy : NULL);
     for (int n = 0; n < N; ++n)
         for (int l = 0; l <= L; ++l) {
             double g = s->g[l * N + n];
             int base = l * l;
             for (int m = 0; m < 2 * l + 1; ++m) phi[n * LM + base + m] = g * s->y[base + m];
-            if (!dphi) continue;
-            double dg = s->dg[l * N + n], gr = g * ir;
-            for (int m = 0; m < 2 * l + 1; ++m) {
-                double y = s->y[base + m];
-                const double *dy = s->dy + 3 * (base + m);
-                double radial = dg * y - gr * l * y; /* coefficient of û */
-                double *out = dphi + 3 * (n * LM + base + m);
-                out[0] = radial * u[0] + gr * dy[0];
-                out[1] = radial * u[1] + gr * dy[1];
-                out[2] = radial * u[2] + gr * dy[2];
-            }
         }
+    if (!fac) return;
+    const double ir = 1.0 / r;
+    double *a = fac + MTT_SOAP_FAC_A(soap), *b = fac + MTT_SOAP_FAC_B(soap);
+    for (int l = 0; l <= L; ++l)
+        for (int n = 0; n < N; ++n) {
+            const double g = s->g[l * N + n], gr = g * ir;
+            a[l * N + n] = s->dg[l * N + n] - gr * l;  /* coefficient of Y û */
+            b[l * N + n] = gr;                         /* coefficient of ∇𝒴 */
+        }
+    memcpy(fac + MTT_SOAP_FAC_Y(soap), s->y, (size_t)LM * sizeof *fac);
+    memcpy(fac + MTT_SOAP_FAC_DY(soap), s->dy, 3 * (size_t)LM * sizeof *fac);
+    memcpy(fac + MTT_SOAP_FAC_U(soap), u, sizeof u);
 }
 
 static mtt_status grow_work(const mtt_soap *soap, mtt_soap_work *w, int n_atoms, size_t n_pairs,
@@ -179,26 +195,26 @@ static mtt_status grow_work(const mtt_soap *soap, mtt_soap_work *w, int n_atoms,
         w->scratch = sc;
         w->cap_scratch = need;
     }
-    size_t need_d = n_pairs * (size_t)soap->N * soap->LM * 3;
-    if (store && need_d > w->cap_dphi) {
-        double *d = realloc(w->dphi, need_d * sizeof *d);
+    size_t need_d = n_pairs * MTT_SOAP_FAC_SIZE(soap);
+    if (store && need_d > w->cap_fac) {
+        double *d = realloc(w->fac, need_d * sizeof *d);
         if (!d)
             return mtt_error_set(err, MTT_ERR_NOMEM,
                                  "soap: out of memory storing gradients of %zu pairs (%zu MB); "
                                  "compute without MTT_SOAP_STORE_GRAD",
                                  n_pairs, need_d * 8 >> 20);
-        w->dphi = d;
-        w->cap_dphi = need_d;
+        w->fac = d;
+        w->cap_fac = need_d;
     }
-    if (store32 && need_d > w->cap_dphi32) {
-        float *d = realloc(w->dphi32, need_d * sizeof *d);
+    if (store32 && need_d > w->cap_fac32) {
+        float *d = realloc(w->fac32, need_d * sizeof *d);
         if (!d)
             return mtt_error_set(err, MTT_ERR_NOMEM,
                                  "soap: out of memory storing gradients of %zu pairs (%zu MB); "
                                  "compute without MTT_SOAP_STORE_GRAD_F32",
                                  n_pairs, need_d * 4 >> 20);
-        w->dphi32 = d;
-        w->cap_dphi32 = need_d;
+        w->fac32 = d;
+        w->cap_fac32 = need_d;
     }
     if (store32 && need_c > w->cap_c32) {
         float *c = realloc(w->c32, need_c * sizeof *c);
@@ -240,17 +256,34 @@ void mtt_soap_power_spectrum_f32(const mtt_soap *soap, mtt_soap_work *w, float *
     }
 }
 
-const double *mtt_soap_pair_grad_(const mtt_soap *soap, mtt_soap_work *w, size_t q, soap_scratch *s)
+const double *mtt_soap_pair_factors_(const mtt_soap *soap, mtt_soap_work *w, size_t q,
+                                     soap_scratch *s)
 {
-    const size_t per = (size_t)soap->N * soap->LM * 3;
-    if (w->have_dphi == 1) return w->dphi + q * per;
-    if (w->have_dphi == 2) {  /* widen the stored floats (slow path: Jacobian) */
-        const float *d = w->dphi32 + q * per;
-        for (size_t k = 0; k < per; ++k) s->dphi[k] = d[k];
-        return s->dphi;
+    const size_t per = MTT_SOAP_FAC_SIZE(soap);
+    if (w->stored == 1) return w->fac + q * per;
+    if (w->stored == 2) {  /* widen the stored floats (slow paths only) */
+        const float *d = w->fac32 + q * per;
+        for (size_t k = 0; k < per; ++k) s->fac[k] = d[k];
+        return s->fac;
     }
     const mtt_nlist *nl = w->nl;
-    mtt_soap_pair_(soap, nl->rij + 3 * q, nl->r[q], s, s->phi, s->dphi);
+    mtt_soap_pair_(soap, nl->rij + 3 * q, nl->r[q], s, s->phi, s->fac);
+    return s->fac;
+}
+
+const double *mtt_soap_pair_grad_(const mtt_soap *soap, mtt_soap_work *w, size_t q, soap_scratch *s)
+{
+    const int N = soap->N, L = soap->L, LM = soap->LM;
+    const double *fac = mtt_soap_pair_factors_(soap, w, q, s);
+    const double *a = fac + MTT_SOAP_FAC_A(soap), *b = fac + MTT_SOAP_FAC_B(soap);
+    const double *y = fac + MTT_SOAP_FAC_Y(soap), *dy = fac + MTT_SOAP_FAC_DY(soap);
+    const double *u = fac + MTT_SOAP_FAC_U(soap);
+    for (int n = 0; n < N; ++n)
+        for (int l = 0; l <= L; ++l)
+            for (int lm = l * l; lm < (l + 1) * (l + 1); ++lm)
+                for (int x = 0; x < 3; ++x)
+                    s->dphi[3 * (n * LM + lm) + x] =
+                        a[l * N + n] * y[lm] * u[x] + b[l * N + n] * dy[3 * lm + x];
     return s->dphi;
 }
 
@@ -270,28 +303,28 @@ mtt_status mtt_soap_compute(const mtt_soap *soap, const mtt_nlist *nl, const int
     w->nl = nl;
     w->species_index = species_index;
     w->n_atoms = n;
-    w->have_dphi = 0;
+    w->stored = 0;
     soap_scratch s;
     mtt_soap_scratch_(soap, w, &s);
-    const size_t per = (size_t)N * LM * 3;
+    const size_t per = MTT_SOAP_FAC_SIZE(soap);
     for (int i = 0; i < n; ++i) {
         double *c = w->c + (size_t)i * soap->NC;
         memset(c, 0, (size_t)soap->NC * sizeof *c);
         for (size_t q = nl->first[i]; q < nl->first[i + 1]; ++q) {
             double r = nl->r[q];
-            double *dphi = store ? w->dphi + q * per : store32 ? s.dphi : NULL;
+            double *fac = store ? w->fac + q * per : store32 ? s.fac : NULL;
             if (r >= soap->cutoff) {
-                if (store) memset(dphi, 0, per * sizeof *dphi);
-                if (store32) memset(w->dphi32 + q * per, 0, per * sizeof *w->dphi32);
+                if (store) memset(fac, 0, per * sizeof *fac);
+                if (store32) memset(w->fac32 + q * per, 0, per * sizeof *w->fac32);
                 continue;
             }
             MTT_RETURN_ERROR_IF(r < 1e-8, err, MTT_ERR_DATA,
                                 "soap: atoms %d and %d overlap (distance %g Å); check the positions", i,
                                 nl->j[q], r);
-            mtt_soap_pair_(soap, nl->rij + 3 * q, r, &s, s.phi, dphi);
+            mtt_soap_pair_(soap, nl->rij + 3 * q, r, &s, s.phi, fac);
             if (store32) {
-                float *d32 = w->dphi32 + q * per;
-                for (size_t k = 0; k < per; ++k) d32[k] = (float)dphi[k];
+                float *d32 = w->fac32 + q * per;
+                for (size_t k = 0; k < per; ++k) d32[k] = (float)fac[k];
             }
             const int a = species_index[nl->j[q]];
             for (int l = 0; l <= L; ++l) {
@@ -308,6 +341,6 @@ mtt_status mtt_soap_compute(const mtt_soap *soap, const mtt_nlist *nl, const int
         if (store32)
             for (int k = 0; k < soap->NC; ++k) w->c32[(size_t)i * soap->NC + k] = (float)c[k];
     }
-    w->have_dphi = store ? 1 : store32 ? 2 : 0;
+    w->stored = store ? 1 : store32 ? 2 : 0;
     return MTT_OK;
 }

@@ -59,23 +59,30 @@ typedef struct mtt_soap_work {
     const mtt_nlist *nl;   /* list of the last compute (borrowed) */
     const int *species_index; /* borrowed from the last compute */
     int n_atoms;
-    size_t cap_c, cap_dphi; /* capacities in doubles */
+    size_t cap_c, cap_fac; /* capacities in doubles */
     double *c;             /* n_atoms × NC, layout [l][k][m]: K·l² + k(2l+1) + m+l */
-    int have_dphi;         /* ∂φ/∂r_ij of every pair of nl is stored: 0 no, 1 in dphi,
-                              2 in dphi32 (MTT_SOAP_STORE_GRAD_F32) */
-    double *dphi;          /* n_pairs × N·LM·3 when stored: [n][lm][xyz] */
-    float *dphi32;         /* the same, rounded to float (half the bytes to stream) */
-    size_t cap_dphi32;     /* capacity in floats */
-    float *c32;            /* with dphi32: c rounded to float, for the float passes */
+    int stored;            /* the pair gradients of every pair of nl are stored: 0 no,
+                              1 in fac, 2 in fac32 (MTT_SOAP_STORE_GRAD_F32) */
+    double *fac;           /* n_pairs × mtt_soap_pair_gradient_size() when stored: each
+                              pair's ∂φ/∂r_ij in factored form (soap_internal.h) */
+    float *fac32;          /* the same, rounded to float */
+    size_t cap_fac32;      /* capacity in floats */
+    float *c32;            /* with fac32: c rounded to float, for the float passes */
     size_t cap_c32;        /* capacity in floats */
     double *scratch;       /* per-call scratch (phi, radial, Y, ∇Y, ḡ/ċ, ṗ) */
     size_t cap_scratch;
 } mtt_soap_work;
 
-/* Flags for mtt_soap_compute.  STORE_GRAD_F32 keeps the pair gradients
- * rounded to float (computed in double): the force and tangent passes then
- * stream half the bytes and accumulate in double (base_precision: 32). */
+/* Flags for mtt_soap_compute.  STORE_GRAD keeps each pair's gradient
+ * ∂φ/∂r_ij in a factored form (radial factors, Y_lm, ∇𝒴_lm, û: 311 doubles
+ * per pair for N = 8, L = 6, against 1176 expanded), so later passes do
+ * not recompute it; STORE_GRAD_F32 keeps those factors and a copy of c
+ * rounded to float (computed in double), and the force and tangent passes
+ * then run in float with double accumulation (base_precision: 32). */
 enum { MTT_SOAP_STORE_GRAD = 1, MTT_SOAP_STORE_GRAD_F32 = 2 };
+
+/* Values stored per pair by MTT_SOAP_STORE_GRAD(_F32): 2·N·(L+1) + 4·(L+1)² + 3. */
+size_t mtt_soap_pair_gradient_size(const mtt_soap *soap);
 
 mtt_status mtt_soap_create(mtt_soap **out, const mtt_soap_params *params, mtt_error *err);
 void mtt_soap_free(mtt_soap *soap);
@@ -90,15 +97,22 @@ void mtt_soap_work_free(mtt_soap_work *w);
 
 /* Power spectrum p (n_atoms × D; may be NULL to get only c) for the pairs of nl.
  * species_index: n_atoms indices into the species list.  With
- * MTT_SOAP_STORE_GRAD, ∂φ/∂r of every pair is kept (N·(L+1)²·3 doubles per
- * pair) so later calls do not recompute it; with MTT_SOAP_STORE_GRAD_F32 it
- * is kept as floats instead.  Pairs with r ≥ cutoff are ignored. */
+ * MTT_SOAP_STORE_GRAD, ∂φ/∂r of every pair is kept (factored,
+ * mtt_soap_pair_gradient_size() doubles per pair) so later calls do not
+ * recompute it; with MTT_SOAP_STORE_GRAD_F32 it is kept as floats instead.
+ * Pairs with r ≥ cutoff are ignored. */
 mtt_status mtt_soap_compute(const mtt_soap *soap, const mtt_nlist *nl, const int *species_index,
                             double *p, mtt_soap_work *w, int flags, mtt_error *err);
 
 /* After a compute on w: p of its atoms (n_atoms × D) computed in double and
  * rounded to float (base_precision: 32 keeps only this copy). */
 void mtt_soap_power_spectrum_f32(const mtt_soap *soap, mtt_soap_work *w, float *p);
+
+/* After a compute with MTT_SOAP_STORE_GRAD_F32 (and the float power
+ * spectrum, which reads it): free the double c, which the float passes do
+ * not read, so a cached float structure keeps only float data besides its
+ * neighbour list.  The dense Jacobian then refuses to run. */
+void mtt_soap_work_drop_double(mtt_soap_work *w);
 
 /* Given g = ∂E/∂p (n_atoms × D): forces F_k = -∂E/∂r_k (n_atoms × 3, overwritten)
  * and, if dE_deps != NULL, the strain derivative ∂E/∂ε_ab = Σ_pairs (∂E/∂r_ij)_a (r_ij)_b

@@ -140,6 +140,7 @@ mtt_status mtt_sbp_features_compute(const mtt_sbp_model *m, const mtt_structure 
     MTT_FORWARD_IF_ERROR(mtt_soap_compute(m->soap, &f->nl, f->species_index, NULL, &f->sw,
                                           MTT_SOAP_STORE_GRAD_F32, err));
     mtt_soap_power_spectrum_f32(m->soap, &f->sw, f->p_f32);
+    mtt_soap_work_drop_double(&f->sw);
     return MTT_OK;
 }
 
@@ -152,8 +153,8 @@ size_t mtt_sbp_features_bytes(const mtt_sbp_features *f)
     b += nl->cap_pairs * (sizeof(int) * 4 + sizeof(double) * 4);          /* j, shift, rij, r */
     b += (size_t)nl->cap_atoms * (sizeof(size_t) + 5 * sizeof(int) + 3 * sizeof(double));
     b += nl->cap_bins * sizeof(int);
-    b += (f->sw.cap_c + f->sw.cap_dphi + f->sw.cap_scratch) * sizeof(double);
-    b += f->sw.cap_dphi32 * sizeof(float);
+    b += (f->sw.cap_c + f->sw.cap_fac + f->sw.cap_scratch) * sizeof(double);
+    b += (f->sw.cap_fac32 + f->sw.cap_c32) * sizeof(float);
     return b;
 }
 

@@ -14,28 +14,43 @@ typedef struct soap_scratch {
     double *pdot;     /* D */
     double *kk1, *kk2; /* K×K each: the per-l matrices of the backward and tangent */
     double *vp;       /* NC: ḡ or ċ in pair-gradient order [species][n][lm] */
-    double *wide;     /* 2·NC: room for 3·NC floats, ḡ or ċ with each value per xyz
-                         (soap_grad_f32.c) */
+    double *fac;      /* MTT_SOAP_FAC_SIZE: the factors of one recomputed pair */
+    double *ab;       /* 2·LM: per-pair sums over n (soap_grad_impl.h) */
 } soap_scratch;
+
+/* The factored gradient of one pair (docs/math.md §1):
+ *   ∂φ_nlm/∂r_ij = a_nl Y_lm û + b_nl ∇𝒴_lm,  a_nl = g'_nl − l g_nl/r,  b_nl = g_nl/r,
+ * stored as [a (N·(L+1), [l][n]) | b (same) | Y (LM) | ∇𝒴 (3·LM, [lm][xyz]) | û (3)]:
+ * 2·N·(L+1) + 4·(L+1)² + 3 values, against N·(L+1)²·3 for the expanded
+ * gradient (311 vs 1176 for N = 8, L = 6). */
+#define MTT_SOAP_FAC_A(s) ((size_t)0)
+#define MTT_SOAP_FAC_B(s) ((size_t)(s)->N * ((s)->L + 1))
+#define MTT_SOAP_FAC_Y(s) (2 * (size_t)(s)->N * ((s)->L + 1))
+#define MTT_SOAP_FAC_DY(s) (MTT_SOAP_FAC_Y(s) + (size_t)(s)->LM)
+#define MTT_SOAP_FAC_U(s) (MTT_SOAP_FAC_Y(s) + 4 * (size_t)(s)->LM)
+#define MTT_SOAP_FAC_SIZE(s) (MTT_SOAP_FAC_U(s) + 3)
 
 void mtt_soap_scratch_(const mtt_soap *soap, mtt_soap_work *w, soap_scratch *s);
 
-/* φ (and ∂φ/∂r_ij when dphi != NULL) of the pair vector rij with length r. */
+/* φ (and the factored ∂φ/∂r_ij when fac != NULL) of the pair vector rij
+ * with length r. */
 void mtt_soap_pair_(const mtt_soap *soap, const double *rij, double r, soap_scratch *s,
-                    double *phi, double *dphi);
+                    double *phi, double *fac);
 
-/* ∂φ/∂r for pair q of the last compute: stored, or recomputed into s->dphi. */
+/* The factors of pair q of the last compute: stored (double), or
+ * recomputed into s->fac. */
+const double *mtt_soap_pair_factors_(const mtt_soap *soap, mtt_soap_work *w, size_t q,
+                                     soap_scratch *s);
+
+/* The expanded ∂φ/∂r of pair q ([n][lm][xyz], N·LM·3) into s->dphi (the
+ * dense Jacobian of the tests). */
 const double *mtt_soap_pair_grad_(const mtt_soap *soap, mtt_soap_work *w, size_t q, soap_scratch *s);
 
-/* ṗ = α_l Σ_m (ċ_{k1} c_{k2} + c_{k1} ċ_{k2}) for one atom (D values, overwritten). */
-void mtt_soap_pdot_(const mtt_soap *soap, const double *c, const double *cdot, double *pdot,
-                    soap_scratch *s);
-
 /* The float passes of work computed with MTT_SOAP_STORE_GRAD_F32
- * (soap_grad_f32.c); same contracts as mtt_soap_forces and
+ * (soap_grad_f32.c); same contracts as mtt_soap_forces_virial and
  * mtt_soap_tangent_strain, after their checks. */
 void mtt_soap_forces_f32_(const mtt_soap *soap, const double *g, mtt_soap_work *w,
-                          double *forces, double *dE_deps);
+                          double *forces, double *dE_deps, double *atom_dE_deps);
 void mtt_soap_tangent_strain_f32_(const mtt_soap *soap, const double *wvec, const double *strain,
                                   mtt_soap_work *w, double *pdot);
 
