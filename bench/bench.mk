@@ -28,3 +28,12 @@ noinst_PROGRAMS += bench/md/bench_md
 bench_md_bench_md_SOURCES = bench/md/bench_md.c
 bench_md_bench_md_LDADD = libmtt.la
 EXTRA_DIST += bench/md/run.sh
+# bench_allreduce: the step's collectives vs message size (bench/allreduce/run.sh);
+# an MPI library benchmark, so only in the MPI build.
+if HAVE_MPI
+noinst_PROGRAMS += bench/allreduce/bench_allreduce
+bench_allreduce_bench_allreduce_SOURCES = bench/allreduce/bench_allreduce.c
+endif
+EXTRA_DIST += bench/allreduce/run.sh
+EXTRA_DIST += bench/scaling/run.sh bench/scaling/make_alloy.py bench/scaling/step_vs_batch.sh \
+  bench/scaling/model.py bench/memory/run.sh

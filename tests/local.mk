@@ -58,3 +58,6 @@ EXTRA_DIST += tests/kim_lammps.py
 # the ASE calculator python/mtt_ase.py
 TESTS += tests/test_ase.sh
 EXTRA_DIST += tests/ase_check.py
+
+# bench/scaling/model.py on inputs with known answers (numpy; SKIP without)
+TESTS += tests/test_scaling_model.sh

@@ -253,6 +253,14 @@ if [ -n "${MPIEXEC:-}" ] && [ -x "${MPIEXEC:-}" ] && "$MTT" --version | grep -q 
        && cmp -s "$mrun/indices/validation.txt" "$serial_run/indices/validation.txt" \
        && [ -f "$mrun/train.csv" ] && grep -q "Evaluation of the best model" "$mrun/train.log"; then
         ok "mpirun -n 2: trains, one run folder, the serial run's split"; else not_ok "mpirun -n 2" "runs=$runs exit=$c"; fi
+    # the cache line gives the sum and each rank's extremes: min <= max, min + max = sum on 2 ranks
+    cache_line=$(grep -h 'Descriptor cache (training set)' "$mrun/train.log" 2>/dev/null | head -n 1)
+    if echo "$cache_line" | sed -n 's/.*cached, \([0-9.]*\) MiB.*per rank \([0-9.]*\) to \([0-9.]*\) MiB.*/\1 \2 \3/p' |
+       awk 'NF == 3 && $2 <= $3 && $2 > 0 { d = $2 + $3 - $1; ok = d < 0.16 && d > -0.16 } END { exit !ok }'; then
+        ok "mpirun -n 2: the descriptor cache line names each rank's extremes"
+    else
+        not_ok "mpirun -n 2: the descriptor cache line names each rank's extremes" "$cache_line"
+    fi
     sleep 1  # a new run folder name
     (cd "$case_dir" && timeout 120 "$MPIEXEC" -n 2 "$MTT" train options.yaml >out2 2>err2)
     mrun2=$(ls -d "$case_dir"/outputs/*/* 2>/dev/null | tail -n 1)
@@ -269,6 +277,7 @@ if [ -n "${MPIEXEC:-}" ] && [ -x "${MPIEXEC:-}" ] && "$MTT" --version | grep -q 
     fi
 else
     skip "mpirun -n 2: trains, one run folder, the serial run's split: serial build or no mpiexec"
+    skip "mpirun -n 2: the descriptor cache line names each rank's extremes: serial build or no mpiexec"
     skip "mpirun -n 2 twice: bitwise identical train.csv: serial build or no mpiexec"
     skip "mpirun -n 2: a data error on one rank is reported once: serial build or no mpiexec"
 fi

@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
-"""make_alloy.py OUT.xyz [N_STRUCTURES] [SEED] — a periodic Cu–Ni–Al set of
-structures of different sizes (fcc supercells of 32 to 256 atoms, random
-occupation, strained and rattled), labelled with ASE's EMT calculator
-(energy, forces, stress), for the scaling benchmark.  Needs python3-ase."""
+"""make_alloy.py OUT.xyz [N_STRUCTURES] [SEED] [SIZES] — a periodic Cu–Ni–Al
+set of structures of different sizes (fcc supercells, random occupation,
+strained and rattled), labelled with ASE's EMT calculator (energy, forces,
+stress), for the scaling and memory benchmarks.  SIZES: "small" (default,
+32 to 256 atoms, bench/scaling/run.sh) or "large" (128 to 500 atoms, about
+300 on average, bench/memory/run.sh).  Needs python3-ase."""
 import sys
 
 import numpy as np
@@ -11,9 +13,17 @@ from ase.calculators.emt import EMT
 from ase.io import write
 
 
-def main(out, n=150, seed=1):
+SHAPES = {
+    "small": [(2, 2, 2), (2, 2, 3), (2, 3, 3), (3, 3, 3), (3, 3, 4), (4, 4, 4)],
+    "large": [(2, 4, 4), (3, 4, 4), (4, 4, 4), (4, 4, 5), (4, 5, 5), (5, 5, 5)],
+}
+
+
+def main(out, n=150, seed=1, sizes="small"):
     n, rng = int(n), np.random.default_rng(int(seed))
-    shapes = [(2, 2, 2), (2, 2, 3), (2, 3, 3), (3, 3, 3), (3, 3, 4), (4, 4, 4)]
+    if sizes not in SHAPES:
+        raise SystemExit(f"make_alloy.py: SIZES is one of {', '.join(SHAPES)}, not {sizes!r}")
+    shapes = SHAPES[sizes]
     frames, atoms_total = [], 0
     for i in range(n):
         reps = shapes[rng.integers(len(shapes))]

@@ -98,6 +98,7 @@ mtt_model_status mtt_model_open(const char *path, unsigned flags, mtt_model **mo
     mtt_error_clear(&err);
     mtt_model *m = calloc(1, sizeof *m);
     if (!m) return mtt_api_fail(error, MTT_MODEL_ERR_NOMEM, "out of memory opening a model");
+    pthread_mutex_init(&m->pool_lock, NULL);
     pthread_mutex_lock(&hdf5_lock);
     mtt_status st = mtt_model_file_read(path, &m->file, &err);
     pthread_mutex_unlock(&hdf5_lock);
@@ -132,9 +133,33 @@ mtt_model_status mtt_model_open(const char *path, unsigned flags, mtt_model **mo
     return MTT_MODEL_OK;
 }
 
+mtt_api_slot *mtt_api_slot_take(mtt_model *m)
+{
+    pthread_mutex_lock(&m->pool_lock);
+    mtt_api_slot *slot = m->pool;
+    if (slot) m->pool = slot->next;
+    pthread_mutex_unlock(&m->pool_lock);
+    if (!slot && (slot = calloc(1, sizeof *slot))) mtt_sbp_features_init(&slot->single.f);
+    return slot;
+}
+
+void mtt_api_slot_give(mtt_model *m, mtt_api_slot *slot)
+{
+    pthread_mutex_lock(&m->pool_lock);
+    slot->next = m->pool;
+    m->pool = slot;
+    pthread_mutex_unlock(&m->pool_lock);
+}
+
 void mtt_model_close(mtt_model *model)
 {
     if (!model) return;
+    for (mtt_api_slot *s = model->pool, *next; s; s = next) {
+        next = s->next;
+        mtt_sbp_single_free(&s->single);
+        free(s);
+    }
+    pthread_mutex_destroy(&model->pool_lock);
     mtt_sbp_free(model->sbp);
     mtt_metadata_free(model->meta);
     mtt_model_file_free(&model->file);

@@ -4,10 +4,12 @@
  * The input is checked first so that nothing the caller can pass reaches
  * the numerical code as undefined behaviour: atomic types, finite and
  * bounded coordinates, a finite cell of non-zero volume when periodic.
- * Then one mtt_sbp_predict_one call, with features and workspace of its
- * own (allocated per call): concurrent calls on one model share only the
- * read-only model.  Cost: the SOAP features and networks of n atoms, plus
- * ~(D + pairs·N·(L+1)²·3) doubles of memory per atom for the call.
+ * Then one mtt_sbp_predict_single call on a workspace taken from the
+ * model's pool: concurrent calls each hold their own, repeated calls reuse
+ * the buffers (no new memory to fault in at every MD step).  No pair
+ * gradients are stored: the force pass recomputes them (it runs once).
+ * Cost: the SOAP features and networks of n atoms; memory ~D doubles per
+ * atom per workspace, kept until mtt_model_close.
  */
 #include "config.h"
 
@@ -115,11 +117,14 @@ mtt_model_status mtt_model_compute(const mtt_model *model, int n_atoms, const do
     mtt_model_status ps = check_input(model, n_atoms, positions, numbers, cell, pbc, error);
     if (ps != MTT_MODEL_OK) return ps;
     const size_t n = (size_t)n_atoms;
-    double *f = malloc(3 * n * sizeof *f);
+    /* results go to scratch first: the caller's arrays change only on success */
+    double *f = forces ? malloc(3 * n * sizeof *f) : NULL;
     double *ae = per_atom_energies ? malloc(n * sizeof *ae) : NULL;
-    if (!f || (per_atom_energies && !ae)) {
+    mtt_api_slot *slot = mtt_api_slot_take((mtt_model *)model);
+    if ((forces && !f) || (per_atom_energies && !ae) || !slot) {
         free(f);
         free(ae);
+        if (slot) mtt_api_slot_give((mtt_model *)model, slot);
         return mtt_api_fail(error, MTT_MODEL_ERR_NOMEM, "out of memory computing a structure");
     }
     unsigned char flags[3] = {0, 0, 0};
@@ -128,8 +133,9 @@ mtt_model_status mtt_model_compute(const mtt_model *model, int n_atoms, const do
     double e = 0.0, deps[9];
     mtt_error err;
     mtt_error_clear(&err);
-    mtt_status st = mtt_sbp_predict_one(model->sbp, model->file.params, &s, &e, f, ae,
-                                        virial ? deps : NULL, &err);
+    mtt_status st = mtt_sbp_predict_single(model->sbp, model->file.params, &s, &slot->single, &e,
+                                           f, ae, virial ? deps : NULL, &err);
+    mtt_api_slot_give((mtt_model *)model, slot);
     mtt_model_status out = MTT_MODEL_OK;
     if (st != MTT_OK) {
         out = mtt_api_fail(error, mtt_api_status_of(st), err.msg);

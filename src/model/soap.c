@@ -111,6 +111,16 @@ void mtt_soap_work_free(mtt_soap_work *w)
     memset(w, 0, sizeof *w);
 }
 
+void mtt_soap_gradient_forms(const mtt_soap *soap, const mtt_nlist *nl, double values[MTT_SOAP_FORMS])
+{
+    double pairs = 0.0, n = (double)nl->n_atoms, D = (double)soap->dim;
+    for (size_t q = 0; q < nl->n_pairs; ++q) pairs += nl->r[q] < soap->cutoff;
+    values[MTT_SOAP_FORM_FACTORED] = pairs * (double)MTT_SOAP_FAC_SIZE(soap);
+    values[MTT_SOAP_FORM_EXPANDED] = pairs * 3.0 * soap->N * soap->LM;
+    values[MTT_SOAP_FORM_DESCRIPTOR] = pairs * 3.0 * D;
+    values[MTT_SOAP_FORM_DENSE] = n * D * 3.0 * n;
+}
+
 void mtt_soap_work_drop_double(mtt_soap_work *w)
 {
     if (w->stored != 2) return;

@@ -84,6 +84,17 @@ enum { MTT_SOAP_STORE_GRAD = 1, MTT_SOAP_STORE_GRAD_F32 = 2 };
 /* Values stored per pair by MTT_SOAP_STORE_GRAD(_F32): 2·N·(L+1) + 4·(L+1)² + 3. */
 size_t mtt_soap_pair_gradient_size(const mtt_soap *soap);
 
+/* The forms the position derivatives of one structure's descriptors can be
+ * kept in, and the values each takes (docs/performance.md, "Descriptor
+ * path"): the factored pair gradients mtt stores, the expanded pair
+ * gradients ∂φ/∂r_ij (N·(L+1)²·3 per pair), the per-pair descriptor
+ * gradients ∂p_i/∂r_ij (3·D per pair) and a dense per-structure Jacobian
+ * (n·D·3n).  Recomputing on the fly keeps none of them. */
+enum { MTT_SOAP_FORM_FACTORED, MTT_SOAP_FORM_EXPANDED, MTT_SOAP_FORM_DESCRIPTOR,
+       MTT_SOAP_FORM_DENSE, MTT_SOAP_FORMS };
+/* values[form] for the pairs of nl within the cutoff and its n_atoms. */
+void mtt_soap_gradient_forms(const mtt_soap *soap, const mtt_nlist *nl, double values[MTT_SOAP_FORMS]);
+
 mtt_status mtt_soap_create(mtt_soap **out, const mtt_soap_params *params, mtt_error *err);
 void mtt_soap_free(mtt_soap *soap);
 size_t mtt_soap_dim(const mtt_soap *soap);

@@ -96,6 +96,12 @@ void mtt_sbp_features_free(mtt_sbp_features *f)
 mtt_status mtt_sbp_features_compute(const mtt_sbp_model *m, const mtt_structure *s,
                                     mtt_sbp_features *f, mtt_error *err)
 {
+    return mtt_sbp_features_compute_once(m, s, f, 1, err);
+}
+
+mtt_status mtt_sbp_features_compute_once(const mtt_sbp_model *m, const mtt_structure *s,
+                                         mtt_sbp_features *f, int keep_gradients, mtt_error *err)
+{
     const size_t n = (size_t)s->n_atoms, D = m->dim;
     const int f32 = m->precision == 32;
     if (n > f->cap_atoms) {
@@ -135,13 +141,17 @@ mtt_status mtt_sbp_features_compute(const mtt_sbp_model *m, const mtt_structure 
     f->volume = (pbc[0] && pbc[1] && pbc[2]) ? mtt_cell_volume(s->cell) : 0.0;
     if (!f32)
         return mtt_soap_compute(m->soap, &f->nl, f->species_index, f->p, &f->sw,
-                                MTT_SOAP_STORE_GRAD, err);
+                                keep_gradients ? MTT_SOAP_STORE_GRAD : 0, err);
     /* double expansion, float storage of p and of the pair gradients */
     MTT_FORWARD_IF_ERROR(mtt_soap_compute(m->soap, &f->nl, f->species_index, NULL, &f->sw,
                                           MTT_SOAP_STORE_GRAD_F32, err));
     mtt_soap_power_spectrum_f32(m->soap, &f->sw, f->p_f32);
-    mtt_soap_work_drop_double(&f->sw);
     return MTT_OK;
+}
+
+void mtt_sbp_features_trim(mtt_sbp_features *f)
+{
+    mtt_soap_work_drop_double(&f->sw);
 }
 
 size_t mtt_sbp_features_bytes(const mtt_sbp_features *f)
@@ -325,17 +335,43 @@ mtt_status mtt_sbp_predict_one(const mtt_sbp_model *m, const double *params,
                                const mtt_structure *s, double *energy, double *forces,
                                double *atom_energy, double *dE_deps, mtt_error *err)
 {
-    mtt_sbp_features f;
-    mtt_sbp_features *fp = &f;
-    mtt_sbp_work *w = NULL;
-    mtt_sbp_features_init(&f);
-    mtt_status st = mtt_sbp_features_compute(m, s, &f, err);
-    if (st == MTT_OK) st = mtt_sbp_work_create(m, (size_t)s->n_atoms, &w, err);
-    if (st == MTT_OK) st = mtt_sbp_predict(m, params, &fp, 1, w, energy, forces, dE_deps, err);
-    if (st == MTT_OK && atom_energy) mtt_sbp_atom_energies(m, &fp, 1, w, atom_energy);
-    mtt_sbp_work_free(w);
-    mtt_sbp_features_free(&f);
+    mtt_sbp_single w = {0};
+    mtt_sbp_features_init(&w.f);
+    mtt_status st = mtt_sbp_predict_single(m, params, s, &w, energy, forces, atom_energy,
+                                           dE_deps, err);
+    mtt_sbp_single_free(&w);
     return st;
+}
+
+mtt_status mtt_sbp_predict_single(const mtt_sbp_model *m, const double *params,
+                                  const mtt_structure *s, mtt_sbp_single *w, double *energy,
+                                  double *forces, double *atom_energy, double *dE_deps,
+                                  mtt_error *err)
+{
+    mtt_sbp_features *fp = &w->f;
+    /* the force pass runs once: recomputing each pair's gradient there is
+     * cheaper than storing it (and touching that memory) for one use */
+    mtt_status st = mtt_sbp_features_compute_once(m, s, &w->f, 0, err);
+    if (st == MTT_OK && (size_t)s->n_atoms > w->max_atoms) {
+        mtt_sbp_work_free(w->work);
+        w->work = NULL;
+        w->max_atoms = 0;
+        st = mtt_sbp_work_create(m, (size_t)s->n_atoms, &w->work, err);
+        if (st == MTT_OK) w->max_atoms = (size_t)s->n_atoms;
+    }
+    if (st == MTT_OK)
+        st = mtt_sbp_predict(m, params, &fp, 1, w->work, energy, forces, dE_deps, err);
+    if (st == MTT_OK && atom_energy) mtt_sbp_atom_energies(m, &fp, 1, w->work, atom_energy);
+    return st;
+}
+
+void mtt_sbp_single_free(mtt_sbp_single *w)
+{
+    if (!w) return;
+    mtt_sbp_work_free(w->work);
+    mtt_sbp_features_free(&w->f);
+    w->work = NULL;
+    w->max_atoms = 0;
 }
 
 mtt_status mtt_sbp_backward(const mtt_sbp_model *m, const double *params,

@@ -96,10 +96,20 @@ void mtt_sbp_init_params(const mtt_sbp_model *m, double *params, uint64_t seed);
 
 void mtt_sbp_features_init(mtt_sbp_features *f);
 void mtt_sbp_features_free(mtt_sbp_features *f);
+/* As mtt_sbp_features_compute; keep_gradients = 0 keeps no pair gradients
+ * (precision 64: the force and tangent passes then recompute them per pair;
+ * for features used once). */
+mtt_status mtt_sbp_features_compute_once(const mtt_sbp_model *m, const mtt_structure *s,
+                                         mtt_sbp_features *f, int keep_gradients, mtt_error *err);
 /* Compute (or recompute into f, reusing its buffers) the features of s.
  * An atomic number the model does not know → MTT_ERR_DATA naming it. */
 mtt_status mtt_sbp_features_compute(const mtt_sbp_model *m, const mtt_structure *s,
                                     mtt_sbp_features *f, mtt_error *err);
+/* For features kept unchanged from now on (the descriptor cache): free
+ * what the passes no longer read (at precision 32, the double SOAP
+ * coefficients).  Features recomputed into the same f would allocate it
+ * again, so scratch entries are not trimmed. */
+void mtt_sbp_features_trim(mtt_sbp_features *f);
 /* Bytes f holds (for the cache budget). */
 size_t mtt_sbp_features_bytes(const mtt_sbp_features *f);
 
@@ -125,6 +135,23 @@ void mtt_sbp_atom_energies(const mtt_sbp_model *m, mtt_sbp_features *const *f, s
 mtt_status mtt_sbp_predict_one(const mtt_sbp_model *m, const double *params,
                                const mtt_structure *s, double *energy, double *forces,
                                double *atom_energy, double *dE_deps, mtt_error *err);
+
+/* Features and workspace kept between single-structure predictions (one
+ * per thread), so repeated calls (MD, libmtt) allocate and touch new
+ * memory only when a structure is larger than any before.  Zero-initialise
+ * with {0} and mtt_sbp_features_init(&f). */
+typedef struct mtt_sbp_single {
+    mtt_sbp_features f;
+    mtt_sbp_work *work;
+    size_t max_atoms;  /* what work was created for */
+} mtt_sbp_single;
+
+/* mtt_sbp_predict_one reusing w's buffers. */
+mtt_status mtt_sbp_predict_single(const mtt_sbp_model *m, const double *params,
+                                  const mtt_structure *s, mtt_sbp_single *w, double *energy,
+                                  double *forces, double *atom_energy, double *dE_deps,
+                                  mtt_error *err);
+void mtt_sbp_single_free(mtt_sbp_single *w);
 
 /* After mtt_sbp_predict on the same batch: grad += ∂L/∂params for a loss
  * with dL_dE[n] = ∂L/∂E_s, dL_dF (Σ atoms × 3) = ∂L/∂F_k (NULL: no force

@@ -63,8 +63,12 @@ mtt_status mtt_feature_cache_build(mtt_feature_cache *c, const mtt_sbp_model *m,
             return st_;
         }
         c->min_distance[s] = target->min_distance;
+        double forms[MTT_SOAP_FORMS];
+        mtt_soap_gradient_forms(m->soap, &target->nl, forms);
+        for (int k = 0; k < MTT_SOAP_FORMS; ++k) c->form_values[k] += forms[k];
         mtt_progress_update((int64_t)s + 1);
         if (f) {
+            mtt_sbp_features_trim(f);
             size_t b = mtt_sbp_features_bytes(f) + sizeof *f;
             if (c->bytes + b <= budget_bytes) {
                 c->entry[s] = f;

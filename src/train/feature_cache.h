@@ -32,6 +32,8 @@ typedef struct mtt_feature_cache {
     size_t n_scratch;
     size_t scratch_bytes;         /* bound on what the scratch entries grow to (not in the budget) */
     double *min_distance;         /* n: Å, shortest pair distance (∞: no pair) */
+    double form_values[MTT_SOAP_FORMS]; /* over all n structures: values each form of the
+                                           position derivatives would take (soap.h) */
 } mtt_feature_cache;
 
 /* A view of structure s of ds for the model (arrays borrowed).  A cell is

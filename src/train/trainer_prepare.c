@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -66,6 +67,34 @@ static mtt_status warn_close_contacts(mtt_trainer *t, int set, mtt_error *err)
     return MTT_OK;
 }
 
+/* The descriptor path and why (docs/performance.md, "Descriptor path"):
+ * the position derivatives of every structure are kept as factored pair
+ * gradients, the form with the fewest values and, per pair, the fewest
+ * operations (2·N·(L+1)² against 3·N·(L+1)² expanded or 3·D per pair);
+ * structures over the budget recompute them at each use.  The sizes of the
+ * other forms for this set are logged so the choice can be checked; a dense
+ * per-structure Jacobian (n·D·3n) is smaller only for cells of a few atoms,
+ * which the line then says. */
+static void log_descriptor_path(const mtt_trainer *t, int set)
+{
+    double v[MTT_SOAP_FORMS];
+    memcpy(v, t->cache[set].form_values, sizeof v);
+    mtt_comm_sum_doubles(t->comm, v, MTT_SOAP_FORMS);
+    const double mib = (t->model->precision == 32 ? 4.0 : 8.0) / (1024.0 * 1024.0);
+    if (!(v[MTT_SOAP_FORM_FACTORED] > 0)) return;
+    mtt_log_info("Descriptor path (%s set): position derivatives as factored pair gradients, "
+                 "%.1f MiB (fewest values and operations per pair; expanded pair gradients "
+                 "would take %.1f MiB, per-pair descriptor gradients %.1f MiB, dense "
+                 "per-structure Jacobians %.1f MiB%s); structures beyond the cache budget "
+                 "recompute them at each use",
+                 t->set[set].name, v[MTT_SOAP_FORM_FACTORED] * mib,
+                 v[MTT_SOAP_FORM_EXPANDED] * mib, v[MTT_SOAP_FORM_DESCRIPTOR] * mib,
+                 v[MTT_SOAP_FORM_DENSE] * mib,
+                 v[MTT_SOAP_FORM_DENSE] < v[MTT_SOAP_FORM_FACTORED]
+                     ? ", smaller for these small cells but not implemented"
+                     : "");
+}
+
 mtt_status mtt_trainer_build_cache(mtt_trainer *t, int set, double budget_bytes, mtt_error *err)
 {
     size_t budget = budget_bytes > 0 ? (budget_bytes >= 1.8e19 ? SIZE_MAX : (size_t)budget_bytes) : 0;
@@ -82,15 +111,25 @@ mtt_status mtt_trainer_build_cache(mtt_trainer *t, int set, double budget_bytes,
     const mtt_feature_cache *c = &t->cache[set];
     double sums[4] = {(double)c->n_cached, (double)c->n, (double)c->bytes, (double)c->scratch_bytes};
     mtt_comm_sum_doubles(t->comm, sums, 4);
+    /* The sum hides how the memory is spread: with several ranks the line
+     * also says what the lightest and the heaviest rank hold (one minimum
+     * over [bytes, -bytes] gives both), the number that must fit a node. */
+    int64_t extremes[2] = {(int64_t)c->bytes, -(int64_t)c->bytes};
+    mtt_comm_min_int64(t->comm, extremes, 2);
+    char per_rank[96] = "";
+    if (t->size > 1)
+        snprintf(per_rank, sizeof per_rank, "; per rank %.1f to %.1f MiB",
+                 (double)extremes[0] / (1024.0 * 1024.0), (double)-extremes[1] / (1024.0 * 1024.0));
     if (sums[1] > 0 && sums[0] == sums[1])
         mtt_log_info("Descriptor cache (%s set): %.0f of %.0f structures cached, %.1f MiB "
-                     "(all ranks)",
-                     t->set[set].name, sums[0], sums[1], sums[2] / (1024.0 * 1024.0));
+                     "(all ranks%s)",
+                     t->set[set].name, sums[0], sums[1], sums[2] / (1024.0 * 1024.0), per_rank);
     else if (sums[1] > 0)
         mtt_log_info("Descriptor cache (%s set): %.0f of %.0f structures cached, %.1f MiB, plus "
-                     "up to %.1f MiB of scratch for recomputing the others (all ranks)",
+                     "up to %.1f MiB of scratch for recomputing the others (all ranks%s)",
                      t->set[set].name, sums[0], sums[1], sums[2] / (1024.0 * 1024.0),
-                     sums[3] / (1024.0 * 1024.0));
+                     sums[3] / (1024.0 * 1024.0), per_rank);
+    if (set == MTT_TR_TRAIN) log_descriptor_path(t, set);
     return MTT_OK;
 }
 
