@@ -118,11 +118,10 @@ static int setup(mtt_trainer *t, const mtt_comm *c, mtt_dataset *ds, size_t firs
     size_t np = t->n_params = t->model->n_params;
     size_t n = ds->n_structures;
     t->params = malloc(np * sizeof(double));
-    t->reduce = calloc(np + MTT_TRAINER_REDUCE_EXTRA, sizeof(double));
     t->adam_m = malloc(np * sizeof(double));
     t->adam_v = malloc(np * sizeof(double));
     t->baseline_train = malloc((n ? n : 1) * sizeof(double));
-    if (!t->params || !t->reduce || !t->adam_m || !t->adam_v || !t->baseline_train) return 0;
+    if (!t->params || !t->adam_m || !t->adam_v || !t->baseline_train) return 0;
     if (!test_trainer_slices_create(t)) return 0;
     mtt_sbp_init_params(t->model, t->params, 3);
     t->adam_cfg = mtt_adam_config_default();
@@ -146,7 +145,6 @@ static void teardown(mtt_trainer *t)
     mtt_sbp_work_free(t->work);
     mtt_sbp_free(t->model);
     free(t->params);
-    free(t->reduce);
     free(t->adam_m);
     free(t->adam_v);
     free(t->baseline_train);
@@ -160,7 +158,9 @@ static int step_all(mtt_trainer *t, double *loss)
     size_t n = t->set[MTT_TR_TRAIN].ds->n_structures;
     for (size_t i = 0; i < n; ++i) idx[i] = i;
     mtt_error err;
-    mtt_status st = mtt_trainer_step(t, idx, n, 0.0, loss, &err);
+    double totals[3];
+    test_trainer_totals(t, idx, n, totals);  /* collective on several ranks */
+    mtt_status st = mtt_trainer_step(t, idx, n, totals, 0.0, loss, &err);
     if (st != MTT_OK) printf("# rank %d: %s\n", rank_, err.msg);
     return st == MTT_OK;
 }
@@ -208,7 +208,8 @@ static void compare_split(const char *file, const mtt_xyz_keys *keys, const int 
     } else {
         double l_ref = 0, l_dist = 0;
         int stepped = step_all(&ref, &l_ref);
-        stepped = stepped && step_all(&dist, &l_dist);  /* collective: every rank steps */
+        int stepped_dist = step_all(&dist, &l_dist);  /* collective: every rank steps */
+        stepped = stepped && stepped_dist;
         size_t np = ref.n_params;
         double *g = malloc(np * sizeof *g);
         const int have_g = g != NULL;
@@ -220,13 +221,13 @@ static void compare_split(const char *file, const mtt_xyz_keys *keys, const int 
         }
         free(g);
         for (size_t k = 0; k < 3; ++k) {
-            tmax = fmax(tmax, fabs(ref.reduce[np + k]));
-            tdiff = fmax(tdiff, fabs(ref.reduce[np + k] - dist.reduce[np + k]));
+            tmax = fmax(tmax, fabs(ref.agreed[k]));
+            tdiff = fmax(tdiff, fabs(ref.agreed[k] - dist.agreed[k]));
         }
         /* the terms asked for are really there (a zero gradient would pass) */
-        int present = gmax > 0 && (w.energy == 0 || ref.reduce[np] > 0) &&
-                      (w.forces == 0 || ref.reduce[np + 1] > 0) &&
-                      (w.stress == 0 || ref.reduce[np + 2] > 0);
+        int present = gmax > 0 && (w.energy == 0 || ref.agreed[MTT_TRAINER_X_LOSS_ENERGY] > 0) &&
+                      (w.forces == 0 || ref.agreed[MTT_TRAINER_X_LOSS_FORCES] > 0) &&
+                      (w.stress == 0 || ref.agreed[MTT_TRAINER_X_LOSS_STRESS] > 0);
         double rel = gmax > 0 ? dmax / gmax : INFINITY;
         double trel = tmax > 0 ? tdiff / tmax : INFINITY;
         /* the allreduced gradient and the reference are the same on every

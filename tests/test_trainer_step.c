@@ -86,11 +86,10 @@ static int setup(mtt_trainer *t, const mtt_comm *on, mtt_dataset *ds, const int 
         t->model->composition[k] = e_per_atom / (double)ds->n_structures;
     size_t np = t->n_params = t->model->n_params;
     t->params = malloc(np * sizeof(double));
-    t->reduce = calloc(np + MTT_TRAINER_REDUCE_EXTRA, sizeof(double));
     t->adam_m = malloc(np * sizeof(double));
     t->adam_v = malloc(np * sizeof(double));
     t->baseline_train = malloc(ds->n_structures * sizeof(double));
-    if (!t->params || !t->reduce || !t->adam_m || !t->adam_v || !t->baseline_train) return 0;
+    if (!t->params || !t->adam_m || !t->adam_v || !t->baseline_train) return 0;
     if (!test_trainer_slices_create(t)) return 0;  /* the sharded update on several ranks */
     mtt_sbp_init_params(t->model, t->params, 3);
     t->adam_cfg = mtt_adam_config_default();
@@ -114,18 +113,27 @@ static void teardown(mtt_trainer *t)
     mtt_sbp_work_free(t->work);
     mtt_sbp_free(t->model);
     free(t->params);
-    free(t->reduce);
     free(t->adam_m);
     free(t->adam_v);
     free(t->baseline_train);
     test_trainer_slices_free(t);
 }
 
+/* One step over local structures idx[0..n) with the global counts the
+ * epoch plan would give (the counting is collective on several ranks). */
+static mtt_status step(mtt_trainer *t, const size_t *idx, size_t n, double lr, double *loss,
+                       mtt_error *err)
+{
+    double totals[3];
+    test_trainer_totals(t, idx, n, totals);
+    return mtt_trainer_step(t, idx, n, totals, lr, loss, err);
+}
+
 static double loss_at(mtt_trainer *t, const size_t *idx, size_t n)
 {
     double loss = NAN;
     mtt_error err;
-    CU_ASSERT_EQUAL(mtt_trainer_step(t, idx, n, 0.0, &loss, &err), MTT_OK);
+    CU_ASSERT_EQUAL(step(t, idx, n, 0.0, &loss, &err), MTT_OK);
     return loss;
 }
 
@@ -142,8 +150,8 @@ static void check_gradient(mtt_dataset *ds, const int *species, size_t ns, const
     double *g = malloc(t.n_params * sizeof *g);
     CU_ASSERT_FATAL(g != NULL);
     memcpy(g, t.reduce, t.n_params * sizeof *g);
-    CU_ASSERT(t.reduce[t.n_params + 1] > 0);  /* a force term */
-    if (ds->has_stress) CU_ASSERT(t.reduce[t.n_params + 2] > 0);
+    CU_ASSERT(t.agreed[MTT_TRAINER_X_LOSS_FORCES] > 0);  /* a force term */
+    if (ds->has_stress) CU_ASSERT(t.agreed[MTT_TRAINER_X_LOSS_STRESS] > 0);
     /* lr 0: parameters unchanged, the same loss again */
     CU_ASSERT_EQUAL(loss_at(&t, idx, ds->n_structures), l0);
     double worst = 0;
@@ -210,8 +218,7 @@ static void test_periodic_stress(void)
  * forgot to clear it, or a rank which added stale values, shows. */
 static void fill_garbage(mtt_trainer *t)
 {
-    for (size_t k = 0; k < t->n_params + MTT_TRAINER_REDUCE_EXTRA; ++k)
-        t->reduce[k] = 7.0 + (double)k;
+    for (size_t k = 0; k < t->n_reduce; ++k) t->reduce[k] = 7.0 + (double)k;
 }
 
 /* A rank with no structure in a step still joins the collectives and
@@ -240,14 +247,14 @@ static void test_empty_batch(void)
         t.comm = NULL;
         t.size = 1;  /* one process: the whole gradient stays in t.reduce */
         fill_garbage(&t);
-        ok = ok && mtt_trainer_step(&t, idx, 2, 0.0, &l_ref, &err) == MTT_OK;
+        ok = ok && step(&t, idx, 2, 0.0, &l_ref, &err) == MTT_OK;
         if (ok) memcpy(g, t.reduce, np * sizeof *g);
         t.comm = comm;
         t.size = size;
         fill_garbage(&t);
         /* every rank steps (collective); only rank 0 has structures; the
          * summed gradient the sharded update received, gathered */
-        int stepped = mtt_trainer_step(&t, idx, rank == 0 ? 2 : 0, 0.0, &loss, &err) == MTT_OK;
+        int stepped = step(&t, idx, rank == 0 ? 2 : 0, 0.0, &loss, &err) == MTT_OK;
         double *sum = malloc(np * sizeof *sum);
         ok = ok && sum != NULL;
         if (sum) test_trainer_gradient(&t, sum);  /* collective */
@@ -263,15 +270,120 @@ static void test_empty_batch(void)
         free(g);
     }
     fill_garbage(&t);
-    ok = mtt_trainer_step(&t, NULL, 0, 0.0, &loss, &err) == MTT_OK;
-    double gmax = 0;  /* this rank's share and the loss terms */
-    for (size_t k = 0; k < np + 3; ++k) gmax = fmax(gmax, fabs(t.reduce[k]));
+    ok = step(&t, NULL, 0, 0.0, &loss, &err) == MTT_OK;
+    double gmax = 0;  /* this rank's share (and scalars), and the agreed loss terms */
+    for (size_t k = 0; k < t.n_reduce; ++k) gmax = fmax(gmax, fabs(t.reduce[k]));
+    for (size_t k = 0; k < 3; ++k) gmax = fmax(gmax, fabs(t.agreed[k]));
     double *sum = malloc(np * sizeof *sum);
     ok = ok && sum != NULL && gmax == 0.0 && loss == 0.0;
     if (sum) test_trainer_gradient(&t, sum);  /* what the update received */
     for (size_t k = 0; sum && k < np; ++k) ok = ok && sum[k] == 0.0;
     free(sum);
     CU_ASSERT(!mtt_comm_any_true(comm, !ok));
+    teardown(&t);
+    mtt_dataset_free(ds);
+}
+
+/* 1 when every rank holds the same parameters (collective). */
+static int same_on_all_ranks(const mtt_trainer *t)
+{
+    uint64_t h = mtt_trainer_params_hash(t->params, t->n_params), h0 = h;
+    mtt_comm_bcast_bytes(comm, &h0, sizeof h0, 0);
+    return !mtt_comm_any_true(comm, h != h0);
+}
+
+/* On several ranks a step synchronises the ranks exactly twice — the
+ * reduce-scatter that carries gradient and scalars, the all-gather of the
+ * parameters — and not at all on one rank.  The step changes the
+ * parameters (learning rate > 0) identically on every rank, and a stop
+ * request of the last rank and a checkpoint request of rank 0 reach every
+ * rank in that same step. */
+static void test_collectives_per_step(void)
+{
+    static const int sp[] = {1, 6, 8};
+    const mtt_xyz_keys keys = {"energy", "forces", NULL, NULL};
+    const int rank = mtt_comm_rank(comm), size = mtt_comm_size(comm);
+    mtt_dataset *ds = read_xyz("ethanol_reduced_100.xyz", &keys, 2);
+    mtt_trainer t;
+    int ok = ds && setup(&t, comm, ds, sp, 3, "mse");
+    CU_ASSERT_FATAL(!mtt_comm_any_true(comm, !ok));
+    const size_t idx[2] = {0, 1};
+    double totals[3], loss = NAN;
+    mtt_error err;
+    double *before = malloc(t.n_params * sizeof *before);
+    ok = before != NULL;
+    if (ok) memcpy(before, t.params, t.n_params * sizeof *before);
+    test_trainer_totals(&t, idx, 2, totals);
+    t.want[0] = rank == size - 1;  /* a signal on the last rank only */
+    t.want[2] = rank == 0;         /* the checkpoint period on rank 0 only */
+    uint64_t c0 = mtt_comm_collective_count(comm);
+    ok = mtt_trainer_step(&t, idx, 2, totals, 1e-3, &loss, &err) == MTT_OK && ok;
+    uint64_t calls = mtt_comm_collective_count(comm) - c0;
+    int changed = 0;
+    for (size_t k = 0; before && k < t.n_params; ++k) changed |= t.params[k] != before[k];
+    free(before);
+    const uint64_t expect = size > 1 ? 2 : 0;
+    if (rank == 0)
+        printf("# %d rank%s: %llu collective call(s) in the step (expected %llu)\n", size,
+               size > 1 ? "s" : "", (unsigned long long)calls, (unsigned long long)expect);
+    CU_ASSERT(!mtt_comm_any_true(comm, !ok || calls != expect || t.step_collectives != expect));
+    CU_ASSERT(!mtt_comm_any_true(comm, !changed || !isfinite(loss) || loss <= 0));
+    CU_ASSERT(same_on_all_ranks(&t));
+    CU_ASSERT(!mtt_comm_any_true(comm, t.agreed[MTT_TRAINER_X_STOP_SIGNAL] != 1.0 ||
+                                           t.agreed[MTT_TRAINER_X_CHECKPOINT] != 1.0 ||
+                                           t.agreed[MTT_TRAINER_X_STOP_BUDGET] != 0.0));
+    teardown(&t);
+    mtt_dataset_free(ds);
+}
+
+/* A failure on the last rank only — its batch does not load (the test
+ * hook of trainer_step.c) — makes every rank return that rank's error in
+ * the same step, and no rank changes a parameter; then a non-finite loss
+ * on the last rank only (a reference energy of 1e300: its squared residual
+ * overflows) gives MTT_ERR_NUMERIC on every rank, parameters untouched; a
+ * normal step afterwards works. */
+static void test_failure_agreed(void)
+{
+    static const int sp[] = {1, 6, 8};
+    const mtt_xyz_keys keys = {"energy", "forces", NULL, NULL};
+    const int rank = mtt_comm_rank(comm), size = mtt_comm_size(comm);
+    mtt_dataset *ds = read_xyz("ethanol_reduced_100.xyz", &keys, 2);
+    mtt_trainer t;
+    int ok = ds && setup(&t, comm, ds, sp, 3, "mse");
+    CU_ASSERT_FATAL(!mtt_comm_any_true(comm, !ok));
+    const size_t idx[2] = {0, 1};
+    double loss = NAN;
+    mtt_error err;
+    double *before = malloc(t.n_params * sizeof *before);
+    CU_ASSERT_FATAL(!mtt_comm_any_true(comm, before == NULL));
+    memcpy(before, t.params, t.n_params * sizeof *before);
+    const int64_t steps0 = t.adam.step;
+
+    t.test_fail_rank = size - 1;
+    t.test_fail_step = t.adam.step + 1;
+    mtt_error_clear(&err);
+    mtt_status st = step(&t, idx, 2, 1e-3, &loss, &err);
+    char expect[64];
+    snprintf(expect, sizeof expect, "rank %d failed loading its batch", size - 1);
+    int same = memcmp(before, t.params, t.n_params * sizeof *before) == 0;
+    if (rank == 0) printf("# failure on rank %d: '%s'\n", size - 1, err.msg);
+    CU_ASSERT(!mtt_comm_any_true(comm, st != MTT_ERR_DATA || !strstr(err.msg, expect)));
+    CU_ASSERT(!mtt_comm_any_true(comm, !same || t.adam.step != steps0));
+
+    t.test_fail_step = 0;
+    mtt_dataset *mine = (mtt_dataset *)t.set[MTT_TR_TRAIN].ds;
+    double e0 = mine->energy[0];
+    if (rank == size - 1) mine->energy[0] = 1e300;
+    st = step(&t, idx, 2, 1e-3, &loss, &err);
+    same = memcmp(before, t.params, t.n_params * sizeof *before) == 0;
+    CU_ASSERT(!mtt_comm_any_true(comm, st != MTT_ERR_NUMERIC || !same || t.adam.step != steps0));
+
+    mine->energy[0] = e0;
+    st = step(&t, idx, 2, 1e-3, &loss, &err);
+    same = memcmp(before, t.params, t.n_params * sizeof *before) == 0;
+    CU_ASSERT(!mtt_comm_any_true(comm, st != MTT_OK || same || t.adam.step != steps0 + 1));
+    CU_ASSERT(same_on_all_ranks(&t));
+    free(before);
     teardown(&t);
     mtt_dataset_free(ds);
 }
@@ -295,6 +407,14 @@ int main(int argc, char **argv)
     CU_add_test(s, mtt_comm_size(comm) > 1 ? "a rank without structures contributes zero (2 ranks)"
                                             : "a step without structures contributes zero (1 rank)",
                 test_empty_batch);
+    CU_add_test(s, mtt_comm_size(comm) > 1
+                       ? "a step: 2 collective calls, requests of one rank reach all (2 ranks)"
+                       : "a step: no collective call (1 rank)",
+                test_collectives_per_step);
+    CU_add_test(s, mtt_comm_size(comm) > 1
+                       ? "a failure or non-finite loss on one rank stops every rank (2 ranks)"
+                       : "a failure or non-finite loss stops the step untouched (1 rank)",
+                test_failure_agreed);
     int rc = mtt_cunit_run_tap();
     mtt_comm_finalize(comm);
     return rc;

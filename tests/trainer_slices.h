@@ -3,8 +3,9 @@
  * With several ranks mtt_trainer_step reduce-scatters the gradient: each
  * rank keeps only the summed gradient of its slice of the parameters
  * (t->slice_grad), as trainer.c sets the slices up.  These helpers give a
- * test trainer the same slices and put the summed gradient that Adam
- * received back together on every rank.  Header-only, for tests.
+ * test trainer the same slices and buffers, the global counts a step is
+ * normalised by, and put the summed gradient that Adam received back
+ * together on every rank.  Header-only, for tests.
  */
 #ifndef MTT_TESTS_TRAINER_SLICES_H
 #define MTT_TESTS_TRAINER_SLICES_H
@@ -15,29 +16,25 @@
 #include "parallel/comm.h"
 #include "train/trainer_internal.h"
 
-/* Slices as trainer.c makes them: rank r updates [r n / size, (r+1) n / size). */
+/* The slices and reduction buffers as trainer.c makes them (rank r updates
+ * [r n / size, (r+1) n / size)); also allocates t->reduce. */
 static inline int test_trainer_slices_create(mtt_trainer *t)
 {
-    const size_t n = t->n_params, size = (size_t)t->size;
-    t->slice_count = calloc(size, sizeof *t->slice_count);
-    if (!t->slice_count) return 0;
-    size_t most = 0;
-    for (size_t r = 0; r < size; ++r) {
-        size_t a = r * n / size, b = (r + 1) * n / size;
-        t->slice_count[r] = b - a;
-        if ((int)r == t->rank) t->slice_offset = a;
-        most = b - a > most ? b - a : most;
-    }
-    t->slice_grad = calloc(most ? most : 1, sizeof *t->slice_grad);
-    return t->slice_grad != NULL;
+    mtt_error err;
+    return mtt_trainer_reduce_create(t, &err) == MTT_OK;
 }
 
-static inline void test_trainer_slices_free(mtt_trainer *t)
+static inline void test_trainer_slices_free(mtt_trainer *t) { mtt_trainer_reduce_free(t); }
+
+/* The global counts of a step over the local structures idx[0..n), as the
+ * epoch plan (trainer_plan.c) gives them to the loop (collective when
+ * t->size > 1; this is the test's collective, not the step's). */
+static inline void test_trainer_totals(const mtt_trainer *t, const size_t *idx, size_t n,
+                                       double totals[3])
 {
-    free(t->slice_count);
-    free(t->slice_grad);
-    t->slice_count = NULL;
-    t->slice_grad = NULL;
+    totals[0] = totals[1] = totals[2] = 0.0;
+    if (n > 0) mtt_batch_counts(t->set[MTT_TR_TRAIN].ds, idx, n, t->trained.forces, totals);
+    if (t->size > 1) mtt_comm_sum_doubles(t->comm, totals, 3);
 }
 
 /* The global gradient of the last step into g[0..n_params) on every rank

@@ -17,6 +17,9 @@ struct mtt_comm {
     MPI_Comm comm;
     int initialized_mpi;  /* this module called MPI_Init */
     int *counts;          /* 2 × size ints: counts and displacements for the v-collectives */
+    /* MPI collective calls made on comm (mtt_comm_collective_count); behind a
+     * pointer so that the collectives, which take a const handle, can count */
+    uint64_t *n_collectives;
 #endif
     int rank;
     int size;
@@ -40,8 +43,11 @@ mtt_status mtt_comm_init(int *argc, char ***argv, mtt_comm **out, mtt_error *err
     MPI_Comm_rank(c->comm, &c->rank);
     MPI_Comm_size(c->comm, &c->size);
     c->counts = malloc(2 * (size_t)c->size * sizeof *c->counts);
-    if (!c->counts) {
+    c->n_collectives = calloc(1, sizeof *c->n_collectives);
+    if (!c->counts || !c->n_collectives) {
         MPI_Comm_free(&c->comm);
+        free(c->counts);
+        free(c->n_collectives);
         free(c);
         return mtt_error_set(err, MTT_ERR_NOMEM, "out of memory creating the communicator");
     }
@@ -61,6 +67,7 @@ void mtt_comm_finalize(mtt_comm *c)
 #ifdef HAVE_MPI
     MPI_Comm_free(&c->comm);
     free(c->counts);
+    free(c->n_collectives);
     if (c->initialized_mpi) MPI_Finalize();
 #endif
     free(c);
@@ -69,11 +76,29 @@ void mtt_comm_finalize(mtt_comm *c)
 int mtt_comm_rank(const mtt_comm *c) { return c ? c->rank : 0; }
 int mtt_comm_size(const mtt_comm *c) { return c ? c->size : 1; }
 
+#ifdef HAVE_MPI
+/* Every MPI collective call below is preceded by one count(c). */
+static void count(const mtt_comm *c) { ++*c->n_collectives; }
+#endif
+
+uint64_t mtt_comm_collective_count(const mtt_comm *c)
+{
+#ifdef HAVE_MPI
+    return c ? *c->n_collectives : 0;
+#else
+    (void)c;
+    return 0;
+#endif
+}
+
 int mtt_comm_any_true(const mtt_comm *c, int failed)
 {
     int any = failed ? 1 : 0;
 #ifdef HAVE_MPI
-    if (c) MPI_Allreduce(MPI_IN_PLACE, &any, 1, MPI_INT, MPI_LOR, c->comm);
+    if (c) {
+        count(c);
+        MPI_Allreduce(MPI_IN_PLACE, &any, 1, MPI_INT, MPI_LOR, c->comm);
+    }
 #else
     (void)c;
 #endif
@@ -87,13 +112,16 @@ mtt_status mtt_comm_agree(const mtt_comm *c, mtt_status st, mtt_error *err)
     /* lowest failing rank */
     int mine = (st != MTT_OK) ? c->rank : c->size;
     int first = c->size;
+    count(c);
     MPI_Allreduce(&mine, &first, 1, MPI_INT, MPI_MIN, c->comm);
     if (first == c->size) return MTT_OK;
     int code = (int)st;
     mtt_error tmp;
     if (c->rank == first && err) tmp = *err;
     else mtt_error_clear(&tmp);
+    count(c);
     MPI_Bcast(&code, 1, MPI_INT, first, c->comm);
+    count(c);
     MPI_Bcast(tmp.msg, (int)sizeof tmp.msg, MPI_CHAR, first, c->comm);
     if (err) {
         *err = tmp;
@@ -114,6 +142,7 @@ void mtt_comm_bcast_bytes(const mtt_comm *c, void *buf, size_t n, int root)
     unsigned char *p = buf;
     while (n > 0) {  /* MPI counts are int */
         int chunk = n > (1u << 30) ? (1 << 30) : (int)n;
+        count(c);
         MPI_Bcast(p, chunk, MPI_BYTE, root, c->comm);
         p += chunk;
         n -= (size_t)chunk;
@@ -153,6 +182,7 @@ static void allreduce_in_place(const mtt_comm *c, void *x, size_t n, MPI_Datatyp
     if (!c || c->size == 1) return;
     for (size_t done = 0; done < n; done += MTT_COMM_CHUNK) {
         size_t k = n - done < MTT_COMM_CHUNK ? n - done : MTT_COMM_CHUNK;
+        count(c);
         MPI_Allreduce(MPI_IN_PLACE, (char *)x + done * elem, (int)k, type, op, c->comm);
     }
 }
@@ -208,6 +238,7 @@ void mtt_comm_reduce_scatter_doubles(const mtt_comm *c, const double *send, doub
     if (c && c->size > 1) {
         int *n = c->counts;
         if (int_counts(c, counts, n, n + c->size)) {
+            count(c);
             MPI_Reduce_scatter(send, recv, n, MPI_DOUBLE, MPI_SUM, c->comm);
             return;
         }
@@ -236,6 +267,7 @@ void mtt_comm_allgather_doubles(const mtt_comm *c, double *x, const size_t *coun
     if (!c || c->size == 1) return;
     int *n = c->counts;
     if (int_counts(c, counts, n, n + c->size)) {
+        count(c);
         MPI_Allgatherv(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, x, n, n + c->size, MPI_DOUBLE,
                        c->comm);
     } else {  /* fallback: each slice broadcast by its owner */
@@ -253,7 +285,10 @@ void mtt_comm_allgather_doubles(const mtt_comm *c, double *x, const size_t *coun
 void mtt_comm_barrier(const mtt_comm *c)
 {
 #ifdef HAVE_MPI
-    if (c) MPI_Barrier(c->comm);
+    if (c) {
+        count(c);
+        MPI_Barrier(c->comm);
+    }
 #else
     (void)c;
 #endif

@@ -24,6 +24,13 @@ void mtt_comm_finalize(mtt_comm *comm);
 int mtt_comm_rank(const mtt_comm *comm);
 int mtt_comm_size(const mtt_comm *comm);
 
+/* MPI collective calls this rank has made through the functions below since
+ * mtt_comm_init (a chunked array counts one per chunk; the checkpoint
+ * writer's own MPI-IO is not included).  0 in a serial build.  Lets the
+ * trainer log, and tests check, how many synchronisation points a training
+ * step has. */
+uint64_t mtt_comm_collective_count(const mtt_comm *comm);
+
 /* 1 on every rank when `failed` is non-zero on any rank (collective). */
 int mtt_comm_any_true(const mtt_comm *comm, int failed);
 

@@ -95,24 +95,12 @@ static mtt_status create_model(const mtt_options *o, const mtt_train_data *td, m
     t->best = calloc(n ? n : 1, sizeof(double));
     t->adam_m = calloc(n ? n : 1, sizeof(double));
     t->adam_v = calloc(n ? n : 1, sizeof(double));
-    t->reduce = calloc(n + MTT_TRAINER_REDUCE_EXTRA, sizeof(double));
     const mtt_mlp *net = t->model->mlp;
     t->layout = calloc(net->n_tensors ? net->n_tensors : 1, sizeof *t->layout);
-    MTT_RETURN_ERROR_IF(!t->params || !t->best || !t->adam_m || !t->adam_v || !t->reduce ||
-                            !t->layout,
+    MTT_RETURN_ERROR_IF(!t->params || !t->best || !t->adam_m || !t->adam_v || !t->layout,
                         err, MTT_ERR_NOMEM, "out of memory for %zu model parameters", n);
     /* sharded Adam: rank r updates parameters [r n / size, (r + 1) n / size) */
-    t->slice_count = calloc((size_t)t->size, sizeof *t->slice_count);
-    MTT_RETURN_ERROR_IF(!t->slice_count, err, MTT_ERR_NOMEM, "out of memory");
-    size_t most = 0;
-    for (int r = 0; r < t->size; ++r) {
-        size_t a = (size_t)r * n / (size_t)t->size, b = (size_t)(r + 1) * n / (size_t)t->size;
-        t->slice_count[r] = b - a;
-        if (r == t->rank) t->slice_offset = a;
-        most = b - a > most ? b - a : most;
-    }
-    t->slice_grad = calloc(most ? most : 1, sizeof *t->slice_grad);
-    MTT_RETURN_ERROR_IF(!t->slice_grad, err, MTT_ERR_NOMEM, "out of memory");
+    MTT_FORWARD_IF_ERROR(mtt_trainer_reduce_create(t, err));
     for (size_t i = 0; i < net->n_tensors; ++i) {
         snprintf(t->layout[i].name, sizeof t->layout[i].name, "%s", net->tensors[i].name);
         t->layout[i].offset = (int64_t)net->tensors[i].offset;
@@ -149,13 +137,12 @@ static void trainer_free(mtt_trainer *t)
     free(t->best);
     free(t->adam_m);
     free(t->adam_v);
-    free(t->reduce);
+    mtt_trainer_reduce_free(t);
+    free(t->step_totals);
     free(t->order);
     free(t->baseline_train);
     free(t->layout);
     free(t->history);
-    free(t->slice_count);
-    free(t->slice_grad);
     for (int k = 0; k < MTT_TR_SETS; ++k) free(t->split[k]);
 }
 

@@ -6,6 +6,7 @@ libmttcore_la_SOURCES += \
   src/train/trainer.c src/train/trainer.h src/train/trainer_internal.h \
   src/train/trainer_batch.c src/train/trainer_batch.h \
   src/train/trainer_fit.c src/train/trainer_prepare.c \
+  src/train/trainer_plan.c src/train/trainer_reduce.c \
   src/train/trainer_step.c src/train/trainer_loop.c src/train/trainer_report.c \
   src/train/trainer_state.c src/train/trainer_checkpoint.c src/train/trainer_export.c \
   src/train/stop.c src/train/stop.h \
@@ -31,6 +32,9 @@ tests_test_trainer_step_LDADD = $(TEST_LINK_LIBS)
 
 # the cross-rank parameter checksum catches a perturbed rank (mpiexec -n 2)
 TESTS += tests/test_train_replicas.sh
+
+# 2 collective calls per step on 2 ranks; a failure on one rank stops all
+TESTS += tests/test_train_sync.sh
 
 # the step's gradient on 1-4 ranks = one process's (mpiexec -n 1..4)
 check_PROGRAMS += tests/test_trainer_ranks

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/cell.h"
+
 mtt_status mtt_batch_create(mtt_batch *b, size_t cap_structures, size_t cap_atoms,
                             mtt_error *err)
 {
@@ -66,6 +68,26 @@ size_t mtt_batch_max_atoms(const mtt_dataset *ds, size_t batch_size)
     return total;
 }
 
+double mtt_batch_volume(const mtt_dataset *ds, size_t s)
+{
+    const unsigned char *pbc = ds->pbc ? ds->pbc + 3 * s : NULL;
+    return pbc && ds->cell && pbc[0] && pbc[1] && pbc[2] ? mtt_cell_volume(ds->cell + 9 * s)
+                                                         : 0.0;
+}
+
+void mtt_batch_counts(const mtt_dataset *ds, const size_t *idx, size_t n, int forces,
+                      double counts[3])
+{
+    size_t atoms = 0, periodic = 0;
+    for (size_t i = 0; i < n; ++i) {
+        atoms += (size_t)(ds->atom_start[idx[i] + 1] - ds->atom_start[idx[i]]);
+        periodic += mtt_batch_volume(ds, idx[i]) > 0;
+    }
+    counts[0] = (double)n;
+    counts[1] = forces ? 3.0 * (double)atoms : 0.0;
+    counts[2] = 9.0 * (double)periodic;
+}
+
 mtt_status mtt_batch_load(mtt_batch *b, mtt_feature_cache *c, const mtt_sbp_model *m,
                           const size_t *idx, size_t n, mtt_error *err)
 {
@@ -88,7 +110,10 @@ mtt_status mtt_batch_load(mtt_batch *b, mtt_feature_cache *c, const mtt_sbp_mode
     size_t a = 0;
     for (size_t i = 0; i < n; ++i) {
         size_t s = idx[i];
-        b->volume[i] = b->f[i]->volume;
+        /* the dataset's volume (the same number as the features'): the step's
+         * periodic structures are then by construction those the epoch plan
+         * counted (mtt_batch_counts) */
+        b->volume[i] = mtt_batch_volume(ds, s);
         b->energy_ref[i] = ds->has_energy ? ds->energy[s] : 0.0;
         size_t na = (size_t)b->n_atoms_of[i];
         if (ds->has_forces)

@@ -47,6 +47,16 @@ void mtt_batch_free(mtt_batch *b);
  * batch_size largest). */
 size_t mtt_batch_max_atoms(const mtt_dataset *ds, size_t batch_size);
 
+/* Volume of structure s, Å³, as the model's features have it: 0 unless the
+ * structure is periodic along all three lattice vectors. */
+double mtt_batch_volume(const mtt_dataset *ds, size_t s);
+
+/* What the loss of structures idx[0..n) of ds is normalised by, before any
+ * feature exists: [structures, force components (3 per atom; 0 when forces
+ * are not trained), stress entries (9 per periodic structure)]. */
+void mtt_batch_counts(const mtt_dataset *ds, const size_t *idx, size_t n, int forces,
+                      double counts[3]);
+
 /* Select structures idx[0..n) of the cache's dataset: features, atom counts,
  * volumes, and the reference energies and forces when the dataset has them. */
 mtt_status mtt_batch_load(mtt_batch *b, mtt_feature_cache *c, const mtt_sbp_model *m,

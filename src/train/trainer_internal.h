@@ -5,8 +5,11 @@
  * train data into mtt_trainer_cfg / mtt_trainer_set, the other files work
  * on those copies only.
  * Invariants: params, best, adam moments and every scalar here are
- * identical on all ranks (same seed, same allreduced sums, same updates);
- * caches, batches and the shuffle order are per rank.  Every buffer is
+ * identical on all ranks (same seed, same allreduced sums, same updates) —
+ * except, with 3 or more ranks, the last bit of the loss terms in agreed[]
+ * and of epoch_loss_sum within an epoch (trainer_reduce.c); the epoch's
+ * loss is made identical at its end.  Caches, batches, the shuffle order
+ * and the step plan's local part are per rank.  Every buffer is
  * sized before the first epoch; the step allocates nothing.
  */
 #ifndef MTT_TRAIN_TRAINER_INTERNAL_H
@@ -38,11 +41,23 @@ enum {
     MTT_PHASE_COUNT
 };
 
-/* Doubles after the gradient in the step's allreduce buffer:
- * [energy loss | forces loss | stress loss | failed | stop: signal |
- *  stop: time budget | checkpoint now (checkpoint_every_minutes)]; the flags
- * are summed, > 0 means "some rank asked", so every rank acts alike. */
-#define MTT_TRAINER_REDUCE_EXTRA 7
+/* The step's scalars, carried in the trailing room of every rank's slice of
+ * the gradient reduce-scatter (trainer_reduce.c), so each rank receives
+ * their sums over ranks with its slice of the gradient.  The flags are
+ * summed 0/1 values (exact in any order), > 0 means "some rank": every rank
+ * acts alike. */
+enum {
+    MTT_TRAINER_X_LOSS_ENERGY = 0, /* this rank's share of the energy loss term */
+    MTT_TRAINER_X_LOSS_FORCES,     /* ... of the forces term */
+    MTT_TRAINER_X_LOSS_STRESS,     /* ... of the stress or virial term */
+    MTT_TRAINER_X_FAILED,          /* loading the batch or the local step failed */
+    MTT_TRAINER_X_NONFINITE,       /* a local loss term is not finite (or so large that
+                                      the sum over ranks could overflow) */
+    MTT_TRAINER_X_STOP_SIGNAL,     /* stop: a signal arrived (t->want[0]) */
+    MTT_TRAINER_X_STOP_BUDGET,     /* stop: the time budget is used up (t->want[1]) */
+    MTT_TRAINER_X_CHECKPOINT,      /* checkpoint now: checkpoint_every_minutes (t->want[2]) */
+    MTT_TRAINER_REDUCE_EXTRA
+};
 enum { MTT_TRAINER_STOP_SIGNAL = 1, MTT_TRAINER_STOP_BUDGET = 2 };
 
 typedef struct mtt_trainer_cfg {
@@ -95,7 +110,13 @@ typedef struct mtt_trainer {
     mtt_sbp_work *work;
     size_t n_params;
     double *params, *best;      /* n_params */
-    double *reduce;             /* n_params + MTT_TRAINER_REDUCE_EXTRA: gradient | scalars */
+    /* the step's reduction buffer, n_reduce doubles (trainer_reduce.c): the
+     * local gradient in [0, n_params) after the backward pass; on several
+     * ranks then packed in place as [slice 0 | scalars | slice 1 | scalars
+     * | ...] for the one reduce-scatter */
+    double *reduce;
+    size_t n_reduce;            /* n_params + size · MTT_TRAINER_REDUCE_EXTRA */
+    double agreed[MTT_TRAINER_REDUCE_EXTRA]; /* the last step's scalars summed over ranks */
     double *adam_m, *adam_v;    /* n_params */
     mtt_adam_config adam_cfg;
     mtt_adam_state adam;
@@ -106,6 +127,9 @@ typedef struct mtt_trainer {
     size_t *order;              /* training shard, shuffled each epoch */
     double *baseline_train;     /* composition energy of each local training structure */
     int64_t steps_per_epoch;    /* identical on every rank */
+    /* global [structures, force components, stress entries] of every step of
+     * the epoch in progress, 3 × steps_per_epoch (trainer_plan.c) */
+    double *step_totals;
 
     double force_std;           /* std of the training force components (E/Å) */
     double energy_std;          /* std of the training per-atom energies (E) */
@@ -142,9 +166,14 @@ typedef struct mtt_trainer {
     const double *given_composition; /* restart: composition and scale from the checkpoint */
     double given_scale;
     double test_step_delay_s;   /* MTT_TEST_STEP_DELAY_MS (tests only), 0 = none */
+    int test_fail_rank;         /* MTT_TEST_STEP_FAIL=RANK:STEP (tests only): this rank */
+    int64_t test_fail_step;     /* fails loading its batch at global step STEP - 1; 0 = none */
     size_t *slice_count;        /* size entries: parameters each rank updates (sharded Adam) */
+    size_t *reduce_count;       /* size entries: slice_count[r] + MTT_TRAINER_REDUCE_EXTRA */
     size_t slice_offset;        /* first parameter of this rank's slice */
-    double *slice_grad;         /* the summed gradient of this rank's slice */
+    double *slice_grad;         /* the summed gradient of this rank's slice | summed scalars */
+    uint64_t step_collectives;  /* MPI collective calls made inside steps (logged per step) */
+    int64_t steps_run;          /* steps run by this process */
     double phase_s[MTT_PHASE_COUNT];
     char last_checkpoint[4200]; /* path of the newest checkpoint written */
 } mtt_trainer;
@@ -157,13 +186,38 @@ mtt_status mtt_trainer_prepare(mtt_trainer *t, mtt_error *err);
  * and the memory line are gathered to rank 0). */
 mtt_status mtt_trainer_build_cache(mtt_trainer *t, int set, double budget_bytes,
                                    mtt_error *err);
+/* trainer_plan.c: the epoch's shuffle of this rank's shard into t->order
+ * and the global counts of each of its steps into t->step_totals (one
+ * allreduce of 3 × steps_per_epoch doubles; collective).  Depends only on
+ * (seed, epoch, rank, shard), so a restart in the middle of an epoch
+ * recomputes the same plan. */
+void mtt_trainer_plan_epoch(mtt_trainer *t, int epoch);
+/* The local structures of step k of the planned epoch: t->order[*start ..
+ * *start + *n), n = 0 once this rank's shard is used up. */
+void mtt_trainer_plan_batch(const mtt_trainer *t, int64_t k, size_t *start, size_t *n);
+/* trainer_reduce.c: the slices of the sharded update and the reduction
+ * buffers (t->reduce, t->slice_grad, ...; for t->size ranks, n_params set). */
+mtt_status mtt_trainer_reduce_create(mtt_trainer *t, mtt_error *err);
+void mtt_trainer_reduce_free(mtt_trainer *t);
+/* After the backward pass: this rank's scalars x[MTT_TRAINER_REDUCE_EXTRA]
+ * and gradient t->reduce[0, n_params) are summed over ranks; the sums of the
+ * scalars land in t->agreed on every rank and the summed gradient of this
+ * rank's slice in t->slice_grad — one reduce-scatter (collective).  One
+ * rank: t->agreed = x, the gradient stays in t->reduce, no communication. */
+void mtt_trainer_reduce_exchange(mtt_trainer *t, const double *x);
 /* trainer_step.c */
 mtt_status mtt_trainer_loss_kind(const char *name, int *kind, mtt_error *err);
-/* One optimiser step on local structures idx[0..n) (n may be 0); *loss
- * receives the global batch loss.  A non-finite loss → MTT_ERR_NUMERIC
- * (the caller names epoch and step), parameters untouched. */
-mtt_status mtt_trainer_step(mtt_trainer *t, const size_t *idx, size_t n, double lr,
-                            double *loss, mtt_error *err);
+/* One optimiser step on local structures idx[0..n) (n may be 0), normalised
+ * by totals[3], the step's global [structures, force components, stress
+ * entries] (t->step_totals of the plan; identical on all ranks).  *loss
+ * receives the global batch loss (for 3 or more ranks possibly differing in
+ * the last bit between ranks: see trainer_reduce.c).  A failure on any rank
+ * reaches every rank with its message; a non-finite loss → MTT_ERR_NUMERIC
+ * on every rank (the caller names epoch and step); parameters untouched in
+ * both cases.  On several ranks exactly one reduce-scatter and one
+ * all-gather when nothing failed. */
+mtt_status mtt_trainer_step(mtt_trainer *t, const size_t *idx, size_t n, const double totals[3],
+                            double lr, double *loss, mtt_error *err);
 /* Bring every rank's slice of the Adam moments to all ranks (collective;
  * before a checkpoint). */
 void mtt_trainer_gather_optimizer(mtt_trainer *t);

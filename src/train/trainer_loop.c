@@ -26,7 +26,6 @@
 #include "train/trainer_internal.h"
 #include "util/log.h"
 #include "util/progress.h"
-#include "util/rng.h"
 
 #define MAX_COLUMNS MTT_TRAINER_MAX_COLUMNS
 typedef mtt_trainer_column column;
@@ -159,33 +158,30 @@ static void set_requests(mtt_trainer *t)
  * set. */
 static mtt_status run_epoch(mtt_trainer *t, int epoch, int64_t first_step, mtt_error *err)
 {
-    const mtt_dataset *tr = t->set[MTT_TR_TRAIN].ds;
-    size_t n_local = tr ? tr->n_structures : 0, bs = t->cfg.batch_size;
-    for (size_t i = 0; i < n_local; ++i) t->order[i] = i;
-    uint64_t stream = mtt_rng_stream_key(
-        mtt_rng_stream_key(MTT_RNG_PURPOSE_EPOCH_SHUFFLE, (uint64_t)epoch), (uint64_t)t->rank);
-    mtt_rng_shuffle_sizes(t->order, n_local, t->cfg.seed, stream);
+    /* the shuffle and every step's global counts, also when a restart
+     * resumes in the middle of the epoch (collective) */
+    double p0 = mtt_stop_now();
+    mtt_trainer_plan_epoch(t, epoch);
+    t->phase_s[MTT_PHASE_COLLECTIVE] += mtt_stop_now() - p0;
     if (first_step == 0) {
         mtt_eval_metrics_clear(&t->train_m);
         t->epoch_loss_sum = 0.0;
     }
-    const size_t np = t->n_params;
     for (int64_t k = first_step; k < t->steps_per_epoch; ++k) {
-        size_t start = (size_t)k * bs;
-        size_t n = start < n_local ? (n_local - start < bs ? n_local - start : bs) : 0;
+        size_t start, n;
+        mtt_trainer_plan_batch(t, k, &start, &n);
         int64_t global_step = (int64_t)epoch * t->steps_per_epoch + k;
         double lr = t->cfg.learning_rate * mtt_schedule_factor(&t->schedule, global_step);
         double loss = 0.0, t0 = mtt_stop_now();
         set_requests(t);
-        mtt_status st = mtt_trainer_step(t, t->order + (n ? start : 0), n, lr, &loss, err);
+        mtt_status st = mtt_trainer_step(t, t->order + start, n, t->step_totals + 3 * k, lr,
+                                         &loss, err);
         if (st == MTT_ERR_NUMERIC)
             return mtt_error_set(err, MTT_ERR_NUMERIC,
                                  "the training loss became %g at epoch %d, step %lld of %lld; "
                                  "lower architecture.training.learning_rate (now %g) or check "
                                  "the data for extreme values",
-                                 t->reduce[t->n_params] + t->reduce[t->n_params + 1] +
-                                     t->reduce[t->n_params + 2],
-                                 epoch, (long long)k, (long long)t->steps_per_epoch,
+                                 loss, epoch, (long long)k, (long long)t->steps_per_epoch,
                                  t->cfg.learning_rate);
         if (st != MTT_OK) return st;
         t->epoch_loss_sum += loss;
@@ -199,11 +195,13 @@ static mtt_status run_epoch(mtt_trainer *t, int epoch, int64_t first_step, mtt_e
         }
         double dt = mtt_stop_now() - t0;
         if (dt > t->longest_step_s) t->longest_step_s = dt;
-        const double *flag = t->reduce + np + 4;  /* signal, budget, time: summed over ranks */
-        if (flag[0] > 0 || flag[1] > 0 || flag[2] > 0) {
+        const double *a = t->agreed;  /* the requests, summed over ranks in the step */
+        int stop_signal = a[MTT_TRAINER_X_STOP_SIGNAL] > 0;
+        int stop_budget = a[MTT_TRAINER_X_STOP_BUDGET] > 0;
+        if (stop_signal || stop_budget || a[MTT_TRAINER_X_CHECKPOINT] > 0) {
             MTT_FORWARD_IF_ERROR(mtt_trainer_checkpoint(t, epoch, k + 1, err));
-            if (flag[0] > 0 || flag[1] > 0) {
-                t->stopped = flag[0] > 0 ? MTT_TRAINER_STOP_SIGNAL : MTT_TRAINER_STOP_BUDGET;
+            if (stop_signal || stop_budget) {
+                t->stopped = stop_signal ? MTT_TRAINER_STOP_SIGNAL : MTT_TRAINER_STOP_BUDGET;
                 /* which signal: maybe only one rank received it */
                 int64_t sig = mtt_stop_signal() ? mtt_stop_signal() : INT64_MAX;
                 mtt_comm_min_int64(t->comm, &sig, 1);
@@ -213,8 +211,17 @@ static mtt_status run_epoch(mtt_trainer *t, int epoch, int64_t first_step, mtt_e
         }
     }
     mtt_progress_end();
+    /* the training metrics summed over ranks and, in the same allreduce,
+     * rank 0's sum of the step losses (the others add exact zeros): with 3
+     * or more ranks the per-step loss may differ in the last bit between
+     * ranks (trainer_reduce.c), the epoch's loss must not */
+    double acc[MTT_EVAL_DOUBLES + 1];
+    memcpy(acc, t->train_m.acc, sizeof t->train_m.acc);
+    acc[MTT_EVAL_DOUBLES] = t->rank == 0 ? t->epoch_loss_sum : 0.0;
+    mtt_comm_sum_doubles(t->comm, acc, MTT_EVAL_DOUBLES + 1);
+    memcpy(t->train_m.acc, acc, sizeof t->train_m.acc);
+    t->epoch_loss_sum = acc[MTT_EVAL_DOUBLES];
     t->epoch_loss = t->epoch_loss_sum / (double)t->steps_per_epoch;
-    mtt_comm_sum_doubles(t->comm, t->train_m.acc, MTT_EVAL_DOUBLES);
     double v0 = mtt_stop_now();
     if (t->set[MTT_TR_VAL].n_global > 0)
         MTT_FORWARD_IF_ERROR(mtt_trainer_evaluate(t, MTT_TR_VAL, t->params, &t->val_m, err));
@@ -251,6 +258,10 @@ static void log_phases(const mtt_trainer *t, double loop_s)
                      "rank / mean rank: %.3f",
                      loop_s > 0 ? 100.0 * mean[MTT_PHASE_COLLECTIVE] / t->size / loop_s : 0.0,
                      work_mean > 0 ? work_max / work_mean : 1.0);
+        mtt_log_info("Collective calls per training step: %.3g (%llu in %lld steps, rank 0; "
+                     "plus one allreduce per epoch for the steps' counts)",
+                     t->steps_run > 0 ? (double)t->step_collectives / (double)t->steps_run : 0.0,
+                     (unsigned long long)t->step_collectives, (long long)t->steps_run);
     }
 }
 
@@ -282,6 +293,12 @@ mtt_status mtt_trainer_loop(mtt_trainer *t, const char *run_dir, mtt_error *err)
      * step so that tests can signal or kill a run in the middle of an epoch */
     const char *delay = getenv("MTT_TEST_STEP_DELAY_MS");
     t->test_step_delay_s = delay ? atof(delay) / 1000.0 : 0.0;
+    /* MTT_TEST_STEP_FAIL=RANK:STEP: test-only (trainer_step.c), rank RANK
+     * fails loading its batch at global step STEP */
+    const char *fail = getenv("MTT_TEST_STEP_FAIL");
+    long long fail_step = -1;
+    if (fail && sscanf(fail, "%d:%lld", &t->test_fail_rank, &fail_step) == 2 && fail_step >= 0)
+        t->test_fail_step = (int64_t)fail_step + 1;
     const int last = t->cfg.num_epochs - 1;
     for (int epoch = t->start_epoch; epoch <= last && st == MTT_OK; ++epoch) {
         st = run_epoch(t, epoch, epoch == t->start_epoch ? t->start_step : 0, err);

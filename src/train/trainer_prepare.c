@@ -1,7 +1,8 @@
 /* trainer_prepare.c — everything sized before the first epoch: descriptor
  * caches (with the close-contact warnings), the batch buffers and model
  * workspace for the largest batch, the shuffle order, the number of steps
- * per epoch and the learning-rate schedule.
+ * per epoch (and room for their global counts, trainer_plan.c) and the
+ * learning-rate schedule.
  * Collective.  Cost: one feature computation per local training and
  * validation structure; a few small allreduces.
  */
@@ -182,6 +183,11 @@ mtt_status mtt_trainer_prepare(mtt_trainer *t, mtt_error *err)
     st = mtt_comm_agree(t->comm, st, err);
     if (st != MTT_OK) return st;
     MTT_FORWARD_IF_ERROR(count_steps(t, err));
+    t->step_totals = malloc(3 * (size_t)t->steps_per_epoch * sizeof *t->step_totals);
+    st = t->step_totals ? MTT_OK
+                        : mtt_error_set(err, MTT_ERR_NOMEM, "out of memory for %lld steps",
+                                        (long long)t->steps_per_epoch);
+    MTT_FORWARD_IF_ERROR(mtt_comm_agree(t->comm, st, err));
     mtt_log_info("Training: %d epochs of %lld steps (batches of up to %zu structures per rank), "
                  "%lld warm-up steps, %s loss",
                  t->cfg.num_epochs, (long long)t->steps_per_epoch, t->cfg.batch_size,

@@ -1,28 +1,37 @@
 /* trainer_step.c — one optimiser step and the global evaluation of a set.
  *
  * Step (docs/design.md §5, docs/math.md §5), in network units y = (E − B)/σ:
- *   1. features of the local batch (cache or recomputed), one small
- *      allreduce of [structures, force components, stress entries, failed]
- *      so every rank normalises by the GLOBAL counts of the step;
+ *   1. features of the local batch (cache or recomputed); the loss is
+ *      normalised by the GLOBAL counts of the step [structures, force
+ *      components, stress entries], known before the epoch began
+ *      (trainer_plan.c), so no collective precedes the compute;
  *   2. predict E (and F, ∂E/∂ε when trained), loss
  *        L = w_E mean_s ρ((y_s − y_ref_s)/N_s) + w_F mean_c ρ(F_c/σ − F_ref_c/σ)
  *          + w_S mean ρ(S/σ − S_ref/σ)      (virial: W/(σN), per atom like E)
  *      backward into the flat gradient (the local share of ∂L/∂params);
- *   3. an allreduce of the few doubles [loss terms | failed flag | stop
- *      and checkpoint requests (t->want)]: every rank makes the same
- *      finiteness check before any parameter changes;
- *   4. one rank: Adam on the whole gradient.  Several ranks: a
- *      reduce-scatter of the gradient, Adam on this rank's slice of the
- *      parameters and moments, an all-gather of the parameters — the bytes
- *      of one allreduce, 1/size of the optimiser's work per rank.  The
+ *      a failure while loading the batch or computing is only noted here;
+ *   3. one rank: Adam on the whole gradient, no collective.  Several ranks:
+ *      ONE reduce-scatter carries the gradient and the few scalars [loss
+ *      terms | failed | non-finite | stop and checkpoint requests (t->want)]
+ *      (trainer_reduce.c); every rank checks the agreed failure and
+ *      non-finite flags before its Adam update of its slice of the
+ *      parameters and moments; then ONE all-gather of the parameters — the
+ *      bytes of one allreduce, 1/size of the optimiser's work per rank.  The
  *      moments outside the slice go stale until mtt_trainer_gather_optimizer
  *      (before every checkpoint).
+ * So a step has two synchronisation points on several ranks (a failure adds
+ * the collectives that bring its message to every rank).
  * Nothing is allocated here.  Cost: the model's forward + backward on the
- * batch; allreduces of 4 and 7 doubles, a reduce-scatter and an all-gather of
+ * batch; a reduce-scatter of n_params + 8·size doubles and an all-gather of
  * n_params doubles.  Phase times accumulate in t->phase_s.
+ *
+ * Test-only hook (set by trainer_loop.c from MTT_TEST_STEP_FAIL=RANK:STEP):
+ * rank RANK fails loading its batch at global step STEP, so tests can show
+ * that a failure on one rank stops every rank with one message.
  */
 #include "config.h"
 
+#include <float.h>
 #include <math.h>
 #include <string.h>
 
@@ -112,8 +121,8 @@ static mtt_status local_step(mtt_trainer *t, const double totals[3], double term
                             nc ? b->dL_dF : NULL, tensor ? b->dL_dDeps : NULL, t->reduce, err);
 }
 
-/* Some rank failed (all know it from a flag in an allreduce): bring its
- * message to every rank. */
+/* Some rank failed (all know it from the agreed flag): bring its message to
+ * every rank. */
 static mtt_status agreed_failure(mtt_trainer *t, mtt_status st, mtt_error *err)
 {
     st = mtt_comm_agree(t->comm, st, err);
@@ -121,68 +130,80 @@ static mtt_status agreed_failure(mtt_trainer *t, mtt_status st, mtt_error *err)
                         : mtt_error_set(err, MTT_ERR_INTERNAL, "a rank failed without a message");
 }
 
-mtt_status mtt_trainer_step(mtt_trainer *t, const size_t *idx, size_t n, double lr,
-                            double *loss, mtt_error *err)
+/* This rank's scalars of the step for the reduce-scatter. */
+static void step_scalars(const mtt_trainer *t, const double terms[3], mtt_status st, double *x)
+{
+    /* a finite term larger than DBL_MAX / (3 size) could still overflow in
+     * the sum over ranks, in one order and not another: flag it here, where
+     * the verdict is exact, rather than test the sum each rank received */
+    const double big = DBL_MAX / (3.0 * (double)(t->size > 0 ? t->size : 1));
+    int nonfinite = 0;
+    for (int k = 0; k < 3; ++k) {
+        x[MTT_TRAINER_X_LOSS_ENERGY + k] = terms[k];
+        nonfinite |= !(fabs(terms[k]) <= big);
+    }
+    x[MTT_TRAINER_X_FAILED] = st != MTT_OK;
+    x[MTT_TRAINER_X_NONFINITE] = st == MTT_OK && nonfinite;
+    x[MTT_TRAINER_X_STOP_SIGNAL] = t->want[0] != 0;
+    x[MTT_TRAINER_X_STOP_BUDGET] = t->want[1] != 0;
+    x[MTT_TRAINER_X_CHECKPOINT] = t->want[2] != 0;
+}
+
+mtt_status mtt_trainer_step(mtt_trainer *t, const size_t *idx, size_t n, const double totals[3],
+                            double lr, double *loss, mtt_error *err)
 {
     mtt_batch *b = &t->batch;
-    const size_t np = t->n_params;
+    const uint64_t calls0 = mtt_comm_collective_count(t->comm);
     mtt_status st = MTT_OK;
     double t0 = mtt_stop_now();
     b->n = 0;
     b->n_atoms = 0;
-    if (n > 0)
+    ++t->steps_run;
+    if (t->test_fail_step > 0 && t->adam.step == t->test_fail_step - 1 &&
+        t->rank == t->test_fail_rank)
+        st = mtt_error_set(err, MTT_ERR_DATA,
+                           "rank %d failed loading its batch of step %lld (test hook "
+                           "MTT_TEST_STEP_FAIL)",
+                           t->rank, (long long)t->adam.step);
+    else if (n > 0)
         st = mtt_batch_load(b, &t->cache[MTT_TR_TRAIN], t->model, idx, n, err);
-    double counts[4] = {0, 0, 0, st != MTT_OK};
-    if (st == MTT_OK) {
-        counts[0] = (double)b->n;
-        counts[1] = t->trained.forces ? 3.0 * (double)b->n_atoms : 0.0;
-        for (size_t i = 0; i < b->n; ++i) counts[2] += b->volume[i] > 0 ? 9.0 : 0.0;
-    }
-    double l0 = mtt_stop_now();
-    t->phase_s[MTT_PHASE_FEATURES] += l0 - t0;
-    mtt_comm_sum_doubles(t->comm, counts, 4);
-    t->phase_s[MTT_PHASE_COLLECTIVE] += mtt_stop_now() - l0;
-    if (counts[3] > 0) return agreed_failure(t, st, err);
-
-    memset(t->reduce, 0, (np + MTT_TRAINER_REDUCE_EXTRA) * sizeof(double));
-    double terms[3] = {0, 0, 0};
     double c0 = mtt_stop_now();
-    if (b->n > 0) st = local_step(t, counts, terms, err);
-    double *extra = t->reduce + np;
-    for (int k = 0; k < 3; ++k) extra[k] = terms[k];
-    extra[3] = st != MTT_OK;
-    for (int k = 0; k < 3; ++k) extra[4 + k] = t->want[k];
+    t->phase_s[MTT_PHASE_FEATURES] += c0 - t0;
+
+    memset(t->reduce, 0, t->n_reduce * sizeof(double));
+    double terms[3] = {0, 0, 0}, x[MTT_TRAINER_REDUCE_EXTRA];
+    if (st == MTT_OK && b->n > 0) st = local_step(t, totals, terms, err);
+    step_scalars(t, terms, st, x);
     double c1 = mtt_stop_now();
     t->phase_s[MTT_PHASE_COMPUTE] += c1 - c0;
-    /* the loss terms and flags first (a few doubles): every rank knows them
-     * before any parameter changes */
-    mtt_comm_sum_doubles(t->comm, extra, MTT_TRAINER_REDUCE_EXTRA);
-    if (extra[3] > 0) return agreed_failure(t, st, err);
-    *loss = extra[0] + extra[1] + extra[2];
-    if (!isfinite(*loss))
-        return mtt_error_set(err, MTT_ERR_NUMERIC, "non-finite training loss");
+    /* the gradient and the scalars in one collective (several ranks): every
+     * rank knows the sums before any parameter changes */
+    mtt_trainer_reduce_exchange(t, x);
     double c2 = mtt_stop_now();
     t->phase_s[MTT_PHASE_COLLECTIVE] += c2 - c1;
-    if (t->size == 1) {
+    const double *a = t->agreed;
+    *loss = a[MTT_TRAINER_X_LOSS_ENERGY] + a[MTT_TRAINER_X_LOSS_FORCES] +
+            a[MTT_TRAINER_X_LOSS_STRESS];
+    if (a[MTT_TRAINER_X_FAILED] > 0) st = agreed_failure(t, st, err);
+    else if (a[MTT_TRAINER_X_NONFINITE] > 0)
+        st = mtt_error_set(err, MTT_ERR_NUMERIC, "non-finite training loss");
+    else if (t->size == 1) {
         st = mtt_adam_step(&t->adam_cfg, lr, &t->adam, t->params, t->reduce, err);
         t->phase_s[MTT_PHASE_OPTIMIZER] += mtt_stop_now() - c2;
-        return st;
+    } else {
+        /* Sharded update: Adam on this rank's slice, the new parameters to
+         * everyone (all-gather) */
+        mtt_adam_state part = {t->slice_count[t->rank], t->adam_m + t->slice_offset,
+                               t->adam_v + t->slice_offset, t->adam.step};
+        st = mtt_adam_step(&t->adam_cfg, lr, &part, t->params + t->slice_offset, t->slice_grad,
+                           err);
+        t->adam.step = part.step;
+        double c3 = mtt_stop_now();
+        mtt_comm_allgather_doubles(t->comm, t->params, t->slice_count);
+        t->phase_s[MTT_PHASE_OPTIMIZER] += c3 - c2;
+        t->phase_s[MTT_PHASE_COLLECTIVE] += mtt_stop_now() - c3;
     }
-    /* Sharded update: the summed gradient of this rank's slice only
-     * (reduce-scatter), Adam on that slice, the new parameters to everyone
-     * (all-gather): the bytes of one allreduce, 1/size of the Adam work. */
-    mtt_comm_reduce_scatter_doubles(t->comm, t->reduce, t->slice_grad, t->slice_count);
-    double c3 = mtt_stop_now();
-    mtt_adam_state part = {t->slice_count[t->rank], t->adam_m + t->slice_offset,
-                           t->adam_v + t->slice_offset, t->adam.step};
-    st = mtt_adam_step(&t->adam_cfg, lr, &part, t->params + t->slice_offset, t->slice_grad,
-                       err);
-    t->adam.step = part.step;
-    double c4 = mtt_stop_now();
-    mtt_comm_allgather_doubles(t->comm, t->params, t->slice_count);
-    double c5 = mtt_stop_now();
-    t->phase_s[MTT_PHASE_COLLECTIVE] += (c3 - c2) + (c5 - c4);
-    t->phase_s[MTT_PHASE_OPTIMIZER] += c4 - c3;
+    t->step_collectives += mtt_comm_collective_count(t->comm) - calls0;
     return st;
 }
 
