@@ -46,7 +46,7 @@ fi
 expect=$(awk 'BEGIN {
     a = 2e-6; be = 8 / 100e9; n = 1000; p = 64; lg = 6
     lat = 2 * (p - 1) * a; if (2 * lg * a < lat) lat = 2 * lg * a
-    comm = lg * (a + 32 * be) + lat + 2 * (p - 1) / p * 8 * n * be
+    comm = lat + 2 * (p - 1) / p * 8 * n * be
     t1 = 1e-3 + 1024 * 2e-3 + 0.5e-3; tp = 1e-3 + 16 * 2e-3 + 0.5e-3 / p
     w1 = 1e-3 + 8 * 2e-3 + 0.5e-3;    wp = 1e-3 + 8 * 2e-3 + 0.5e-3 / p
     printf "%.3f %.3f\n", t1 / (p * (tp + comm)), w1 / (wp + comm) }')

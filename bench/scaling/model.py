@@ -16,13 +16,13 @@ Inputs
                  length n of the gradient.  Repeatable (one model each).
 
 Model of one step on P ranks, per-rank batch b (mtt's sharded update:
-allreduce of a few scalars, reduce-scatter of the gradient, Adam on 1/P of
-the parameters, all-gather of the parameters):
+a reduce-scatter of the gradient that also carries the step's few scalars,
+Adam on 1/P of the parameters, an all-gather of the parameters; the global
+counts of every step come from one allreduce per epoch, not counted):
   compute(P, b) = t0 + b·t1 + adam/P                 (adam whole at P = 1)
-  scalars(P)    = ⌈log2 P⌉ (α + 32 B·β)              recursive doubling
   ring(P)       = 2(P−1) α + 2(P−1)/P · 8n B·β        ring reduce-scatter + all-gather
   halving(P)    = 2⌈log2 P⌉ α + 2(P−1)/P · 8n B·β     recursive halving + doubling
-  comm(P)       = scalars + min(ring, halving)        (an MPI library picks per size)
+  comm(P)       = min(ring, halving)                  (an MPI library picks per size)
 No overlap of communication and compute (mtt has none), no contention,
 no load imbalance: an upper bound on the efficiency.
   strong: global batch B fixed, b = ⌈B/P⌉;  E = T(1, B) / (P · T(P, ⌈B/P⌉))
@@ -87,8 +87,7 @@ def comm(p, n, alpha, beta):
         return 0.0
     lg = math.ceil(math.log2(p))
     volume = 2 * (p - 1) / p * 8 * n * beta
-    scalars = lg * (alpha + 32 * beta)
-    return scalars + min(2 * (p - 1) * alpha, 2 * lg * alpha) + volume
+    return min(2 * (p - 1) * alpha, 2 * lg * alpha) + volume
 
 
 def compute(m, p, b):
