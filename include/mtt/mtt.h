@@ -23,10 +23,12 @@
  * mtt_model_status_string gives a fixed description of a code.  The codes
  * are pinned: a number never changes meaning.
  *
- * Threads: the library keeps no global state.  A model is read-only after
- * mtt_model_open: any number of threads may call mtt_model_compute and the
- * query functions on one model at the same time (each call works in its own
- * workspace).  mtt_model_open and mtt_model_close may be called from any
+ * Threads: the library keeps no global state.  A model's parameters are
+ * read-only after mtt_model_open: any number of threads may call
+ * mtt_model_compute and the query functions on one model at the same time
+ * (each call works in its own workspace, taken from a pool the model keeps
+ * under a lock and reuses, so repeated calls do not allocate; the pool holds
+ * as many workspaces as calls ever ran at once, freed by mtt_model_close).  mtt_model_open and mtt_model_close may be called from any
  * thread (file reading is serialised inside the library).
  * MPI: the library never calls MPI; a plain C program or Python ctypes can
  * use it without MPI_Init.
