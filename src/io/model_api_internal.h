@@ -5,6 +5,7 @@
 
 #include "io/model_file.h"
 #include "model/soap_bpnn.h"
+#include "model/soap_bpnn_local.h"
 #include "mtt/mtt.h"
 #include "options/metadata.h"
 #include "util/status.h"
@@ -13,7 +14,8 @@
 
 /* A reusable workspace of mtt_model_compute (one per concurrent call). */
 typedef struct mtt_api_slot {
-    mtt_sbp_single single;
+    mtt_sbp_single single;   /* mtt_model_compute */
+    mtt_sbp_local local;     /* mtt_model_compute_local */
     struct mtt_api_slot *next;
 } mtt_api_slot;
 

@@ -139,7 +139,10 @@ mtt_api_slot *mtt_api_slot_take(mtt_model *m)
     mtt_api_slot *slot = m->pool;
     if (slot) m->pool = slot->next;
     pthread_mutex_unlock(&m->pool_lock);
-    if (!slot && (slot = calloc(1, sizeof *slot))) mtt_sbp_features_init(&slot->single.f);
+    if (!slot && (slot = calloc(1, sizeof *slot))) {
+        mtt_sbp_features_init(&slot->single.f);
+        mtt_sbp_local_init(&slot->local);
+    }
     return slot;
 }
 
@@ -157,6 +160,7 @@ void mtt_model_close(mtt_model *model)
     for (mtt_api_slot *s = model->pool, *next; s; s = next) {
         next = s->next;
         mtt_sbp_single_free(&s->single);
+        mtt_sbp_local_free(&s->local);
         free(s);
     }
     pthread_mutex_destroy(&model->pool_lock);

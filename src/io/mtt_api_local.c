@@ -4,7 +4,8 @@
  *
  * Inputs are checked as in mtt_model_compute (types, finite and bounded
  * coordinates) so that nothing a simulator passes reaches the numerical
- * code as undefined behaviour.  The work is mtt_sbp_predict_local.
+ * code as undefined behaviour.  The work is mtt_sbp_predict_local_in, in a
+ * workspace from the model's pool (reused from step to step).
  */
 #include "config.h"
 
@@ -61,10 +62,14 @@ mtt_model_status mtt_model_compute_local(const mtt_model *model, int n_atoms,
     double deps[9];
     mtt_error err;
     mtt_error_clear(&err);
-    mtt_status st = mtt_sbp_predict_local(model->sbp, model->file.params, n_atoms, numbers,
-                                          positions, contributing, energy, forces,
-                                          per_atom_energies, virial ? deps : NULL,
-                                          per_atom_virial, &err);
+    mtt_api_slot *slot = mtt_api_slot_take((mtt_model *)model);
+    if (!slot)
+        return mtt_api_fail(error, MTT_MODEL_ERR_NOMEM, "out of memory computing a structure");
+    mtt_status st = mtt_sbp_predict_local_in(model->sbp, model->file.params, &slot->local,
+                                             n_atoms, numbers, positions, contributing, energy,
+                                             forces, per_atom_energies, virial ? deps : NULL,
+                                             per_atom_virial, &err);
+    mtt_api_slot_give((mtt_model *)model, slot);
     if (st != MTT_OK) return mtt_api_fail(error, mtt_api_status_of(st), err.msg);
     /* the library's virial is W = −∂E/∂ε */
     if (virial)
