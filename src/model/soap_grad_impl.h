@@ -145,6 +145,7 @@ static void SFX(accumulate_tangent)(const mtt_soap *soap, REAL *restrict v,
 }
 
 /* Forces, ∂E/∂ε and its per-atom split (each may be NULL but forces). */
+MTT_SOAP_VECTOR_CLONES
 static void SFX(forces)(const mtt_soap *soap, const double *g, mtt_soap_work *w, double *forces,
                         double *dE_deps, double *atom_dE_deps)
 {
@@ -190,6 +191,7 @@ static void SFX(forces)(const mtt_soap *soap, const double *g, mtt_soap_work *w,
 }
 
 /* ṗ along per-atom displacements w (or NULL) plus a homogeneous strain (or NULL). */
+MTT_SOAP_VECTOR_CLONES
 static void SFX(tangent)(const mtt_soap *soap, const double *wvec, const double *strain,
                          mtt_soap_work *w, double *pdot)
 {

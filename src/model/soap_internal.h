@@ -18,6 +18,16 @@ typedef struct soap_scratch {
     double *ab;       /* 2·LM: per-pair sums over n (soap_grad_impl.h) */
 } soap_scratch;
 
+/* The force and tangent passes are compiled once per vector instruction set
+ * and chosen at load time, as Adam's update is (the build adds no fused
+ * multiply-adds, so every clone rounds alike and ranks on different CPUs
+ * agree).  Without it the pair loops ran in the baseline x86-64 SSE2 code. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define MTT_SOAP_VECTOR_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define MTT_SOAP_VECTOR_CLONES
+#endif
+
 /* The factored gradient of one pair (docs/math.md §1):
  *   ∂φ_nlm/∂r_ij = a_nl Y_lm û + b_nl ∇𝒴_lm,  a_nl = g'_nl − l g_nl/r,  b_nl = g_nl/r,
  * stored as [a (N·(L+1), [l][n]) | b (same) | Y (LM) | ∇𝒴 (3·LM, [lm][xyz]) | û (3)]:
