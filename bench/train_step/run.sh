@@ -19,7 +19,8 @@
 #   ref   torch_soap_bpnn.py DATA --epochs EPOCHS --threads 1 --cache    (cached p and dp/dr)
 # and prints per repeat mean epoch time, atoms/s, whole-process wall time,
 # peak RSS, and the ratios reference / mtt of the mean epoch time.
-# Targets: mtt epoch >= 10x faster than the reference default, >= 3x --cache.
+# Targets: mtt epoch >= 20x faster than the reference default, >= 3x --cache (issue 8;
+# the first goal was 10x).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 src=$(cd "$here/../.." && pwd)
@@ -113,6 +114,6 @@ END {
         me = median(e, R); mn = e[1]
         if (name == "mtt") printf "%-22s mean epoch s %.4f / %.4f\n", label[name], mn, me
         else { mq = median(q, R); mnq = q[1]
-               printf "%-22s mean epoch s %.4f / %.4f   ratio ref/mtt (same repeat) %.1fx / %.1fx   target %s\n", label[name], mn, me, mnq, mq, name == "ref" ? ">= 10x" : ">= 3x" }
+               printf "%-22s mean epoch s %.4f / %.4f   ratio ref/mtt (same repeat) %.1fx / %.1fx   target %s\n", label[name], mn, me, mnq, mq, name == "ref" ? ">= 20x" : ">= 3x" }
     }
 }' "$tmp/results"
