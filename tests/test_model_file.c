@@ -109,6 +109,13 @@ static void test_api(void)
     p[3] -= 2 * h;
     mtt_model_compute(m, 5, p, water_z, NULL, NULL, &em, NULL, NULL, NULL, &e);
     CU_ASSERT_DOUBLE_EQUAL(-(ep - em) / (2 * h), f[3], 1e-6);
+    /* the virial without forces (no force output, the force pass still runs), from a
+     * workspace the calls above left in the model's pool: the same numbers */
+    double e2 = 0, vir2[9];
+    CU_ASSERT_EQUAL_FATAL(mtt_model_compute(m, 5, water_pos, water_z, NULL, NULL, &e2, NULL, NULL,
+                                            vir2, &e), MTT_MODEL_OK);
+    CU_ASSERT_DOUBLE_EQUAL(e2, e1, 0.0);
+    for (int q = 0; q < 9; ++q) CU_ASSERT_DOUBLE_EQUAL(vir2[q], vir[q], 1e-12 * (1.0 + fabs(vir[q])));
     mtt_model_close(m);
 }
 
