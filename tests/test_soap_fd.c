@@ -298,6 +298,33 @@ static void test_tangent(void)
     mtt_soap_free(soap);
 }
 
+/* The per-pair kernels run over the radial channels in blocks of 8 and 4
+ * lanes, padded with zeros: N = 9 takes a block of 8 and one of 4 (3 of it
+ * padding), N = 3 one block of 4. */
+static void test_radial_blocks(void)
+{
+    const int max_radial[2] = {8, 2};
+    for (int t = 0; t < 2; ++t) {
+        char label[64];
+        mtt_soap *soap = make_soap(3, chno, max_radial[t], 3, 0.0);
+        CU_ASSERT_EQUAL(soap->NP % 4, 0);
+        CU_ASSERT(soap->NP >= soap->N && soap->NP < soap->N + 4);
+        system_t s = make_system(soap, 9, ethanol_pos, ethanol_z, NULL, NULL);
+        snprintf(label, sizeof label, "ethanol, N = %d", soap->N);
+        check_forces_and_strain(soap, &s, label);
+        check_tangent(soap, &s, label);
+        free_system(&s);
+        mtt_soap_free(soap);
+        soap = make_soap(1, chno + 1, max_radial[t], 3, MTT_SOAP_DEFAULT_GRID);
+        s = make_system(soap, 4, carbon_pos, carbon_z, carbon_cell, all_pbc);
+        snprintf(label, sizeof label, "carbon cell, N = %d", soap->N);
+        check_forces_and_strain(soap, &s, label);
+        check_tangent(soap, &s, label);
+        free_system(&s);
+        mtt_soap_free(soap);
+    }
+}
+
 int main(void)
 {
     mtt_nlist_init(&g_nl);
@@ -309,6 +336,7 @@ int main(void)
     CU_add_test(s, "dp/dr vs finite differences, tabulated radial", test_jacobian_table);
     CU_add_test(s, "forces and strain derivative from g", test_forces_strain);
     CU_add_test(s, "tangent vs finite differences", test_tangent);
+    CU_add_test(s, "forces and tangent with padded radial blocks (N = 9, 3)", test_radial_blocks);
     int rc = mtt_cunit_run_tap();
     mtt_soap_work_free(&g_w);
     mtt_nlist_free(&g_nl);

@@ -1,34 +1,49 @@
 /* layernorm.c — affine-free layer norm and its (symmetric) Jacobian.
  *
- * The row reductions use four independent partial sums: a single running
- * sum is bound by the add latency (no -ffast-math reassociation), which made
- * the layer norm cost as much as the first-layer GEMM at D = 2100. */
+ * The row reductions keep eight independent partial sums (lane k takes the
+ * elements c ≡ k mod 8, the tail goes to lane 0, the lanes are added in a
+ * fixed tree): one running sum is bound by the add latency (no
+ * -ffast-math reassociation), and eight lanes fill one AVX-512 register, so
+ * the cloned copies (util/vector.h) vectorise them without changing the
+ * rounding.  At D = 2100 the layer norm had cost as much as the first-layer
+ * GEMM. */
 #include "config.h"
 
 #include "model/layernorm.h"
 
 #include <math.h>
 
-/* Σ x[c] and Σ (x[c] − shift)² over d elements. */
-static void row_sums(size_t d, const double *x, double shift, double *sum, double *sumsq)
+#include "util/vector.h"
+
+#define LANES 8
+
+MTT_VECTOR_INLINE double lane_total(const double s[LANES])
 {
-    double s0 = 0, s1 = 0, s2 = 0, s3 = 0, q0 = 0, q1 = 0, q2 = 0, q3 = 0;
-    size_t c = 0;
-    for (; c + 4 <= d; c += 4) {
-        double a = x[c] - shift, b = x[c + 1] - shift, e = x[c + 2] - shift,
-               f = x[c + 3] - shift;
-        s0 += a, s1 += b, s2 += e, s3 += f;
-        q0 += a * a, q1 += b * b, q2 += e * e, q3 += f * f;
-    }
-    for (; c < d; c++) {
-        double a = x[c] - shift;
-        s0 += a;
-        q0 += a * a;
-    }
-    *sum = (s0 + s1) + (s2 + s3);
-    *sumsq = (q0 + q1) + (q2 + q3);
+    return ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
 }
 
+/* Σ x[c] and Σ (x[c] − shift)² over d elements. */
+MTT_VECTOR_INLINE void row_sums(size_t d, const double *restrict x, double shift, double *sum,
+                                double *sumsq)
+{
+    double s[LANES] = {0}, q[LANES] = {0};
+    size_t c = 0;
+    for (; c + LANES <= d; c += LANES)
+        for (int k = 0; k < LANES; ++k) {
+            const double a = x[c + k] - shift;
+            s[k] += a;
+            q[k] += a * a;
+        }
+    for (; c < d; c++) {
+        const double a = x[c] - shift;
+        s[0] += a;
+        q[0] += a * a;
+    }
+    *sum = lane_total(s);
+    *sumsq = lane_total(q);
+}
+
+MTT_VECTOR_CLONES
 void mtt_layernorm_forward(size_t n, size_t d, double eps, const double *p, double *xhat,
                            double *inv_s)
 {
@@ -48,51 +63,54 @@ void mtt_layernorm_forward(size_t n, size_t d, double eps, const double *p, doub
     }
 }
 
+MTT_VECTOR_CLONES
 void mtt_layernorm_jvp(size_t n, size_t d, const double *xhat, const double *inv_s,
                        const double *v, double *out)
 {
     for (size_t r = 0; r < n; r++) {
-        const double *xr = xhat + r * d;
+        const double *restrict xr = xhat + r * d;
         const double *vr = v + r * d;
         double *outr = out + r * d;
-        double v0 = 0, v1 = 0, v2 = 0, v3 = 0, w0 = 0, w1 = 0, w2 = 0, w3 = 0;
+        double sv[LANES] = {0}, sxv[LANES] = {0};
         size_t c = 0;
-        for (; c + 4 <= d; c += 4) {
-            v0 += vr[c], v1 += vr[c + 1], v2 += vr[c + 2], v3 += vr[c + 3];
-            w0 += xr[c] * vr[c], w1 += xr[c + 1] * vr[c + 1];
-            w2 += xr[c + 2] * vr[c + 2], w3 += xr[c + 3] * vr[c + 3];
-        }
+        for (; c + LANES <= d; c += LANES)
+            for (int k = 0; k < LANES; ++k) {
+                sv[k] += vr[c + k];
+                sxv[k] += xr[c + k] * vr[c + k];
+            }
         for (; c < d; c++) {
-            v0 += vr[c];
-            w0 += xr[c] * vr[c];
+            sv[0] += vr[c];
+            sxv[0] += xr[c] * vr[c];
         }
-        double mv = ((v0 + v1) + (v2 + v3)) / (double)d;
-        double mxv = ((w0 + w1) + (w2 + w3)) / (double)d;
-        double is = inv_s[r];
+        const double mv = lane_total(sv) / (double)d, mxv = lane_total(sxv) / (double)d;
+        const double is = inv_s[r];
         for (size_t c2 = 0; c2 < d; c2++) outr[c2] = (vr[c2] - mv - xr[c2] * mxv) * is;
     }
 }
 
 /* ---- single precision: same algorithm, sums in double ------------------- */
 
-static void row_sumsf(size_t d, const float *x, double shift, double *sum, double *sumsq)
+MTT_VECTOR_INLINE void row_sumsf(size_t d, const float *restrict x, double shift, double *sum,
+                                 double *sumsq)
 {
-    double s0 = 0, s1 = 0, q0 = 0, q1 = 0;
+    double s[LANES] = {0}, q[LANES] = {0};
     size_t c = 0;
-    for (; c + 2 <= d; c += 2) {
-        double a = x[c] - shift, b = x[c + 1] - shift;
-        s0 += a, s1 += b;
-        q0 += a * a, q1 += b * b;
-    }
+    for (; c + LANES <= d; c += LANES)
+        for (int k = 0; k < LANES; ++k) {
+            const double a = (double)x[c + k] - shift;
+            s[k] += a;
+            q[k] += a * a;
+        }
     for (; c < d; c++) {
-        double a = x[c] - shift;
-        s0 += a;
-        q0 += a * a;
+        const double a = (double)x[c] - shift;
+        s[0] += a;
+        q[0] += a * a;
     }
-    *sum = s0 + s1;
-    *sumsq = q0 + q1;
+    *sum = lane_total(s);
+    *sumsq = lane_total(q);
 }
 
+MTT_VECTOR_CLONES
 void mtt_layernorm_forwardf(size_t n, size_t d, double eps, const float *p, float *xhat,
                             float *inv_s)
 {
@@ -104,30 +122,33 @@ void mtt_layernorm_forwardf(size_t n, size_t d, double eps, const float *p, floa
         double mu = sum / (double)d;
         row_sumsf(d, pr, mu, &sum, &sumsq);
         double is = 1.0 / sqrt(sumsq / (double)d + eps);
-        for (size_t c = 0; c < d; c++) xr[c] = (float)((pr[c] - mu) * is);
+        for (size_t c = 0; c < d; c++) xr[c] = (float)(((double)pr[c] - mu) * is);
         inv_s[r] = (float)is;
     }
 }
 
+MTT_VECTOR_CLONES
 void mtt_layernorm_jvpf(size_t n, size_t d, const float *xhat, const float *inv_s,
                         const float *v, float *out)
 {
     for (size_t r = 0; r < n; r++) {
-        const float *xr = xhat + r * d;
+        const float *restrict xr = xhat + r * d;
         const float *vr = v + r * d;
         float *outr = out + r * d;
-        double v0 = 0, v1 = 0, w0 = 0, w1 = 0;
+        double sv[LANES] = {0}, sxv[LANES] = {0};
         size_t c = 0;
-        for (; c + 2 <= d; c += 2) {
-            v0 += vr[c], v1 += vr[c + 1];
-            w0 += (double)xr[c] * vr[c], w1 += (double)xr[c + 1] * vr[c + 1];
-        }
+        for (; c + LANES <= d; c += LANES)
+            for (int k = 0; k < LANES; ++k) {
+                sv[k] += (double)vr[c + k];
+                sxv[k] += (double)xr[c + k] * (double)vr[c + k];
+            }
         for (; c < d; c++) {
-            v0 += vr[c];
-            w0 += (double)xr[c] * vr[c];
+            sv[0] += (double)vr[c];
+            sxv[0] += (double)xr[c] * (double)vr[c];
         }
-        float mv = (float)((v0 + v1) / (double)d), mxv = (float)((w0 + w1) / (double)d);
-        float is = inv_s[r];
+        const float mv = (float)(lane_total(sv) / (double)d);
+        const float mxv = (float)(lane_total(sxv) / (double)d);
+        const float is = inv_s[r];
         for (size_t c2 = 0; c2 < d; c2++) outr[c2] = (vr[c2] - mv - xr[c2] * mxv) * is;
     }
 }

@@ -53,6 +53,7 @@ mtt_status mtt_soap_create(mtt_soap **out, const mtt_soap_params *pr, mtt_error 
     s->width = pr->width;
     s->n_species = pr->n_species;
     s->N = pr->max_radial + 1;
+    s->NP = (s->N + 3) / 4 * 4;
     s->L = pr->max_angular;
     s->K = s->n_species * s->N;
     s->LM = (s->L + 1) * (s->L + 1);
@@ -133,7 +134,8 @@ static size_t scratch_size(const mtt_soap *s)
 {
     size_t NL = (size_t)s->N * (s->L + 1), NLM = (size_t)s->N * s->LM;
     return 2 * NL + 4 * (size_t)s->LM + 4 * NLM + (size_t)s->NC + s->dim +
-           2 * (size_t)s->K * s->K + (size_t)s->NC + MTT_SOAP_FAC_SIZE(s) + 2 * (size_t)s->LM;
+           2 * (size_t)s->K * s->K + MTT_SOAP_PAIR_ORDER_SIZE(s) + MTT_SOAP_FAC_SIZE(s) +
+           2 * (size_t)s->LM;
 }
 
 void mtt_soap_scratch_(const mtt_soap *soap, mtt_soap_work *w, soap_scratch *s)
@@ -150,7 +152,7 @@ void mtt_soap_scratch_(const mtt_soap *soap, mtt_soap_work *w, soap_scratch *s)
     s->pdot = p, p += soap->dim;
     s->kk1 = p, p += (size_t)soap->K * soap->K;
     s->kk2 = p, p += (size_t)soap->K * soap->K;
-    s->vp = p, p += soap->NC;
+    s->vp = p, p += MTT_SOAP_PAIR_ORDER_SIZE(soap);
     s->fac = p, p += MTT_SOAP_FAC_SIZE(soap);
     s->ab = p;
 }
@@ -174,14 +176,17 @@ void mtt_soap_pair_(const mtt_soap *soap, const double *rij, double r, soap_scra
             for (int m = 0; m < 2 * l + 1; ++m) phi[n * LM + base + m] = g * s->y[base + m];
         }
     if (!fac) return;
+    const int NP = soap->NP;
     const double ir = 1.0 / r;
     double *a = fac + MTT_SOAP_FAC_A(soap), *b = fac + MTT_SOAP_FAC_B(soap);
-    for (int l = 0; l <= L; ++l)
+    for (int l = 0; l <= L; ++l) {
         for (int n = 0; n < N; ++n) {
             const double g = s->g[l * N + n], gr = g * ir;
-            a[l * N + n] = s->dg[l * N + n] - gr * l;  /* coefficient of Y û */
-            b[l * N + n] = gr;                         /* coefficient of ∇𝒴 */
+            a[l * NP + n] = s->dg[l * N + n] - gr * l;  /* coefficient of Y û */
+            b[l * NP + n] = gr;                         /* coefficient of ∇𝒴 */
         }
+        for (int n = N; n < NP; ++n) a[l * NP + n] = b[l * NP + n] = 0.0;
+    }
     memcpy(fac + MTT_SOAP_FAC_Y(soap), s->y, (size_t)LM * sizeof *fac);
     memcpy(fac + MTT_SOAP_FAC_DY(soap), s->dy, 3 * (size_t)LM * sizeof *fac);
     memcpy(fac + MTT_SOAP_FAC_U(soap), u, sizeof u);
@@ -283,7 +288,7 @@ const double *mtt_soap_pair_factors_(const mtt_soap *soap, mtt_soap_work *w, siz
 
 const double *mtt_soap_pair_grad_(const mtt_soap *soap, mtt_soap_work *w, size_t q, soap_scratch *s)
 {
-    const int N = soap->N, L = soap->L, LM = soap->LM;
+    const int N = soap->N, NP = soap->NP, L = soap->L, LM = soap->LM;
     const double *fac = mtt_soap_pair_factors_(soap, w, q, s);
     const double *a = fac + MTT_SOAP_FAC_A(soap), *b = fac + MTT_SOAP_FAC_B(soap);
     const double *y = fac + MTT_SOAP_FAC_Y(soap), *dy = fac + MTT_SOAP_FAC_DY(soap);
@@ -293,7 +298,7 @@ const double *mtt_soap_pair_grad_(const mtt_soap *soap, mtt_soap_work *w, size_t
             for (int lm = l * l; lm < (l + 1) * (l + 1); ++lm)
                 for (int x = 0; x < 3; ++x)
                     s->dphi[3 * (n * LM + lm) + x] =
-                        a[l * N + n] * y[lm] * u[x] + b[l * N + n] * dy[3 * lm + x];
+                        a[l * NP + n] * y[lm] * u[x] + b[l * NP + n] * dy[3 * lm + x];
     return s->dphi;
 }
 

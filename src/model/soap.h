@@ -46,6 +46,8 @@ typedef struct mtt_soap {
     int n_species;
     int *species;          /* sorted atomic numbers */
     int N, L, K;           /* radial count, max l, channels n_species·N */
+    int NP;                /* N rounded up to a multiple of 4: the radial stride of the
+                              pair factors and of the pair-order vectors (soap_internal.h) */
     int LM;                /* (L+1)² */
     int NC;                /* K·LM: coefficients per atom */
     size_t dim;            /* D */

@@ -74,7 +74,7 @@ mtt_status mtt_soap_jacobian(const mtt_soap *soap, mtt_soap_work *w, double *jac
                         "float workspace dropped");
     const mtt_nlist *nl = w->nl;
     const int n = w->n_atoms;
-    const size_t D = soap->dim, nlm = (size_t)soap->N * soap->LM;
+    const size_t D = soap->dim, nlm = (size_t)soap->NP * soap->LM;
     soap_scratch s;
     mtt_soap_scratch_(soap, w, &s);
     memset(jac, 0, (size_t)n * D * n * 3 * sizeof *jac);
@@ -86,9 +86,11 @@ mtt_status mtt_soap_jacobian(const mtt_soap *soap, mtt_soap_work *w, double *jac
             /* the expanded gradient, independently of the factored passes */
             const double *dphi = mtt_soap_pair_grad_(soap, w, q, &s);
             for (int x = 0; x < 3; ++x) {
-                memset(s.vp, 0, (size_t)soap->NC * sizeof *s.vp);
+                memset(s.vp, 0, MTT_SOAP_PAIR_ORDER_SIZE(soap) * sizeof *s.vp);
                 double *v = s.vp + (size_t)w->species_index[j] * nlm;
-                for (size_t k = 0; k < nlm; ++k) v[k] = dphi[3 * k + x];
+                for (int n = 0; n < soap->N; ++n)
+                    for (int lm = 0; lm < soap->LM; ++lm)
+                        v[(size_t)lm * soap->NP + n] = dphi[3 * ((size_t)n * soap->LM + lm) + x];
                 from_pair_order_f64(soap, s.vp, s.vec);
                 pdot_f64(soap, c, s.vec, s.pdot, s.kk1);
                 for (size_t d = 0; d < D; ++d) {

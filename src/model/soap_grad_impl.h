@@ -9,15 +9,16 @@
  * Equations (docs/math.md §2–3, soap.c for the factors a, b, Y, ∇𝒴, û):
  *   backward  ḡ_{klm}(i) = α_l Σ_k' Ĝ_{kk'l} c_{k'lm},  Ĝ_kk' = g_kk'l (k≠k'), 2 g_kkl
  *   ∂φ_nlm/∂r_ij = a_nl Y_lm û + b_nl ∇𝒴_lm
- *   pair force f = ḡ(i)·∂φ/∂r_ij = û Σ_lm Y_lm A_lm + Σ_lm ∇𝒴_lm B_lm,
- *              A_lm = Σ_n ḡ_nlm a_nl,  B_lm = Σ_n ḡ_nlm b_nl
+ *   pair force f = ḡ(i)·∂φ/∂r_ij = û Σ_nl a_nl W_l(n) + Σ_nl b_nl ∇W_l(n),
+ *              W_l(n) = Σ_m ḡ_nlm Y_lm,  ∇W_l(n) = Σ_m ḡ_nlm ∇𝒴_lm
  *   F_j -= f, F_i += f;  ∂E/∂ε_ab += f_a (r_ij)_b
  *   tangent   ċ_nlm(i) = Σ_j a_nl Y_lm (û·δ) + b_nl (∇𝒴_lm·δ),  δ = w_j − w_i (+ ε r_ij)
  *             ṗ = α_l Σ_m (ċ_k1 c_k2 + c_k1 ċ_k2)
- * The per-pair work is 2·N·(L+1)² multiply-adds (the full N·(L+1)²×3
- * gradient would take three times as many, and four times the bytes).
- * Accumulation: c, ḡ, ċ and the per-l products are REAL; the pair force's
- * sums over lm and every force, ∂E/∂ε and ṗ are double.
+ * The per-pair kernels run over the radial index n innermost, in blocks of
+ * 8 or 4 lanes (ḡ and ċ in pair order [species][lm][n]): 4·N·(L+1)²
+ * multiply-adds per force, 2·N·(L+1)² per tangent, all in full vectors.
+ * Accumulation: c, ḡ, ċ, W and the per-l products are REAL; the pair
+ * force's sums over n and every force, ∂E/∂ε and ṗ are double.
  */
 
 /* ḡ(i) = ∂E/∂c(i) from g_i = ∂E/∂p_i: per l, ḡ_l = α_l Ĝ_l C_l with Ĝ the
@@ -60,71 +61,117 @@ static void SFX(pdot)(const mtt_soap *soap, const REAL *c, const REAL *cdot, dou
 }
 
 /* Reorder an NC vector between the coefficient layout [l][k][m]
- * (k = a·N + n) and the pair layout [a][n][lm], so that the pair loops
- * below run over one contiguous block per neighbour species. */
+ * (k = a·N + n) and the pair order [a][lm][n] (n padded to NP with zeros),
+ * so that each pair's kernel reads one contiguous radial block per lm of
+ * its neighbour's species. */
 static void SFX(to_pair_order)(const mtt_soap *soap, const REAL *v, REAL *vp)
 {
-    const int N = soap->N, L = soap->L, LM = soap->LM;
+    const int N = soap->N, NP = soap->NP, L = soap->L, LM = soap->LM;
+    if (NP != N) memset(vp, 0, MTT_SOAP_PAIR_ORDER_SIZE(soap) * sizeof *vp);
     for (int l = 0; l <= L; ++l) {
         const int wl = 2 * l + 1;
         const REAL *vl = v + (size_t)soap->K * l * l;
-        for (int k = 0; k < soap->K; ++k)
-            memcpy(vp + (size_t)(k / N) * N * LM + (size_t)(k % N) * LM + l * l, vl + k * wl,
-                   (size_t)wl * sizeof *vp);
+        for (int k = 0; k < soap->K; ++k) {
+            REAL *dst = vp + ((size_t)(k / N) * LM + l * l) * NP + k % N;
+            for (int m = 0; m < wl; ++m) dst[(size_t)m * NP] = vl[k * wl + m];
+        }
     }
 }
 
 static void SFX(from_pair_order)(const mtt_soap *soap, const REAL *vp, REAL *v)
 {
-    const int N = soap->N, L = soap->L, LM = soap->LM;
+    const int N = soap->N, NP = soap->NP, L = soap->L, LM = soap->LM;
     for (int l = 0; l <= L; ++l) {
         const int wl = 2 * l + 1;
         REAL *vl = v + (size_t)soap->K * l * l;
-        for (int k = 0; k < soap->K; ++k)
-            memcpy(vl + k * wl, vp + (size_t)(k / N) * N * LM + (size_t)(k % N) * LM + l * l,
-                   (size_t)wl * sizeof *vp);
+        for (int k = 0; k < soap->K; ++k) {
+            const REAL *src = vp + ((size_t)(k / N) * LM + l * l) * NP + k % N;
+            for (int m = 0; m < wl; ++m) vl[k * wl + m] = src[(size_t)m * NP];
+        }
+    }
+}
+
+/* One block of `width` (8 or 4, a constant after inlining) radial channels
+ * n0.. of the pair force: with W_l(n) = Σ_m Y_lm v_nlm and
+ * W^x_l(n) = Σ_m ∂_x𝒴_lm v_nlm,
+ *   Σ_lm Y_lm A_lm = Σ_ln a_nl W_l(n),  Σ_lm ∂_x𝒴_lm B_lm = Σ_ln b_nl W^x_l(n):
+ * every step is a product of `width` independent lanes, and the sums over
+ * lanes come last in a fixed order, so every vector clone rounds alike. */
+MTT_VECTOR_INLINE void SFX(contract_block)(const mtt_soap *soap, int width, const REAL *restrict v,
+                                         const REAL *restrict a, const REAL *restrict b,
+                                         const REAL *restrict y, const REAL *restrict dy,
+                                         double sum[4])
+{
+    const int NP = soap->NP, L = soap->L;
+    REAL ta[8] = {0}, tx[8] = {0}, ty[8] = {0}, tz[8] = {0};
+    for (int l = 0; l <= L; ++l) {
+        REAL w0[8] = {0}, w1[8] = {0}, w2[8] = {0}, w3[8] = {0};
+        for (int lm = l * l; lm < (l + 1) * (l + 1); ++lm) {
+            const REAL *x = v + (size_t)lm * NP;
+            const REAL c0 = y[lm], c1 = dy[3 * lm], c2 = dy[3 * lm + 1], c3 = dy[3 * lm + 2];
+            for (int k = 0; k < width; ++k) {
+                w0[k] += c0 * x[k];
+                w1[k] += c1 * x[k];
+                w2[k] += c2 * x[k];
+                w3[k] += c3 * x[k];
+            }
+        }
+        const REAL *al = a + (size_t)l * NP, *bl = b + (size_t)l * NP;
+        for (int k = 0; k < width; ++k) {
+            ta[k] += al[k] * w0[k];
+            tx[k] += bl[k] * w1[k];
+            ty[k] += bl[k] * w2[k];
+            tz[k] += bl[k] * w3[k];
+        }
+    }
+    for (int k = 0; k < width; ++k) {
+        sum[0] += (double)ta[k];
+        sum[1] += (double)tx[k];
+        sum[2] += (double)ty[k];
+        sum[3] += (double)tz[k];
     }
 }
 
 /* f = ḡ·∂φ/∂r_ij for one pair: v is ḡ of the neighbour's species block in
- * pair order [n][lm], fac the pair's factors, AB scratch of 2·LM. */
-static void SFX(contract_pair)(const mtt_soap *soap, const REAL *restrict v,
-                               const REAL *restrict fac, REAL *restrict AB, double f[3])
+ * pair order [lm][NP], fac the pair's factors. */
+MTT_VECTOR_INLINE void SFX(contract_pair)(const mtt_soap *soap, const REAL *restrict v,
+                                        const REAL *restrict fac, double f[3])
 {
-    const int N = soap->N, L = soap->L, LM = soap->LM;
+    const int NP = soap->NP;
     const REAL *a = fac + MTT_SOAP_FAC_A(soap), *b = fac + MTT_SOAP_FAC_B(soap);
     const REAL *y = fac + MTT_SOAP_FAC_Y(soap), *dy = fac + MTT_SOAP_FAC_DY(soap);
     const REAL *u = fac + MTT_SOAP_FAC_U(soap);
-    REAL *restrict A = AB, *restrict B = AB + LM;
-    memset(AB, 0, 2 * (size_t)LM * sizeof *AB);
-    for (int n = 0; n < N; ++n) {
-        const REAL *vn = v + (size_t)n * LM;
-        for (int l = 0; l <= L; ++l) {
-            const REAL an = a[l * N + n], bn = b[l * N + n];
-            for (int lm = l * l; lm < (l + 1) * (l + 1); ++lm) {
-                A[lm] += vn[lm] * an;
-                B[lm] += vn[lm] * bn;
-            }
-        }
-    }
-    double ya = 0.0, g0 = 0.0, g1 = 0.0, g2 = 0.0;
-    for (int lm = 0; lm < LM; ++lm) {
-        ya += (double)(y[lm] * A[lm]);
-        g0 += (double)(dy[3 * lm] * B[lm]);
-        g1 += (double)(dy[3 * lm + 1] * B[lm]);
-        g2 += (double)(dy[3 * lm + 2] * B[lm]);
-    }
-    f[0] = ya * (double)u[0] + g0;
-    f[1] = ya * (double)u[1] + g1;
-    f[2] = ya * (double)u[2] + g2;
+    double sum[4] = {0.0, 0.0, 0.0, 0.0};
+    int n0 = 0;
+    for (; n0 + 8 <= NP; n0 += 8) SFX(contract_block)(soap, 8, v + n0, a + n0, b + n0, y, dy, sum);
+    if (n0 < NP) SFX(contract_block)(soap, 4, v + n0, a + n0, b + n0, y, dy, sum);
+    f[0] = sum[0] * (double)u[0] + sum[1];
+    f[1] = sum[0] * (double)u[1] + sum[2];
+    f[2] = sum[0] * (double)u[2] + sum[3];
 }
 
-/* v += ∂φ/∂r_ij · δ for one pair (v in pair order [n][lm]); E scratch of 2·LM. */
-static void SFX(accumulate_tangent)(const mtt_soap *soap, REAL *restrict v,
-                                    const REAL *restrict fac, const double delta[3],
-                                    REAL *restrict E)
+/* v_n,lm += a_nl Y_lm (û·δ) + b_nl (∇𝒴_lm·δ) over one block of `width` channels. */
+MTT_VECTOR_INLINE void SFX(tangent_block)(const mtt_soap *soap, int width, REAL *restrict v,
+                                        const REAL *restrict a, const REAL *restrict b,
+                                        const REAL *restrict ys, const REAL *restrict gd)
 {
-    const int N = soap->N, L = soap->L, LM = soap->LM;
+    const int NP = soap->NP, L = soap->L;
+    for (int l = 0; l <= L; ++l) {
+        const REAL *al = a + (size_t)l * NP, *bl = b + (size_t)l * NP;
+        for (int lm = l * l; lm < (l + 1) * (l + 1); ++lm) {
+            REAL *x = v + (size_t)lm * NP;
+            const REAL s = ys[lm], g = gd[lm];
+            for (int k = 0; k < width; ++k) x[k] += al[k] * s + bl[k] * g;
+        }
+    }
+}
+
+/* v += ∂φ/∂r_ij · δ for one pair (v in pair order [lm][NP]); E scratch of 2·LM. */
+MTT_VECTOR_INLINE void SFX(accumulate_tangent)(const mtt_soap *soap, REAL *restrict v,
+                                             const REAL *restrict fac, const double delta[3],
+                                             REAL *restrict E)
+{
+    const int NP = soap->NP, LM = soap->LM;
     const REAL *a = fac + MTT_SOAP_FAC_A(soap), *b = fac + MTT_SOAP_FAC_B(soap);
     const REAL *y = fac + MTT_SOAP_FAC_Y(soap), *dy = fac + MTT_SOAP_FAC_DY(soap);
     const REAL *u = fac + MTT_SOAP_FAC_U(soap);
@@ -135,26 +182,22 @@ static void SFX(accumulate_tangent)(const mtt_soap *soap, REAL *restrict v,
         Ys[lm] = y[lm] * s;
         Gd[lm] = dy[3 * lm] * d0 + dy[3 * lm + 1] * d1 + dy[3 * lm + 2] * d2;
     }
-    for (int n = 0; n < N; ++n) {
-        REAL *vn = v + (size_t)n * LM;
-        for (int l = 0; l <= L; ++l) {
-            const REAL an = a[l * N + n], bn = b[l * N + n];
-            for (int lm = l * l; lm < (l + 1) * (l + 1); ++lm) vn[lm] += an * Ys[lm] + bn * Gd[lm];
-        }
-    }
+    int n0 = 0;
+    for (; n0 + 8 <= NP; n0 += 8) SFX(tangent_block)(soap, 8, v + n0, a + n0, b + n0, Ys, Gd);
+    if (n0 < NP) SFX(tangent_block)(soap, 4, v + n0, a + n0, b + n0, Ys, Gd);
 }
 
 /* Forces, ∂E/∂ε and its per-atom split (each may be NULL but forces). */
-MTT_SOAP_VECTOR_CLONES
+MTT_VECTOR_CLONES
 static void SFX(forces)(const mtt_soap *soap, const double *g, mtt_soap_work *w, double *forces,
                         double *dE_deps, double *atom_dE_deps)
 {
     const mtt_nlist *nl = w->nl;
     const int n = w->n_atoms;
-    const size_t nlm = (size_t)soap->N * soap->LM;
+    const size_t nlm = (size_t)soap->NP * soap->LM;
     soap_scratch s;
     mtt_soap_scratch_(soap, w, &s);
-    REAL *cbar = (REAL *)s.vec, *vp = (REAL *)s.vp, *G = (REAL *)s.kk1, *AB = (REAL *)s.ab;
+    REAL *cbar = (REAL *)s.vec, *vp = (REAL *)s.vp, *G = (REAL *)s.kk1;
     memset(forces, 0, 3 * (size_t)n * sizeof *forces);
     if (dE_deps) memset(dE_deps, 0, 9 * sizeof *dE_deps);
     if (atom_dE_deps) memset(atom_dE_deps, 0, 9 * (size_t)n * sizeof *atom_dE_deps);
@@ -168,7 +211,7 @@ static void SFX(forces)(const mtt_soap *soap, const double *g, mtt_soap_work *w,
             const int j = nl->j[q];
             double f[3];
             SFX(contract_pair)(soap, vp + (size_t)w->species_index[j] * nlm,
-                               PAIR_FACTORS(soap, w, q, &s), AB, f);
+                               PAIR_FACTORS(soap, w, q, &s), f);
             for (int x = 0; x < 3; ++x) {
                 forces[3 * j + x] -= f[x];
                 forces[3 * i + x] += f[x];
@@ -191,17 +234,17 @@ static void SFX(forces)(const mtt_soap *soap, const double *g, mtt_soap_work *w,
 }
 
 /* ṗ along per-atom displacements w (or NULL) plus a homogeneous strain (or NULL). */
-MTT_SOAP_VECTOR_CLONES
+MTT_VECTOR_CLONES
 static void SFX(tangent)(const mtt_soap *soap, const double *wvec, const double *strain,
                          mtt_soap_work *w, double *pdot)
 {
     const mtt_nlist *nl = w->nl;
-    const size_t nlm = (size_t)soap->N * soap->LM;
+    const size_t nlm = (size_t)soap->NP * soap->LM;
     soap_scratch s;
     mtt_soap_scratch_(soap, w, &s);
     REAL *cdot = (REAL *)s.vec, *vp = (REAL *)s.vp, *M = (REAL *)s.kk1, *E = (REAL *)s.ab;
     for (int i = 0; i < w->n_atoms; ++i) {
-        memset(vp, 0, (size_t)soap->NC * sizeof *vp);
+        memset(vp, 0, MTT_SOAP_PAIR_ORDER_SIZE(soap) * sizeof *vp);
         for (size_t q = nl->first[i]; q < nl->first[i + 1]; ++q) {
             if (nl->r[q] >= soap->cutoff) continue;
             const int j = nl->j[q];

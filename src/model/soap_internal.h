@@ -3,6 +3,7 @@
 #define MTT_MODEL_SOAP_INTERNAL_H
 
 #include "model/soap.h"
+#include "util/vector.h"
 
 /* Scratch pointers carved out of mtt_soap_work.scratch. */
 typedef struct soap_scratch {
@@ -13,31 +14,28 @@ typedef struct soap_scratch {
     double *vec;      /* NC: ḡ(i) or ċ(i) */
     double *pdot;     /* D */
     double *kk1, *kk2; /* K×K each: the per-l matrices of the backward and tangent */
-    double *vp;       /* NC: ḡ or ċ in pair-gradient order [species][n][lm] */
+    double *vp;       /* MTT_SOAP_PAIR_ORDER_SIZE: ḡ or ċ in pair order [species][lm][NP] */
     double *fac;      /* MTT_SOAP_FAC_SIZE: the factors of one recomputed pair */
-    double *ab;       /* 2·LM: per-pair sums over n (soap_grad_impl.h) */
+    double *ab;       /* 2·LM: Y·(û·δ) and ∇𝒴·δ of one pair (tangent) */
 } soap_scratch;
-
-/* The force and tangent passes are compiled once per vector instruction set
- * and chosen at load time, as Adam's update is (the build adds no fused
- * multiply-adds, so every clone rounds alike and ranks on different CPUs
- * agree).  Without it the pair loops ran in the baseline x86-64 SSE2 code. */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define MTT_SOAP_VECTOR_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
-#else
-#define MTT_SOAP_VECTOR_CLONES
-#endif
 
 /* The factored gradient of one pair (docs/math.md §1):
  *   ∂φ_nlm/∂r_ij = a_nl Y_lm û + b_nl ∇𝒴_lm,  a_nl = g'_nl − l g_nl/r,  b_nl = g_nl/r,
- * stored as [a (N·(L+1), [l][n]) | b (same) | Y (LM) | ∇𝒴 (3·LM, [lm][xyz]) | û (3)]:
- * 2·N·(L+1) + 4·(L+1)² + 3 values, against N·(L+1)²·3 for the expanded
- * gradient (311 vs 1176 for N = 8, L = 6). */
+ * stored as [a (NP·(L+1), [l][n]) | b (same) | Y (LM) | ∇𝒴 (3·LM, [lm][xyz]) | û (3)]:
+ * 2·NP·(L+1) + 4·(L+1)² + 3 values, against N·(L+1)²·3 for the expanded
+ * gradient (311 vs 1176 for N = 8, L = 6).  The radial index runs to NP, N
+ * rounded up to a multiple of 4, with zeros past N: the passes work on
+ * blocks of 8 and 4 radial channels (one vector register each). */
 #define MTT_SOAP_FAC_A(s) ((size_t)0)
-#define MTT_SOAP_FAC_B(s) ((size_t)(s)->N * ((s)->L + 1))
-#define MTT_SOAP_FAC_Y(s) (2 * (size_t)(s)->N * ((s)->L + 1))
+#define MTT_SOAP_FAC_B(s) ((size_t)(s)->NP * ((s)->L + 1))
+#define MTT_SOAP_FAC_Y(s) (2 * (size_t)(s)->NP * ((s)->L + 1))
 #define MTT_SOAP_FAC_DY(s) (MTT_SOAP_FAC_Y(s) + (size_t)(s)->LM)
 #define MTT_SOAP_FAC_U(s) (MTT_SOAP_FAC_Y(s) + 4 * (size_t)(s)->LM)
+
+/* ḡ or ċ of one atom in pair order [species][lm][n], n padded to NP with
+ * zeros: the per-pair kernels read one contiguous radial block per lm. */
+#define MTT_SOAP_PAIR_ORDER_SIZE(s) ((size_t)(s)->n_species * (s)->LM * (s)->NP)
+
 #define MTT_SOAP_FAC_SIZE(s) (MTT_SOAP_FAC_U(s) + 3)
 
 void mtt_soap_scratch_(const mtt_soap *soap, mtt_soap_work *w, soap_scratch *s);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "train/adam.h"
+#include "util/vector.h"
 
 mtt_adam_config mtt_adam_config_default(void)
 {
@@ -26,9 +27,7 @@ void mtt_adam_state_init(mtt_adam_state *s, size_t n, double *m, double *v)
 
 /* The element-wise update, kept free of branches on the data so that the
  * compiler can vectorise it (a clone per vector ISA, chosen at load time). */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-__attribute__((target_clones("avx512f", "avx2", "default")))
-#endif
+MTT_VECTOR_CLONES
 static void adam_update(size_t n, double *restrict params, const double *restrict grad,
                         double *restrict m, double *restrict v, int small_weight, double w1,
                         double w2, double beta2, double wd, double inv_bc2_sqrt, double eps,

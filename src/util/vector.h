@@ -1,0 +1,29 @@
+/* vector.h — hot loops compiled once per vector instruction set.
+ *
+ * MTT_VECTOR_CLONES on a function makes GCC emit an AVX-512, an AVX2 and a
+ * baseline copy and pick one when the program loads.  The build adds no
+ * fused multiply-adds (-ffp-contract=off) and no reassociation, so every
+ * copy rounds alike: ranks running on different CPUs stay bitwise in step.
+ * Loops vectorise only where lanes are independent (element-wise updates,
+ * several partial sums kept in a fixed-size array); a sum over the lanes is
+ * written out in a fixed order.
+ *
+ * A helper called from a cloned function runs in the baseline code of its
+ * translation unit unless it is inlined: declare such helpers
+ * MTT_VECTOR_INLINE. */
+#ifndef MTT_UTIL_VECTOR_H
+#define MTT_UTIL_VECTOR_H
+
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define MTT_VECTOR_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define MTT_VECTOR_CLONES
+#endif
+
+#if defined(__GNUC__)
+#define MTT_VECTOR_INLINE static inline __attribute__((always_inline))
+#else
+#define MTT_VECTOR_INLINE static inline
+#endif
+
+#endif
