@@ -74,7 +74,7 @@ mtt_status mtt_soap_jacobian(const mtt_soap *soap, mtt_soap_work *w, double *jac
                         "float workspace dropped");
     const mtt_nlist *nl = w->nl;
     const int n = w->n_atoms;
-    const size_t D = soap->dim, nlm = (size_t)soap->NP * soap->LM;
+    const size_t D = soap->dim, kp = (size_t)soap->n_species * soap->NP;
     soap_scratch s;
     mtt_soap_scratch_(soap, w, &s);
     memset(jac, 0, (size_t)n * D * n * 3 * sizeof *jac);
@@ -87,12 +87,11 @@ mtt_status mtt_soap_jacobian(const mtt_soap *soap, mtt_soap_work *w, double *jac
             const double *dphi = mtt_soap_pair_grad_(soap, w, q, &s);
             for (int x = 0; x < 3; ++x) {
                 memset(s.vp, 0, MTT_SOAP_PAIR_ORDER_SIZE(soap) * sizeof *s.vp);
-                double *v = s.vp + (size_t)w->species_index[j] * nlm;
+                double *v = s.vp + (size_t)w->species_index[j] * soap->NP;
                 for (int n = 0; n < soap->N; ++n)
                     for (int lm = 0; lm < soap->LM; ++lm)
-                        v[(size_t)lm * soap->NP + n] = dphi[3 * ((size_t)n * soap->LM + lm) + x];
-                from_pair_order_f64(soap, s.vp, s.vec);
-                pdot_f64(soap, c, s.vec, s.pdot, s.kk1);
+                        v[(size_t)lm * kp + n] = dphi[3 * ((size_t)n * soap->LM + lm) + x];
+                pdot_f64(soap, c, s.vp, s.pdot, s.kk1, s.vec);
                 for (size_t d = 0; d < D; ++d) {
                     double *row = jac + ((size_t)i * D + d) * n * 3;
                     row[3 * j + x] += s.pdot[d];

@@ -15,18 +15,56 @@
  *   tangent   ċ_nlm(i) = Σ_j a_nl Y_lm (û·δ) + b_nl (∇𝒴_lm·δ),  δ = w_j − w_i (+ ε r_ij)
  *             ṗ = α_l Σ_m (ċ_k1 c_k2 + c_k1 ċ_k2)
  * The per-pair kernels run over the radial index n innermost, in blocks of
- * 8 or 4 lanes (ḡ and ċ in pair order [species][lm][n]): 4·N·(L+1)²
+ * 8 or 4 lanes (ḡ and ċ in pair order [lm][species][n]): 4·N·(L+1)²
  * multiply-adds per force, 2·N·(L+1)² per tangent, all in full vectors.
  * Accumulation: c, ḡ, ċ, W and the per-l products are REAL; the pair
  * force's sums over n and every force, ∂E/∂ε and ṗ are double.
  */
 
-/* ḡ(i) = ∂E/∂c(i) from g_i = ∂E/∂p_i: per l, ḡ_l = α_l Ĝ_l C_l with Ĝ the
- * symmetric K×K matrix of g (diagonal doubled). */
-static void SFX(backward)(const mtt_soap *soap, const REAL *c, const double *g, REAL *cbar,
-                          REAL *G)
+/* Pair order: ḡ(i) or ċ(i) as [lm][a][n] (species a, n padded to NP with
+ * zeros), row lm holding KP = n_species·NP values.  Each pair's kernel
+ * reads one contiguous radial block per lm of its neighbour's species.
+ * When NP = N a row is the coefficient index k = a·N + n, so the per-l
+ * products below read and write this layout directly. */
+#define SFX_KP(soap) ((size_t)(soap)->n_species * (soap)->NP)
+
+static void SFX(to_pair_order)(const mtt_soap *soap, const REAL *v, REAL *vp)
 {
-    const int K = soap->K, L = soap->L;
+    const int N = soap->N, NP = soap->NP, L = soap->L;
+    const size_t KP = SFX_KP(soap);
+    memset(vp, 0, MTT_SOAP_PAIR_ORDER_SIZE(soap) * sizeof *vp);
+    for (int l = 0; l <= L; ++l) {
+        const int wl = 2 * l + 1;
+        const REAL *vl = v + (size_t)soap->K * l * l;
+        for (int k = 0; k < soap->K; ++k) {
+            REAL *dst = vp + (size_t)l * l * KP + (size_t)(k / N) * NP + k % N;
+            for (int m = 0; m < wl; ++m) dst[m * KP] = vl[k * wl + m];
+        }
+    }
+}
+
+static void SFX(from_pair_order)(const mtt_soap *soap, const REAL *vp, REAL *v)
+{
+    const int N = soap->N, NP = soap->NP, L = soap->L;
+    const size_t KP = SFX_KP(soap);
+    for (int l = 0; l <= L; ++l) {
+        const int wl = 2 * l + 1;
+        REAL *vl = v + (size_t)soap->K * l * l;
+        for (int k = 0; k < soap->K; ++k) {
+            const REAL *src = vp + (size_t)l * l * KP + (size_t)(k / N) * NP + k % N;
+            for (int m = 0; m < wl; ++m) vl[k * wl + m] = src[m * KP];
+        }
+    }
+}
+
+/* ḡ(i) = ∂E/∂c(i) from g_i = ∂E/∂p_i, into vp in pair order: per l,
+ * ḡ_l = α_l Ĝ_l C_l with Ĝ the symmetric K×K matrix of g (diagonal
+ * doubled); with NP = N its transpose α_l C_lᵀ Ĝ_l is written straight into
+ * the rows l²..l²+2l of vp, else ḡ goes through cbar (NC). */
+static void SFX(backward)(const mtt_soap *soap, const REAL *c, const double *g, REAL *vp,
+                          REAL *cbar, REAL *G)
+{
+    const int K = soap->K, L = soap->L, direct = soap->NP == soap->N;
     for (int l = 0; l <= L; ++l) {
         const size_t w = (size_t)(2 * l + 1), off = (size_t)K * l * l;
         size_t pair = 0;
@@ -35,59 +73,39 @@ static void SFX(backward)(const mtt_soap *soap, const REAL *c, const double *g, 
             for (int k2 = k1 + 1; k2 < K; ++k2, ++pair)
                 G[k1 * K + k2] = G[k2 * K + k1] = (REAL)g[pair * (size_t)(L + 1) + l];
         }
-        GEMM(MTT_BLAS_NOTRANS, MTT_BLAS_NOTRANS, (size_t)K, w, (size_t)K, (REAL)soap->alpha[l],
-             G, (size_t)K, c + off, w, (REAL)0, cbar + off, w);
+        if (direct)
+            GEMM(MTT_BLAS_TRANS, MTT_BLAS_NOTRANS, w, (size_t)K, (size_t)K, (REAL)soap->alpha[l],
+                 c + off, w, G, (size_t)K, (REAL)0, vp + off, (size_t)K);
+        else
+            GEMM(MTT_BLAS_NOTRANS, MTT_BLAS_NOTRANS, (size_t)K, w, (size_t)K,
+                 (REAL)soap->alpha[l], G, (size_t)K, c + off, w, (REAL)0, cbar + off, w);
     }
+    if (!direct) SFX(to_pair_order)(soap, cbar, vp);
 }
 
-/* ṗ = α_l (M + Mᵀ), M = C_l Ċ_lᵀ per l (K×K), ṗ in double.  The per-l
- * products go through BLAS: the scalar loops they replaced were bound by
- * the latency of their short m-sums (2l+1 terms). */
-static void SFX(pdot)(const mtt_soap *soap, const REAL *c, const REAL *cdot, double *pdot,
-                      REAL *M)
+/* ṗ = α_l (M + Mᵀ), M = C_l Ċ_lᵀ per l (K×K), ṗ in double, from ċ in pair
+ * order (vp; with NP = N its rows l²..l²+2l are Ċ_lᵀ, else ċ is first
+ * reordered into cdot).  The per-l products go through BLAS: the scalar
+ * loops they replaced were bound by the latency of their short m-sums. */
+static void SFX(pdot)(const mtt_soap *soap, const REAL *c, const REAL *vp, double *pdot,
+                      REAL *M, REAL *cdot)
 {
-    const int K = soap->K, L = soap->L;
+    const int K = soap->K, L = soap->L, direct = soap->NP == soap->N;
+    if (!direct) SFX(from_pair_order)(soap, vp, cdot);
     for (int l = 0; l <= L; ++l) {
         const size_t w = (size_t)(2 * l + 1), off = (size_t)K * l * l;
-        GEMM(MTT_BLAS_NOTRANS, MTT_BLAS_TRANS, (size_t)K, (size_t)K, w, (REAL)1, c + off, w,
-             cdot + off, w, (REAL)0, M, (size_t)K);
+        if (direct)
+            GEMM(MTT_BLAS_NOTRANS, MTT_BLAS_NOTRANS, (size_t)K, (size_t)K, w, (REAL)1, c + off, w,
+                 vp + off, (size_t)K, (REAL)0, M, (size_t)K);
+        else
+            GEMM(MTT_BLAS_NOTRANS, MTT_BLAS_TRANS, (size_t)K, (size_t)K, w, (REAL)1, c + off, w,
+                 cdot + off, w, (REAL)0, M, (size_t)K);
         const double a = soap->alpha[l];
         size_t pair = 0;
         for (int k1 = 0; k1 < K; ++k1)
             for (int k2 = k1; k2 < K; ++k2, ++pair)
                 pdot[pair * (size_t)(L + 1) + l] =
                     a * ((double)M[k1 * K + k2] + (double)M[k2 * K + k1]);
-    }
-}
-
-/* Reorder an NC vector between the coefficient layout [l][k][m]
- * (k = a·N + n) and the pair order [a][lm][n] (n padded to NP with zeros),
- * so that each pair's kernel reads one contiguous radial block per lm of
- * its neighbour's species. */
-static void SFX(to_pair_order)(const mtt_soap *soap, const REAL *v, REAL *vp)
-{
-    const int N = soap->N, NP = soap->NP, L = soap->L, LM = soap->LM;
-    if (NP != N) memset(vp, 0, MTT_SOAP_PAIR_ORDER_SIZE(soap) * sizeof *vp);
-    for (int l = 0; l <= L; ++l) {
-        const int wl = 2 * l + 1;
-        const REAL *vl = v + (size_t)soap->K * l * l;
-        for (int k = 0; k < soap->K; ++k) {
-            REAL *dst = vp + ((size_t)(k / N) * LM + l * l) * NP + k % N;
-            for (int m = 0; m < wl; ++m) dst[(size_t)m * NP] = vl[k * wl + m];
-        }
-    }
-}
-
-static void SFX(from_pair_order)(const mtt_soap *soap, const REAL *vp, REAL *v)
-{
-    const int N = soap->N, NP = soap->NP, L = soap->L, LM = soap->LM;
-    for (int l = 0; l <= L; ++l) {
-        const int wl = 2 * l + 1;
-        REAL *vl = v + (size_t)soap->K * l * l;
-        for (int k = 0; k < soap->K; ++k) {
-            const REAL *src = vp + ((size_t)(k / N) * LM + l * l) * NP + k % N;
-            for (int m = 0; m < wl; ++m) vl[k * wl + m] = src[(size_t)m * NP];
-        }
     }
 }
 
@@ -103,11 +121,12 @@ MTT_VECTOR_INLINE void SFX(contract_block)(const mtt_soap *soap, int width, cons
                                          double sum[4])
 {
     const int NP = soap->NP, L = soap->L;
+    const size_t KP = SFX_KP(soap);
     REAL ta[8] = {0}, tx[8] = {0}, ty[8] = {0}, tz[8] = {0};
     for (int l = 0; l <= L; ++l) {
         REAL w0[8] = {0}, w1[8] = {0}, w2[8] = {0}, w3[8] = {0};
         for (int lm = l * l; lm < (l + 1) * (l + 1); ++lm) {
-            const REAL *x = v + (size_t)lm * NP;
+            const REAL *x = v + (size_t)lm * KP;
             const REAL c0 = y[lm], c1 = dy[3 * lm], c2 = dy[3 * lm + 1], c3 = dy[3 * lm + 2];
             for (int k = 0; k < width; ++k) {
                 w0[k] += c0 * x[k];
@@ -132,8 +151,8 @@ MTT_VECTOR_INLINE void SFX(contract_block)(const mtt_soap *soap, int width, cons
     }
 }
 
-/* f = ḡ·∂φ/∂r_ij for one pair: v is ḡ of the neighbour's species block in
- * pair order [lm][NP], fac the pair's factors. */
+/* f = ḡ·∂φ/∂r_ij for one pair: v is ḡ in pair order from the neighbour's
+ * species block on (vp + a·NP), fac the pair's factors. */
 MTT_VECTOR_INLINE void SFX(contract_pair)(const mtt_soap *soap, const REAL *restrict v,
                                         const REAL *restrict fac, double f[3])
 {
@@ -156,17 +175,19 @@ MTT_VECTOR_INLINE void SFX(tangent_block)(const mtt_soap *soap, int width, REAL 
                                         const REAL *restrict ys, const REAL *restrict gd)
 {
     const int NP = soap->NP, L = soap->L;
+    const size_t KP = SFX_KP(soap);
     for (int l = 0; l <= L; ++l) {
         const REAL *al = a + (size_t)l * NP, *bl = b + (size_t)l * NP;
         for (int lm = l * l; lm < (l + 1) * (l + 1); ++lm) {
-            REAL *x = v + (size_t)lm * NP;
+            REAL *x = v + (size_t)lm * KP;
             const REAL s = ys[lm], g = gd[lm];
             for (int k = 0; k < width; ++k) x[k] += al[k] * s + bl[k] * g;
         }
     }
 }
 
-/* v += ∂φ/∂r_ij · δ for one pair (v in pair order [lm][NP]); E scratch of 2·LM. */
+/* v += ∂φ/∂r_ij · δ for one pair (v in pair order from the neighbour's species
+ * block on); E scratch of 2·LM. */
 MTT_VECTOR_INLINE void SFX(accumulate_tangent)(const mtt_soap *soap, REAL *restrict v,
                                              const REAL *restrict fac, const double delta[3],
                                              REAL *restrict E)
@@ -194,7 +215,6 @@ static void SFX(forces)(const mtt_soap *soap, const double *g, mtt_soap_work *w,
 {
     const mtt_nlist *nl = w->nl;
     const int n = w->n_atoms;
-    const size_t nlm = (size_t)soap->NP * soap->LM;
     soap_scratch s;
     mtt_soap_scratch_(soap, w, &s);
     REAL *cbar = (REAL *)s.vec, *vp = (REAL *)s.vp, *G = (REAL *)s.kk1;
@@ -203,14 +223,13 @@ static void SFX(forces)(const mtt_soap *soap, const double *g, mtt_soap_work *w,
     if (atom_dE_deps) memset(atom_dE_deps, 0, 9 * (size_t)n * sizeof *atom_dE_deps);
     for (int i = 0; i < n; ++i) {
         if (nl->first[i] == nl->first[i + 1]) continue;
-        SFX(backward)(soap, COEFFICIENTS(w) + (size_t)i * soap->NC, g + (size_t)i * soap->dim,
+        SFX(backward)(soap, COEFFICIENTS(w) + (size_t)i * soap->NC, g + (size_t)i * soap->dim, vp,
                       cbar, G);
-        SFX(to_pair_order)(soap, cbar, vp);
         for (size_t q = nl->first[i]; q < nl->first[i + 1]; ++q) {
             if (nl->r[q] >= soap->cutoff) continue;
             const int j = nl->j[q];
             double f[3];
-            SFX(contract_pair)(soap, vp + (size_t)w->species_index[j] * nlm,
+            SFX(contract_pair)(soap, vp + (size_t)w->species_index[j] * soap->NP,
                                PAIR_FACTORS(soap, w, q, &s), f);
             for (int x = 0; x < 3; ++x) {
                 forces[3 * j + x] -= f[x];
@@ -239,7 +258,6 @@ static void SFX(tangent)(const mtt_soap *soap, const double *wvec, const double 
                          mtt_soap_work *w, double *pdot)
 {
     const mtt_nlist *nl = w->nl;
-    const size_t nlm = (size_t)soap->NP * soap->LM;
     soap_scratch s;
     mtt_soap_scratch_(soap, w, &s);
     REAL *cdot = (REAL *)s.vec, *vp = (REAL *)s.vp, *M = (REAL *)s.kk1, *E = (REAL *)s.ab;
@@ -258,11 +276,10 @@ static void SFX(tangent)(const mtt_soap *soap, const double *wvec, const double 
                                 strain[3 * a + 2] * r[2];
             }
             if (delta[0] == 0.0 && delta[1] == 0.0 && delta[2] == 0.0) continue;
-            SFX(accumulate_tangent)(soap, vp + (size_t)w->species_index[j] * nlm,
+            SFX(accumulate_tangent)(soap, vp + (size_t)w->species_index[j] * soap->NP,
                                     PAIR_FACTORS(soap, w, q, &s), delta, E);
         }
-        SFX(from_pair_order)(soap, vp, cdot);
-        SFX(pdot)(soap, COEFFICIENTS(w) + (size_t)i * soap->NC, cdot, pdot + (size_t)i * soap->dim,
-                  M);
+        SFX(pdot)(soap, COEFFICIENTS(w) + (size_t)i * soap->NC, vp, pdot + (size_t)i * soap->dim, M,
+                  cdot);
     }
 }

@@ -14,7 +14,7 @@ typedef struct soap_scratch {
     double *vec;      /* NC: ḡ(i) or ċ(i) */
     double *pdot;     /* D */
     double *kk1, *kk2; /* K×K each: the per-l matrices of the backward and tangent */
-    double *vp;       /* MTT_SOAP_PAIR_ORDER_SIZE: ḡ or ċ in pair order [species][lm][NP] */
+    double *vp;       /* MTT_SOAP_PAIR_ORDER_SIZE: ḡ or ċ in pair order [lm][species][NP] */
     double *fac;      /* MTT_SOAP_FAC_SIZE: the factors of one recomputed pair */
     double *ab;       /* 2·LM: Y·(û·δ) and ∇𝒴·δ of one pair (tangent) */
 } soap_scratch;
@@ -32,8 +32,8 @@ typedef struct soap_scratch {
 #define MTT_SOAP_FAC_DY(s) (MTT_SOAP_FAC_Y(s) + (size_t)(s)->LM)
 #define MTT_SOAP_FAC_U(s) (MTT_SOAP_FAC_Y(s) + 4 * (size_t)(s)->LM)
 
-/* ḡ or ċ of one atom in pair order [species][lm][n], n padded to NP with
- * zeros: the per-pair kernels read one contiguous radial block per lm. */
+/* ḡ or ċ of one atom in pair order [lm][species][n], n padded to NP with
+ * zeros (soap_grad_impl.h). */
 #define MTT_SOAP_PAIR_ORDER_SIZE(s) ((size_t)(s)->n_species * (s)->LM * (s)->NP)
 
 #define MTT_SOAP_FAC_SIZE(s) (MTT_SOAP_FAC_U(s) + 3)
