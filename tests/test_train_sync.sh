@@ -2,7 +2,8 @@
 # test_train_sync.sh — the training step's synchronisation end to end (TAP):
 #   - mpiexec -n 2 mtt train: the log says the steps made 2 collective calls
 #     each (the reduce-scatter of gradient and scalars, the all-gather of the
-#     parameters);
+#     parameters), and the per-step load imbalance (≥ 1, ≥ the whole-run
+#     ratio);
 #   - the test-only hook MTT_TEST_STEP_FAIL=RANK:STEP (that rank fails
 #     loading its batch at that global step): on 2 ranks with the failure on
 #     rank 1, then on rank 0, both ranks stop in that step with one ERROR line
@@ -76,12 +77,23 @@ if "$MTT" --version | grep -q "MPI:  yes" && [ -n "${MPIEXEC:-}" ] && [ -x "${MP
     else
         not_ok "2 ranks: collective calls per step" "exit $code, logged '$calls'"
     fi
+    # per step: Σ_steps max_ranks / mean rank's Σ_steps, never below the
+    # whole-run ratio (up to the microsecond rounding of each step)
+    per=$(sed -n 's/.*load imbalance per step ([^)]*): \([0-9.]*\); over the whole run[^:]*: \([0-9.]*\).*/\1 \2/p' "$case_dir/out")
+    if [ $code -eq 0 ] && [ -n "$per" ] &&
+       echo "$per" | awk '{ exit !($1 >= 1 && $1 < 3 && $2 >= 1 && $1 >= $2 - 0.005) }'; then
+        ok "2 ranks: per-step load imbalance logged ($per: per step, whole run)"
+    else
+        not_ok "2 ranks: per-step load imbalance" "exit $code, logged '$per'" \
+            "$(grep 'load imbalance' "$case_dir/out")"
+    fi
     run 2 MTT_TEST_STEP_FAIL=1:3
     failed 2 1 3
     run 2 MTT_TEST_STEP_FAIL=0:7   # in the second epoch
     failed 2 0 7
 else
     skip "2 ranks: 2 collective calls per training step: serial build or no mpiexec"
+    skip "2 ranks: per-step load imbalance logged: serial build or no mpiexec"
     skip "2 ranks, rank 1 fails at step 3: serial build or no mpiexec"
     skip "2 ranks, rank 0 fails at step 7: serial build or no mpiexec"
 fi

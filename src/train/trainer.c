@@ -139,6 +139,7 @@ static void trainer_free(mtt_trainer *t)
     free(t->adam_v);
     mtt_trainer_reduce_free(t);
     free(t->step_totals);
+    free(t->step_work);
     free(t->order);
     free(t->baseline_train);
     free(t->layout);

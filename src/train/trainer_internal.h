@@ -130,6 +130,13 @@ typedef struct mtt_trainer {
     /* global [structures, force components, stress entries] of every step of
      * the epoch in progress, 3 × steps_per_epoch (trainer_plan.c) */
     double *step_totals;
+    /* this rank's work (descriptors + forward/backward, microseconds) in
+     * each step of the epoch in progress, steps_per_epoch entries; after each
+     * full epoch the per-step maximum over ranks is summed into
+     * step_work_max_s and this rank's total into step_work_s (the per-step
+     * imbalance, trainer_loop.c) */
+    int64_t *step_work;
+    double step_work_max_s, step_work_s;
 
     double force_std;           /* std of the training force components (E/Å) */
     double energy_std;          /* std of the training per-atom energies (E) */

@@ -152,6 +152,27 @@ static void set_requests(mtt_trainer *t)
                  mtt_stop_now() - t->last_checkpoint_at >= t->cfg.checkpoint_seconds;
 }
 
+/* The per-step load imbalance of the epoch just finished: each step waits
+ * for its slowest rank, so Σ_steps max_ranks(work) against the mean rank's
+ * Σ_steps work is what imbalance costs (a whole-run ratio of the ranks'
+ * totals hides it: steps of different sizes average out over an epoch).
+ * One collective per epoch (microseconds, max via the min of negatives),
+ * none on one rank. */
+static void add_step_imbalance(mtt_trainer *t)
+{
+    const size_t n = (size_t)t->steps_per_epoch;
+    int64_t local = 0;
+    for (size_t k = 0; k < n; ++k) local += t->step_work[k];
+    t->step_work_s += 1e-6 * (double)local;
+    if (t->size == 1) {
+        t->step_work_max_s += 1e-6 * (double)local;
+        return;
+    }
+    for (size_t k = 0; k < n; ++k) t->step_work[k] = -t->step_work[k];
+    mtt_comm_min_int64(t->comm, t->step_work, n);
+    for (size_t k = 0; k < n; ++k) t->step_work_max_s += -1e-6 * (double)t->step_work[k];
+}
+
 /* Steps start..steps_per_epoch of the epoch, then its training metrics and
  * the validation pass.  After each step the agreed requests are acted on:
  * a checkpoint at (epoch, step + 1), and for a stop, return with t->stopped
@@ -167,12 +188,14 @@ static mtt_status run_epoch(mtt_trainer *t, int epoch, int64_t first_step, mtt_e
         mtt_eval_metrics_clear(&t->train_m);
         t->epoch_loss_sum = 0.0;
     }
+    memset(t->step_work, 0, (size_t)t->steps_per_epoch * sizeof *t->step_work);
     for (int64_t k = first_step; k < t->steps_per_epoch; ++k) {
         size_t start, n;
         mtt_trainer_plan_batch(t, k, &start, &n);
         int64_t global_step = (int64_t)epoch * t->steps_per_epoch + k;
         double lr = t->cfg.learning_rate * mtt_schedule_factor(&t->schedule, global_step);
         double loss = 0.0, t0 = mtt_stop_now();
+        const double work0 = t->phase_s[MTT_PHASE_FEATURES] + t->phase_s[MTT_PHASE_COMPUTE];
         set_requests(t);
         mtt_status st = mtt_trainer_step(t, t->order + start, n, t->step_totals + 3 * k, lr,
                                          &loss, err);
@@ -184,6 +207,8 @@ static mtt_status run_epoch(mtt_trainer *t, int epoch, int64_t first_step, mtt_e
                                  loss, epoch, (long long)k, (long long)t->steps_per_epoch,
                                  t->cfg.learning_rate);
         if (st != MTT_OK) return st;
+        t->step_work[k] = (int64_t)(1e6 * (t->phase_s[MTT_PHASE_FEATURES] +
+                                           t->phase_s[MTT_PHASE_COMPUTE] - work0));
         t->epoch_loss_sum += loss;
         t->last_lr = lr;
         mtt_progress_epoch(epoch, t->cfg.num_epochs, k + 1, t->steps_per_epoch,
@@ -211,6 +236,7 @@ static mtt_status run_epoch(mtt_trainer *t, int epoch, int64_t first_step, mtt_e
         }
     }
     mtt_progress_end();
+    add_step_imbalance(t);
     /* the training metrics summed over ranks and, in the same allreduce,
      * rank 0's sum of the step losses (the others add exact zeros): with 3
      * or more ranks the per-step loss may differ in the last bit between
@@ -243,7 +269,9 @@ static void log_phases(const mtt_trainer *t, double loop_s)
         mx[k] = -1e-6 * (double)us[k];
         mean[k] = t->phase_s[k];
     }
+    double work_sum = t->step_work_s;
     mtt_comm_sum_doubles(t->comm, mean, MTT_PHASE_COUNT);
+    if (t->size > 1) mtt_comm_sum_doubles(t->comm, &work_sum, 1);
     char line[1024];
     size_t n = 0;
     for (int k = 0; k < MTT_PHASE_COUNT && n + 64 < sizeof line; ++k)
@@ -253,10 +281,13 @@ static void log_phases(const mtt_trainer *t, double loop_s)
     if (t->size > 1) {
         double work_max = mx[MTT_PHASE_FEATURES] + mx[MTT_PHASE_COMPUTE];
         double work_mean = (mean[MTT_PHASE_FEATURES] + mean[MTT_PHASE_COMPUTE]) / t->size;
+        const double step_mean = work_sum / t->size;
         mtt_log_info("Time inside the step's collectives (transfer and waiting for other ranks): "
-                     "%.1f%% of the training loop (mean over ranks); step work of the busiest "
-                     "rank / mean rank: %.3f",
+                     "%.1f%% of the training loop (mean over ranks); load imbalance per step "
+                     "(slowest rank's step work / mean rank's, summed over the steps of full "
+                     "epochs): %.3f; over the whole run (busiest rank's total / mean): %.3f",
                      loop_s > 0 ? 100.0 * mean[MTT_PHASE_COLLECTIVE] / t->size / loop_s : 0.0,
+                     step_mean > 0 ? t->step_work_max_s / step_mean : 1.0,
                      work_mean > 0 ? work_max / work_mean : 1.0);
         mtt_log_info("Collective calls per training step: %.3g (%llu in %lld steps, rank 0; "
                      "plus one allreduce per epoch for the steps' counts)",

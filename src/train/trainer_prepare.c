@@ -184,7 +184,8 @@ mtt_status mtt_trainer_prepare(mtt_trainer *t, mtt_error *err)
     if (st != MTT_OK) return st;
     MTT_FORWARD_IF_ERROR(count_steps(t, err));
     t->step_totals = malloc(3 * (size_t)t->steps_per_epoch * sizeof *t->step_totals);
-    st = t->step_totals ? MTT_OK
+    t->step_work = calloc((size_t)t->steps_per_epoch, sizeof *t->step_work);
+    st = t->step_totals && t->step_work ? MTT_OK
                         : mtt_error_set(err, MTT_ERR_NOMEM, "out of memory for %lld steps",
                                         (long long)t->steps_per_epoch);
     MTT_FORWARD_IF_ERROR(mtt_comm_agree(t->comm, st, err));
