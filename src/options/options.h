@@ -90,6 +90,7 @@ typedef struct mtt_options {
         int checkpoint_interval; /* epochs */
         int scale_targets;      /* bool */
         int log_mae;            /* bool */
+        int balance_batches;    /* bool: batches of an epoch balanced by atoms */
         double descriptor_cache_mb; /* MiB per rank for cached descriptors */
         int keep_checkpoints;   /* periodic checkpoints kept, 0 = all */
         double checkpoint_every_minutes; /* wall-clock checkpoints, 0 = off */

@@ -72,6 +72,8 @@ const mtt_opt_row mtt_opt_table[] = {
      R(training.scale_targets), 0, "scale energies by the RMS residual"},
     {"architecture.training.log_mae", MTT_OPT_BOOL, ROOT, 0, "false", 0, 1, NULL,
      R(training.log_mae), 0, "also log MAE"},
+    {"architecture.training.balance_batches", MTT_OPT_BOOL, ROOT, 0, "true", 0, 1, NULL,
+     R(training.balance_batches), 0, "each rank's batches of an epoch hold equal atoms"},
     {"architecture.training.descriptor_cache_mb", MTT_OPT_DOUBLE, ROOT, 0, "4096", 0, 1e9,
      NULL, R(training.descriptor_cache_mb), 0, "MiB per rank for cached descriptors"},
     {"architecture.training.keep_checkpoints", MTT_OPT_INT, ROOT, 0, "0", 0, INT_MAX, NULL,

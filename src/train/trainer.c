@@ -27,6 +27,7 @@ static void fill_config(const mtt_options *o, mtt_trainer_cfg *c)
     c->num_epochs = o->training.num_epochs;
     c->log_interval = o->training.log_interval;
     c->log_mae = o->training.log_mae;
+    c->balance_batches = o->training.balance_batches;
     c->scale_targets = o->training.scale_targets;
     c->learning_rate = o->training.learning_rate;
     c->warmup_fraction = o->training.warmup_fraction;
@@ -140,6 +141,10 @@ static void trainer_free(mtt_trainer *t)
     mtt_trainer_reduce_free(t);
     free(t->step_totals);
     free(t->step_work);
+    free(t->plan_first);
+    free(t->plan_scratch);
+    free(t->plan_load);
+    free(t->plan_items);
     free(t->order);
     free(t->baseline_train);
     free(t->layout);

@@ -30,6 +30,13 @@ tests_test_trainer_step_SOURCES = tests/test_trainer_step.c
 tests_test_trainer_step_CFLAGS = $(TEST_COMPILE_FLAGS)
 tests_test_trainer_step_LDADD = $(TEST_LINK_LIBS)
 
+# an epoch's batches: a partition, balanced by atoms, reproducible
+check_PROGRAMS += tests/test_trainer_plan
+TESTS += tests/test_trainer_plan
+tests_test_trainer_plan_SOURCES = tests/test_trainer_plan.c
+tests_test_trainer_plan_CFLAGS = $(TEST_COMPILE_FLAGS)
+tests_test_trainer_plan_LDADD = $(TEST_LINK_LIBS)
+
 # the cross-rank parameter checksum catches a perturbed rank (mpiexec -n 2)
 TESTS += tests/test_train_replicas.sh
 

@@ -64,6 +64,7 @@ typedef struct mtt_trainer_cfg {
     uint64_t seed;
     size_t batch_size;          /* structures per rank per step */
     int num_epochs, log_interval, log_mae, scale_targets;
+    int balance_batches;        /* 1: an epoch's batches hold nearly equal atoms (trainer_plan.c) */
     double learning_rate, warmup_fraction;
     double cache_bytes;         /* descriptor cache budget per rank, bytes */
     const char *loss_name;      /* "mse", "mae", "huber" */
@@ -136,6 +137,14 @@ typedef struct mtt_trainer {
      * step_work_max_s and this rank's total into step_work_s (the per-step
      * imbalance, trainer_loop.c) */
     int64_t *step_work;
+    /* the plan of the epoch in progress (trainer_plan.c): step k takes
+     * t->order[plan_first[k] .. plan_first[k + 1]); scratch for the balanced
+     * batches (plan_items: one per local training structure, plan_heap: one
+     * per step) */
+    size_t *plan_first;         /* steps_per_epoch + 1 */
+    size_t *plan_scratch;       /* 3 × steps_per_epoch */
+    int64_t *plan_load;         /* steps_per_epoch */
+    struct mtt_plan_item *plan_items;
     double step_work_max_s, step_work_s;
 
     double force_std;           /* std of the training force components (E/Å) */
@@ -199,6 +208,8 @@ mtt_status mtt_trainer_build_cache(mtt_trainer *t, int set, double budget_bytes,
  * (seed, epoch, rank, shard), so a restart in the middle of an epoch
  * recomputes the same plan. */
 void mtt_trainer_plan_epoch(mtt_trainer *t, int epoch);
+/* The plan's buffers, once t->steps_per_epoch is known (local, no collective). */
+mtt_status mtt_trainer_plan_alloc(mtt_trainer *t, mtt_error *err);
 /* The local structures of step k of the planned epoch: t->order[*start ..
  * *start + *n), n = 0 once this rank's shard is used up. */
 void mtt_trainer_plan_batch(const mtt_trainer *t, int64_t k, size_t *start, size_t *n);

@@ -6,42 +6,150 @@
  * global batch), so that the summed gradient equals one process's.  Those
  * numbers depend only on which structures each rank takes in each step,
  * and that is fixed when the epoch starts: each rank shuffles its own shard
- * with a counter-based generator keyed by (seed, epoch, rank) and takes
- * consecutive runs of batch_size structures.  So every rank counts its own
- * batches of the whole epoch and ONE allreduce of 3 × steps_per_epoch
- * doubles per epoch gives all totals — instead of one small allreduce
- * before every step, a synchronisation point where the timing noise of all
- * ranks adds up.  Counts are integers well below 2^53: the sums are exact
- * and identical on every rank.
+ * with a counter-based generator keyed by (seed, epoch, rank) and cuts it
+ * into the epoch's steps_per_epoch batches of at most batch_size structures.
+ * So every rank counts its own batches of the whole epoch and ONE allreduce
+ * of 3 × steps_per_epoch doubles per epoch gives all totals — instead of one
+ * small allreduce before every step, a synchronisation point where the
+ * timing noise of all ranks adds up.  Counts are integers well below 2^53:
+ * the sums are exact and identical on every rank.
+ *
+ * Cutting (architecture.training.balance_batches):
+ *   false  consecutive runs of batch_size structures of the shuffle (the
+ *          last one partial);
+ *   true   (default) batches of nearly equal atoms: the structures, largest
+ *          first, each go to the batch with the fewest atoms so far that
+ *          still has room (batch_size), then the batches are taken in a
+ *          shuffled order.  Each step waits for its slowest rank; with cells
+ *          of 32-256 atoms, 4 per rank, the slowest rank's step was 18%
+ *          above the mean with consecutive runs (docs/performance.md).  The
+ *          sizes are jittered by a random factor in [1, 1.5) before sorting,
+ *          so that batches change from epoch to epoch also when every
+ *          structure has a different size.  Shards are balanced by atoms
+ *          (data/shard.h), so equal batches on each rank are equal across
+ *          ranks.
  *
  * A restart in the middle of an epoch calls this again for that epoch: the
- * shuffle and the counts come out the same, nothing needs saving.
- * Cost: O(local training structures) per epoch, one allreduce of
- * 24 · steps_per_epoch bytes; nothing allocated (t->step_totals is sized by
- * trainer_prepare.c).
+ * shuffle, the batches and the counts come out the same, nothing needs
+ * saving.  Cost: O(n log n) for the n local training structures per epoch,
+ * one allreduce of 24 · steps_per_epoch bytes; nothing allocated after
+ * mtt_trainer_plan_alloc.
  */
 #include "config.h"
+
+#include <stdlib.h>
 
 #include "train/trainer_internal.h"
 #include "util/rng.h"
 
-void mtt_trainer_plan_batch(const mtt_trainer *t, int64_t k, size_t *start, size_t *n)
+/* One local structure during the balanced cut. */
+struct mtt_plan_item {
+    double key;   /* atoms × jitter: the sort key, largest first */
+    size_t id;    /* index into the local training set */
+    size_t pos;   /* position in the shuffle: breaks ties */
+    size_t batch; /* the batch it went to */
+};
+
+mtt_status mtt_trainer_plan_alloc(mtt_trainer *t, mtt_error *err)
 {
     const mtt_dataset *tr = t->set[MTT_TR_TRAIN].ds;
-    size_t n_local = tr ? tr->n_structures : 0, bs = t->cfg.batch_size;
-    size_t s = (size_t)k * bs;
-    *n = s < n_local ? (n_local - s < bs ? n_local - s : bs) : 0;
-    *start = *n ? s : 0;
+    const size_t S = (size_t)t->steps_per_epoch, n = tr ? tr->n_structures : 0;
+    t->plan_first = malloc((S + 1) * sizeof *t->plan_first);
+    t->plan_scratch = malloc(3 * S * sizeof *t->plan_scratch);
+    t->plan_load = malloc(S * sizeof *t->plan_load);
+    t->plan_items = malloc((n ? n : 1) * sizeof *t->plan_items);
+    if (!t->plan_first || !t->plan_scratch || !t->plan_load || !t->plan_items)
+        return mtt_error_set(err, MTT_ERR_NOMEM, "out of memory planning %lld steps per epoch",
+                             (long long)t->steps_per_epoch);
+    return MTT_OK;
+}
+
+void mtt_trainer_plan_batch(const mtt_trainer *t, int64_t k, size_t *start, size_t *n)
+{
+    *start = t->plan_first[k];
+    *n = t->plan_first[k + 1] - t->plan_first[k];
+}
+
+static int cmp_items(const void *pa, const void *pb)
+{
+    const struct mtt_plan_item *a = pa, *b = pb;
+    if (a->key != b->key) return a->key > b->key ? -1 : 1;
+    return (a->pos > b->pos) - (a->pos < b->pos);
+}
+
+/* The batch with fewer atoms (ties: lower index) is the smaller heap entry. */
+static int lighter(const int64_t *load, size_t a, size_t b)
+{
+    return load[a] < load[b] || (load[a] == load[b] && a < b);
+}
+
+static void sift_down(size_t *heap, size_t size, const int64_t *load)
+{
+    size_t i = 0;
+    for (;;) {
+        size_t l = 2 * i + 1, r = l + 1, m = i;
+        if (l < size && lighter(load, heap[l], heap[m])) m = l;
+        if (r < size && lighter(load, heap[r], heap[m])) m = r;
+        if (m == i) return;
+        size_t x = heap[i];
+        heap[i] = heap[m];
+        heap[m] = x;
+        i = m;
+    }
+}
+
+/* t->order (the shuffle) regrouped into balanced batches; t->plan_first. */
+static void cut_balanced(mtt_trainer *t, const mtt_dataset *tr, size_t n, uint64_t stream)
+{
+    const size_t S = (size_t)t->steps_per_epoch, cap = t->cfg.batch_size;
+    struct mtt_plan_item *it = t->plan_items;
+    size_t *heap = t->plan_scratch, *count = heap + S, *step_of = count + S;
+    int64_t *load = t->plan_load;
+    for (size_t i = 0; i < n; ++i) {
+        const size_t s = t->order[i];
+        const double atoms = (double)(tr->atom_start[s + 1] - tr->atom_start[s]);
+        it[i].key = atoms * (1.0 + 0.5 * mtt_rng_uniform(t->cfg.seed, stream, i));
+        it[i].id = s;
+        it[i].pos = i;
+    }
+    qsort(it, n, sizeof *it, cmp_items);
+    for (size_t b = 0; b < S; ++b) heap[b] = b, load[b] = 0, count[b] = 0;
+    size_t size = S; /* all loads 0: the identity is a heap; S·cap >= n, never empty */
+    for (size_t i = 0; i < n; ++i) {
+        const size_t b = heap[0], s = it[i].id;
+        it[i].batch = b;
+        load[b] += tr->atom_start[s + 1] - tr->atom_start[s];
+        if (++count[b] == cap) heap[0] = heap[--size];
+        sift_down(heap, size, load);
+    }
+    /* the batches in a shuffled order of steps (counters after the jitter's) */
+    for (size_t k = 0; k < S; ++k) heap[k] = k;
+    mtt_rng_shuffle_sizes(heap, S, t->cfg.seed, mtt_rng_stream_key(stream, 1));
+    t->plan_first[0] = 0;
+    for (size_t k = 0; k < S; ++k) {
+        step_of[heap[k]] = k;
+        t->plan_first[k + 1] = t->plan_first[k] + count[heap[k]];
+    }
+    for (size_t k = 0; k < S; ++k) count[k] = t->plan_first[k]; /* fill pointer of step k */
+    for (size_t i = 0; i < n; ++i) t->order[count[step_of[it[i].batch]]++] = it[i].id;
 }
 
 void mtt_trainer_plan_epoch(mtt_trainer *t, int epoch)
 {
     const mtt_dataset *tr = t->set[MTT_TR_TRAIN].ds;
-    size_t n_local = tr ? tr->n_structures : 0;
+    const size_t n_local = tr ? tr->n_structures : 0, S = (size_t)t->steps_per_epoch;
+    const size_t bs = t->cfg.batch_size;
     for (size_t i = 0; i < n_local; ++i) t->order[i] = i;
     uint64_t stream = mtt_rng_stream_key(
         mtt_rng_stream_key(MTT_RNG_PURPOSE_EPOCH_SHUFFLE, (uint64_t)epoch), (uint64_t)t->rank);
     mtt_rng_shuffle_sizes(t->order, n_local, t->cfg.seed, stream);
+    if (t->cfg.balance_batches && n_local > 0) {
+        uint64_t bal = mtt_rng_stream_key(
+            mtt_rng_stream_key(MTT_RNG_PURPOSE_BATCH_BALANCE, (uint64_t)epoch), (uint64_t)t->rank);
+        cut_balanced(t, tr, n_local, bal);
+    } else {
+        for (size_t k = 0; k <= S; ++k) t->plan_first[k] = k * bs < n_local ? k * bs : n_local;
+    }
     for (int64_t k = 0; k < t->steps_per_epoch; ++k) {
         size_t start, n;
         mtt_trainer_plan_batch(t, k, &start, &n);

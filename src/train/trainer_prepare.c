@@ -185,13 +185,15 @@ mtt_status mtt_trainer_prepare(mtt_trainer *t, mtt_error *err)
     MTT_FORWARD_IF_ERROR(count_steps(t, err));
     t->step_totals = malloc(3 * (size_t)t->steps_per_epoch * sizeof *t->step_totals);
     t->step_work = calloc((size_t)t->steps_per_epoch, sizeof *t->step_work);
-    st = t->step_totals && t->step_work ? MTT_OK
-                        : mtt_error_set(err, MTT_ERR_NOMEM, "out of memory for %lld steps",
-                                        (long long)t->steps_per_epoch);
+    st = t->step_totals && t->step_work ? mtt_trainer_plan_alloc(t, err)
+                                        : mtt_error_set(err, MTT_ERR_NOMEM,
+                                                        "out of memory for %lld steps",
+                                                        (long long)t->steps_per_epoch);
     MTT_FORWARD_IF_ERROR(mtt_comm_agree(t->comm, st, err));
-    mtt_log_info("Training: %d epochs of %lld steps (batches of up to %zu structures per rank), "
+    mtt_log_info("Training: %d epochs of %lld steps (batches of up to %zu structures per rank%s), "
                  "%lld warm-up steps, %s loss",
                  t->cfg.num_epochs, (long long)t->steps_per_epoch, t->cfg.batch_size,
+                 t->cfg.balance_batches ? ", balanced by atoms" : "",
                  (long long)t->schedule.warmup_steps, t->cfg.loss_name);
     return MTT_OK;
 }
