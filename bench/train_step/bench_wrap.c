@@ -135,3 +135,31 @@ mtt_status __wrap_mtt_soap_tangent_strain(const mtt_soap *soap, const double *wv
 {
     TIMED(soap_s, __real_mtt_soap_tangent_strain(soap, wvec, strain, w, pdot, err));
 }
+
+/* base_precision 32: the passes over the networks' float rows */
+mtt_status __real_mtt_soap_forces_f32(const mtt_soap *soap, const float *g, const size_t *rows,
+                                      double scale, mtt_soap_work *w, double *forces,
+                                      double *dE_deps, mtt_error *err);
+mtt_status __wrap_mtt_soap_forces_f32(const mtt_soap *soap, const float *g, const size_t *rows,
+                                      double scale, mtt_soap_work *w, double *forces,
+                                      double *dE_deps, mtt_error *err);
+mtt_status __wrap_mtt_soap_forces_f32(const mtt_soap *soap, const float *g, const size_t *rows,
+                                      double scale, mtt_soap_work *w, double *forces,
+                                      double *dE_deps, mtt_error *err)
+{
+    TIMED(soap_s, __real_mtt_soap_forces_f32(soap, g, rows, scale, w, forces, dE_deps, err));
+}
+
+mtt_status __real_mtt_soap_tangent_strain_f32(const mtt_soap *soap, const double *wvec,
+                                              const double *strain, mtt_soap_work *w, float *out,
+                                              const size_t *rows, double scale, mtt_error *err);
+mtt_status __wrap_mtt_soap_tangent_strain_f32(const mtt_soap *soap, const double *wvec,
+                                              const double *strain, mtt_soap_work *w, float *out,
+                                              const size_t *rows, double scale, mtt_error *err);
+mtt_status __wrap_mtt_soap_tangent_strain_f32(const mtt_soap *soap, const double *wvec,
+                                              const double *strain, mtt_soap_work *w, float *out,
+                                              const size_t *rows, double scale, mtt_error *err)
+{
+    TIMED(soap_s,
+          __real_mtt_soap_tangent_strain_f32(soap, wvec, strain, w, out, rows, scale, err));
+}

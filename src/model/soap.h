@@ -154,6 +154,18 @@ mtt_status mtt_soap_tangent(const mtt_soap *soap, const double *wvec, mtt_soap_w
 mtt_status mtt_soap_tangent_strain(const mtt_soap *soap, const double *wvec, const double *strain,
                                    mtt_soap_work *w, double *pdot, mtt_error *err);
 
+/* base_precision 32, for a workspace computed with MTT_SOAP_STORE_GRAD_F32:
+ * mtt_soap_forces from g = scale · G_r, the float rows G_r at g + r·D with
+ * r = rows[i] for atom i (the network's species-grouped rows, read in place:
+ * no widened copy), and mtt_soap_tangent_strain into float rows,
+ * out + rows[i]·D = (float)(scale · ṗ_i). */
+mtt_status mtt_soap_forces_f32(const mtt_soap *soap, const float *g, const size_t *rows,
+                               double scale, mtt_soap_work *w, double *forces, double *dE_deps,
+                               mtt_error *err);
+mtt_status mtt_soap_tangent_strain_f32(const mtt_soap *soap, const double *wvec,
+                                       const double *strain, mtt_soap_work *w, float *out,
+                                       const size_t *rows, double scale, mtt_error *err);
+
 /* Dense Jacobian jac[((i·D + d)·n_atoms + k)·3 + x] = ∂p_i,d/∂r_k,x (the layout
  * of soap_dump.py); O(n²·D) memory: for tests and small structures. */
 mtt_status mtt_soap_jacobian(const mtt_soap *soap, mtt_soap_work *w, double *jac, mtt_error *err);

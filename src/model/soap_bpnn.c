@@ -210,10 +210,10 @@ mtt_status mtt_sbp_work_create(const mtt_sbp_model *m, size_t max_atoms, mtt_sbp
     w->start = calloc(S, sizeof *w->start);
     w->count = calloc(S, sizeof *w->count);
     w->row = malloc(A * sizeof *w->row);
-    w->S = malloc(A * D * sizeof *w->S);
-    w->wneg = malloc(3 * A * sizeof *w->wneg);
-    int ok = w->mlp && w->start && w->count && w->row && w->S && w->wneg;
     const int f32 = m->precision == 32;
+    w->S = f32 ? NULL : malloc(A * D * sizeof *w->S); /* the float passes read their rows */
+    w->wneg = malloc(3 * A * sizeof *w->wneg);
+    int ok = w->mlp && w->start && w->count && w->row && (f32 || w->S) && w->wneg;
     if (f32) {
         const size_t np = m->n_params ? m->n_params : 1;
         w->n_params = m->n_params;

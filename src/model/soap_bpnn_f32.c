@@ -4,10 +4,10 @@
  * Same flow as soap_bpnn.c with float rows: each predict rounds the double
  * parameters into the workspace's float copy (n_params conversions, small
  * next to the networks' 10·n·D·H flops), the networks run in sgemm, and
- * the per-atom outputs are summed into energies in double.  ∂y/∂p and the
- * tangent directions cross to and from the SOAP passes through the double
- * buffer S, so the force and tangent contractions over the float pair
- * gradients accumulate in double.  The backward writes the float gradient
+ * the per-atom outputs are summed into energies in double.  The SOAP passes
+ * read ∂y/∂p from the networks' float rows and write the tangent directions
+ * into them in place (σ folded into the per-l products), their force and ṗ
+ * sums in double over the float pair gradients.  The backward writes the float gradient
  * into its own buffer and adds it to the caller's double gradient: what is
  * reduced over ranks and what Adam reads stays double.
  */
@@ -19,19 +19,12 @@
 #include "model/soap_bpnn_internal.h"
 #include "util/vector.h"
 
-/* The conversions between the double and float buffers, cloned per vector
- * instruction set (util/vector.h): in the baseline SSE2 code they took a
- * quarter of the float step's time outside the networks and SOAP passes. */
+/* The conversions of the parameters and of their gradient, cloned per
+ * vector instruction set (util/vector.h). */
 MTT_VECTOR_CLONES
 static void narrow(size_t n, double scale, const double *restrict src, float *restrict dst)
 {
     for (size_t k = 0; k < n; ++k) dst[k] = (float)(scale * src[k]);
-}
-
-MTT_VECTOR_CLONES
-static void widen(size_t n, double scale, const float *restrict src, double *restrict dst)
-{
-    for (size_t k = 0; k < n; ++k) dst[k] = scale * (double)src[k];
 }
 
 MTT_VECTOR_CLONES
@@ -83,11 +76,12 @@ mtt_status mtt_sbp_predict_f32_(const mtt_sbp_model *m, const double *params,
     size_t first = 0;
     for (size_t b = 0; b < n; ++b) {
         const size_t nb = (size_t)f[b]->n_atoms;
-        for (size_t i = 0; i < nb; ++i, ++atom)  /* g = ∂E/∂p = σ ∂y/∂p, widened */
-            widen(D, m->scale, w->Gf + w->row[atom] * D, w->S + i * D);
+        /* g = ∂E/∂p = σ ∂y/∂p, read from the float rows in place */
         double *fb = forces ? forces + 3 * first : w->wneg;
-        MTT_FORWARD_IF_ERROR(mtt_soap_forces(m->soap, w->S, &f[b]->sw, fb,
-                                             dE_deps ? dE_deps + 9 * b : NULL, err));
+        MTT_FORWARD_IF_ERROR(mtt_soap_forces_f32(m->soap, w->Gf, w->row + atom, m->scale,
+                                                 &f[b]->sw, fb, dE_deps ? dE_deps + 9 * b : NULL,
+                                                 err));
+        atom += nb;
         first += nb;
     }
     return MTT_OK;
@@ -104,18 +98,18 @@ mtt_status mtt_sbp_backward_f32_(const mtt_sbp_model *m, mtt_sbp_features *const
         for (int i = 0; i < f[b]->n_atoms; ++i, ++atom)
             w->af[w->row[atom]] = dL_dE ? (float)(m->scale * dL_dE[b]) : 0.0f;
     if (tangent) {
-        /* v_i = σ ṗ_i, computed in double over the float pair gradients */
+        /* v_i = σ ṗ_i, summed in double over the float pair gradients */
         atom = 0;
         size_t first = 0;
         for (size_t b = 0; b < n; ++b) {
             const size_t nb = (size_t)f[b]->n_atoms;
             if (dL_dF)
                 for (size_t k = 0; k < 3 * nb; ++k) w->wneg[k] = -dL_dF[3 * first + k];
-            MTT_FORWARD_IF_ERROR(mtt_soap_tangent_strain(m->soap, dL_dF ? w->wneg : NULL,
-                                                         dL_dDeps ? dL_dDeps + 9 * b : NULL,
-                                                         &f[b]->sw, w->S, err));
-            for (size_t i = 0; i < nb; ++i, ++atom)
-                narrow(D, m->scale, w->S + i * D, w->Gf + w->row[atom] * D);
+            /* the float rows σ ṗ, written in place */
+            MTT_FORWARD_IF_ERROR(mtt_soap_tangent_strain_f32(
+                m->soap, dL_dF ? w->wneg : NULL, dL_dDeps ? dL_dDeps + 9 * b : NULL, &f[b]->sw,
+                w->Gf, w->row + atom, m->scale, err));
+            atom += nb;
             first += nb;
         }
     }

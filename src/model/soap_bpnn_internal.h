@@ -15,7 +15,7 @@ struct mtt_sbp_work {
     size_t *row;          /* max_atoms: batch atom (structure order) → species row */
     double *P;            /* max_atoms × D: descriptors, rows grouped by species */
     double *G;            /* max_atoms × D: ∂y/∂p, then the tangent directions v */
-    double *S;            /* max_atoms × D: per-structure ∂E/∂p or ṗ, structure order */
+    double *S;            /* max_atoms × D: per-structure ∂E/∂p or ṗ, structure order (precision 64 only) */
     double *y;            /* max_atoms: network outputs (species rows) */
     double *a;            /* max_atoms: energy-loss weights (species rows) */
     double *wneg;         /* max_atoms × 3: −∂L/∂F */

@@ -45,7 +45,7 @@ mtt_status mtt_soap_forces_virial(const mtt_soap *soap, const double *g, mtt_soa
     if (w->stored == 2)
         mtt_soap_forces_f32_(soap, g, w, forces, dE_deps, atom_dE_deps);
     else
-        forces_f64(soap, g, w, forces, dE_deps, atom_dE_deps);
+        forces_f64(soap, g, NULL, NULL, 1.0, w, forces, dE_deps, atom_dE_deps);
     return MTT_OK;
 }
 
@@ -62,7 +62,31 @@ mtt_status mtt_soap_tangent_strain(const mtt_soap *soap, const double *wvec, con
     if (w->stored == 2)
         mtt_soap_tangent_strain_f32_(soap, wvec, strain, w, pdot);
     else
-        tangent_f64(soap, wvec, strain, w, pdot);
+        tangent_f64(soap, wvec, strain, w, pdot, NULL, NULL, 1.0);
+    return MTT_OK;
+}
+
+mtt_status mtt_soap_forces_f32(const mtt_soap *soap, const float *g, const size_t *rows,
+                               double scale, mtt_soap_work *w, double *forces, double *dE_deps,
+                               mtt_error *err)
+{
+    MTT_FORWARD_IF_ERROR(check_ready(w, err));
+    MTT_RETURN_ERROR_IF(w->stored != 2, err, MTT_ERR_INTERNAL,
+                        "soap: float rows given to a workspace without float pair gradients; "
+                        "this is a bug, please report it");
+    mtt_soap_forces_rows_f32_(soap, g, rows, scale, w, forces, dE_deps);
+    return MTT_OK;
+}
+
+mtt_status mtt_soap_tangent_strain_f32(const mtt_soap *soap, const double *wvec,
+                                       const double *strain, mtt_soap_work *w, float *out,
+                                       const size_t *rows, double scale, mtt_error *err)
+{
+    MTT_FORWARD_IF_ERROR(check_ready(w, err));
+    MTT_RETURN_ERROR_IF(w->stored != 2, err, MTT_ERR_INTERNAL,
+                        "soap: float rows asked of a workspace without float pair gradients; "
+                        "this is a bug, please report it");
+    mtt_soap_tangent_rows_f32_(soap, wvec, strain, w, out, rows, scale);
     return MTT_OK;
 }
 
@@ -91,7 +115,7 @@ mtt_status mtt_soap_jacobian(const mtt_soap *soap, mtt_soap_work *w, double *jac
                 for (int n = 0; n < soap->N; ++n)
                     for (int lm = 0; lm < soap->LM; ++lm)
                         v[(size_t)lm * kp + n] = dphi[3 * ((size_t)n * soap->LM + lm) + x];
-                pdot_f64(soap, c, s.vp, s.pdot, s.kk1, s.vec);
+                pdot_f64(soap, c, s.vp, s.pdot, NULL, 1.0, s.kk1, s.vec);
                 for (size_t d = 0; d < D; ++d) {
                     double *row = jac + ((size_t)i * D + d) * n * 3;
                     row[3 * j + x] += s.pdot[d];

@@ -27,11 +27,23 @@
 void mtt_soap_forces_f32_(const mtt_soap *soap, const double *g, mtt_soap_work *w,
                           double *forces, double *dE_deps, double *atom_dE_deps)
 {
-    forces_f32(soap, g, w, forces, dE_deps, atom_dE_deps);
+    forces_f32(soap, g, NULL, NULL, 1.0, w, forces, dE_deps, atom_dE_deps);
 }
 
 void mtt_soap_tangent_strain_f32_(const mtt_soap *soap, const double *wvec, const double *strain,
                                   mtt_soap_work *w, double *pdot)
 {
-    tangent_f32(soap, wvec, strain, w, pdot);
+    tangent_f32(soap, wvec, strain, w, pdot, NULL, NULL, 1.0);
+}
+
+void mtt_soap_forces_rows_f32_(const mtt_soap *soap, const float *g, const size_t *rows,
+                               double scale, mtt_soap_work *w, double *forces, double *dE_deps)
+{
+    forces_f32(soap, NULL, g, rows, scale, w, forces, dE_deps, NULL);
+}
+
+void mtt_soap_tangent_rows_f32_(const mtt_soap *soap, const double *wvec, const double *strain,
+                                mtt_soap_work *w, float *out, const size_t *rows, double scale)
+{
+    tangent_f32(soap, wvec, strain, w, NULL, out, rows, scale);
 }

@@ -57,38 +57,49 @@ static void SFX(from_pair_order)(const mtt_soap *soap, const REAL *vp, REAL *v)
     }
 }
 
-/* ḡ(i) = ∂E/∂c(i) from g_i = ∂E/∂p_i, into vp in pair order: per l,
+/* ḡ(i) = ∂E/∂c(i) from g_i = ∂E/∂p_i (scale · the double row g, or of the
+ * float row gf when g is NULL), into vp in pair order: per l,
  * ḡ_l = α_l Ĝ_l C_l with Ĝ the symmetric K×K matrix of g (diagonal
  * doubled); with NP = N its transpose α_l C_lᵀ Ĝ_l is written straight into
  * the rows l²..l²+2l of vp, else ḡ goes through cbar (NC). */
-static void SFX(backward)(const mtt_soap *soap, const REAL *c, const double *g, REAL *vp,
-                          REAL *cbar, REAL *G)
+static void SFX(backward)(const mtt_soap *soap, const REAL *c, const double *g, const float *gf,
+                          double scale, REAL *vp, REAL *cbar, REAL *G)
 {
     const int K = soap->K, L = soap->L, direct = soap->NP == soap->N;
     for (int l = 0; l <= L; ++l) {
         const size_t w = (size_t)(2 * l + 1), off = (size_t)K * l * l;
         size_t pair = 0;
-        for (int k1 = 0; k1 < K; ++k1) {
-            G[k1 * K + k1] = (REAL)(2.0 * g[pair++ * (size_t)(L + 1) + l]);
-            for (int k2 = k1 + 1; k2 < K; ++k2, ++pair)
-                G[k1 * K + k2] = G[k2 * K + k1] = (REAL)g[pair * (size_t)(L + 1) + l];
+        if (g) {
+            for (int k1 = 0; k1 < K; ++k1) {
+                G[k1 * K + k1] = (REAL)(2.0 * g[pair++ * (size_t)(L + 1) + l]);
+                for (int k2 = k1 + 1; k2 < K; ++k2, ++pair)
+                    G[k1 * K + k2] = G[k2 * K + k1] = (REAL)g[pair * (size_t)(L + 1) + l];
+            }
+        } else {
+            for (int k1 = 0; k1 < K; ++k1) {
+                G[k1 * K + k1] = (REAL)(2.0f * gf[pair++ * (size_t)(L + 1) + l]);
+                for (int k2 = k1 + 1; k2 < K; ++k2, ++pair)
+                    G[k1 * K + k2] = G[k2 * K + k1] = (REAL)gf[pair * (size_t)(L + 1) + l];
+            }
         }
+        const REAL alpha = (REAL)(scale * soap->alpha[l]);
         if (direct)
-            GEMM(MTT_BLAS_TRANS, MTT_BLAS_NOTRANS, w, (size_t)K, (size_t)K, (REAL)soap->alpha[l],
-                 c + off, w, G, (size_t)K, (REAL)0, vp + off, (size_t)K);
+            GEMM(MTT_BLAS_TRANS, MTT_BLAS_NOTRANS, w, (size_t)K, (size_t)K, alpha, c + off, w, G,
+                 (size_t)K, (REAL)0, vp + off, (size_t)K);
         else
-            GEMM(MTT_BLAS_NOTRANS, MTT_BLAS_NOTRANS, (size_t)K, w, (size_t)K,
-                 (REAL)soap->alpha[l], G, (size_t)K, c + off, w, (REAL)0, cbar + off, w);
+            GEMM(MTT_BLAS_NOTRANS, MTT_BLAS_NOTRANS, (size_t)K, w, (size_t)K, alpha, G, (size_t)K,
+                 c + off, w, (REAL)0, cbar + off, w);
     }
     if (!direct) SFX(to_pair_order)(soap, cbar, vp);
 }
 
-/* ṗ = α_l (M + Mᵀ), M = C_l Ċ_lᵀ per l (K×K), ṗ in double, from ċ in pair
+/* ṗ = α_l (M + Mᵀ), M = C_l Ċ_lᵀ per l (K×K), ṗ in double (pdot), or
+ * rounded to float after scaling by `scale` (pf when pdot is NULL), from ċ in pair
  * order (vp; with NP = N its rows l²..l²+2l are Ċ_lᵀ, else ċ is first
  * reordered into cdot).  The per-l products go through BLAS: the scalar
  * loops they replaced were bound by the latency of their short m-sums. */
 static void SFX(pdot)(const mtt_soap *soap, const REAL *c, const REAL *vp, double *pdot,
-                      REAL *M, REAL *cdot)
+                      float *pf, double scale, REAL *M, REAL *cdot)
 {
     const int K = soap->K, L = soap->L, direct = soap->NP == soap->N;
     if (!direct) SFX(from_pair_order)(soap, vp, cdot);
@@ -102,10 +113,18 @@ static void SFX(pdot)(const mtt_soap *soap, const REAL *c, const REAL *vp, doubl
                  cdot + off, w, (REAL)0, M, (size_t)K);
         const double a = soap->alpha[l];
         size_t pair = 0;
-        for (int k1 = 0; k1 < K; ++k1)
-            for (int k2 = k1; k2 < K; ++k2, ++pair)
-                pdot[pair * (size_t)(L + 1) + l] =
-                    a * ((double)M[k1 * K + k2] + (double)M[k2 * K + k1]);
+        if (pdot) {
+            for (int k1 = 0; k1 < K; ++k1)
+                for (int k2 = k1; k2 < K; ++k2, ++pair)
+                    pdot[pair * (size_t)(L + 1) + l] =
+                        a * ((double)M[k1 * K + k2] + (double)M[k2 * K + k1]);
+        } else {
+            const double as = a * scale;
+            for (int k1 = 0; k1 < K; ++k1)
+                for (int k2 = k1; k2 < K; ++k2, ++pair)
+                    pf[pair * (size_t)(L + 1) + l] =
+                        (float)(as * ((double)M[k1 * K + k2] + (double)M[k2 * K + k1]));
+        }
     }
 }
 
@@ -208,9 +227,12 @@ MTT_VECTOR_INLINE void SFX(accumulate_tangent)(const mtt_soap *soap, REAL *restr
     if (n0 < NP) SFX(tangent_block)(soap, 4, v + n0, a + n0, b + n0, Ys, Gd);
 }
 
-/* Forces, ∂E/∂ε and its per-atom split (each may be NULL but forces). */
+/* Forces, ∂E/∂ε and its per-atom split (each may be NULL but forces) from
+ * scale · ∂E/∂p: atom i's row at g + r·D (double) or, when g is NULL, at
+ * gf + r·D (float), r = rows[i] (or i when rows is NULL). */
 MTT_VECTOR_CLONES
-static void SFX(forces)(const mtt_soap *soap, const double *g, mtt_soap_work *w, double *forces,
+static void SFX(forces)(const mtt_soap *soap, const double *g, const float *gf,
+                        const size_t *rows, double scale, mtt_soap_work *w, double *forces,
                         double *dE_deps, double *atom_dE_deps)
 {
     const mtt_nlist *nl = w->nl;
@@ -223,8 +245,9 @@ static void SFX(forces)(const mtt_soap *soap, const double *g, mtt_soap_work *w,
     if (atom_dE_deps) memset(atom_dE_deps, 0, 9 * (size_t)n * sizeof *atom_dE_deps);
     for (int i = 0; i < n; ++i) {
         if (nl->first[i] == nl->first[i + 1]) continue;
-        SFX(backward)(soap, COEFFICIENTS(w) + (size_t)i * soap->NC, g + (size_t)i * soap->dim, vp,
-                      cbar, G);
+        const size_t row = (rows ? rows[i] : (size_t)i) * soap->dim;
+        SFX(backward)(soap, COEFFICIENTS(w) + (size_t)i * soap->NC, g ? g + row : NULL,
+                      g ? NULL : gf + row, scale, vp, cbar, G);
         for (size_t q = nl->first[i]; q < nl->first[i + 1]; ++q) {
             if (nl->r[q] >= soap->cutoff) continue;
             const int j = nl->j[q];
@@ -252,10 +275,13 @@ static void SFX(forces)(const mtt_soap *soap, const double *g, mtt_soap_work *w,
     }
 }
 
-/* ṗ along per-atom displacements w (or NULL) plus a homogeneous strain (or NULL). */
+/* ṗ along per-atom displacements w (or NULL) plus a homogeneous strain (or
+ * NULL): atom i's row at pdot + r·D (double) or, when pdot is NULL,
+ * (float)(scale · ṗ_i) at pf + r·D, r = rows[i] (or i when rows is NULL). */
 MTT_VECTOR_CLONES
 static void SFX(tangent)(const mtt_soap *soap, const double *wvec, const double *strain,
-                         mtt_soap_work *w, double *pdot)
+                         mtt_soap_work *w, double *pdot, float *pf, const size_t *rows,
+                         double scale)
 {
     const mtt_nlist *nl = w->nl;
     soap_scratch s;
@@ -279,7 +305,8 @@ static void SFX(tangent)(const mtt_soap *soap, const double *wvec, const double 
             SFX(accumulate_tangent)(soap, vp + (size_t)w->species_index[j] * soap->NP,
                                     PAIR_FACTORS(soap, w, q, &s), delta, E);
         }
-        SFX(pdot)(soap, COEFFICIENTS(w) + (size_t)i * soap->NC, vp, pdot + (size_t)i * soap->dim, M,
-                  cdot);
+        const size_t row = (rows ? rows[i] : (size_t)i) * soap->dim;
+        SFX(pdot)(soap, COEFFICIENTS(w) + (size_t)i * soap->NC, vp, pdot ? pdot + row : NULL,
+                  pdot ? NULL : pf + row, scale, M, cdot);
     }
 }

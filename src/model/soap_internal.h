@@ -61,5 +61,10 @@ void mtt_soap_forces_f32_(const mtt_soap *soap, const double *g, mtt_soap_work *
                           double *forces, double *dE_deps, double *atom_dE_deps);
 void mtt_soap_tangent_strain_f32_(const mtt_soap *soap, const double *wvec, const double *strain,
                                   mtt_soap_work *w, double *pdot);
+/* The same from and into float rows (mtt_soap_forces_f32, mtt_soap_tangent_strain_f32). */
+void mtt_soap_forces_rows_f32_(const mtt_soap *soap, const float *g, const size_t *rows,
+                               double scale, mtt_soap_work *w, double *forces, double *dE_deps);
+void mtt_soap_tangent_rows_f32_(const mtt_soap *soap, const double *wvec, const double *strain,
+                                mtt_soap_work *w, float *out, const size_t *rows, double scale);
 
 #endif
