@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "cunit_tap.h"
@@ -165,6 +166,44 @@ static void test_bad_lr(void)
     CU_ASSERT(m[0] > 0.0);
 }
 
+/* base_precision 32's float quotient: the same moments bit for bit, each
+ * parameter's step within float rounding (2^-23 relative, with margin) of
+ * the double step, also with weight decay and the other lerp form; the
+ * default computes in double. */
+static void test_float_quotient(void)
+{
+    enum { N = 1000 };
+    static double p64[N], p32[N], g[N], m64[N], v64[N], m32[N], v32[N], start[N];
+    CU_ASSERT_EQUAL(mtt_adam_config_default().float_quotient, 0);
+    for (int variant = 0; variant < 2; ++variant) {
+        mtt_adam_config c64 = mtt_adam_config_default(), c32 = c64;
+        if (variant) c64.weight_decay = c32.weight_decay = 0.01, c64.beta1 = c32.beta1 = 0.3;
+        c32.float_quotient = 1;
+        mtt_adam_state s64, s32;
+        mtt_adam_state_init(&s64, N, m64, v64);
+        mtt_adam_state_init(&s32, N, m32, v32);
+        for (int i = 0; i < N; ++i) p64[i] = p32[i] = start[i] = sin(0.37 * i) * 3.0;
+        mtt_error err;
+        double worst = 0.0;
+        for (int step = 0; step < 5; ++step) {
+            for (int i = 0; i < N; ++i) g[i] = cos(1.3 * i + step) * pow(10.0, (i % 9) - 4);
+            double before[N];
+            memcpy(before, p64, sizeof before);
+            CU_ASSERT_EQUAL_FATAL(mtt_adam_step(&c64, 1e-3, &s64, p64, g, &err), MTT_OK);
+            CU_ASSERT_EQUAL_FATAL(mtt_adam_step(&c32, 1e-3, &s32, p32, g, &err), MTT_OK);
+            for (int i = 0; i < N; ++i) {
+                const double d64 = p64[i] - before[i], d32 = p32[i] - before[i];
+                worst = fmax(worst, fabs(d32 - d64) / fmax(fabs(d64), 1e-30));
+                p32[i] = p64[i]; /* compare one step at a time */
+            }
+            CU_ASSERT(memcmp(m32, m64, sizeof m64) == 0 && memcmp(v32, v64, sizeof v64) == 0);
+        }
+        printf("# float quotient%s: largest relative difference of a step %.3g\n",
+               variant ? " (weight decay, beta1 0.3)" : "", worst);
+        CU_ASSERT(worst > 0.0 && worst < 4e-7);
+    }
+}
+
 int main(void)
 {
     CU_initialize_registry();
@@ -174,5 +213,6 @@ int main(void)
     CU_add_test(s, "minimises a quadratic", test_quadratic);
     CU_add_test(s, "restart from m, v, step is bitwise identical", test_restart_bitwise);
     CU_add_test(s, "invalid learning rate or config", test_bad_lr);
+    CU_add_test(s, "float quotient (base_precision 32) vs double", test_float_quotient);
     return mtt_cunit_run_tap();
 }

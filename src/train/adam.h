@@ -17,6 +17,9 @@
  * Operation order follows PyTorch's single-tensor CPU path, so results agree
  * with it to the last bit or two (PyTorch's vectorised kernels may fuse the
  * lerp into an fma; torch < 2.0 wrote the m update as beta1 m + (1-beta1) g).
+ * With float_quotient the last line's (-(lr/bc1)) m / (...) is rounded to
+ * float (relative 6e-8 of the step, not of the parameter), then added in
+ * double.
  */
 #ifndef MTT_TRAIN_ADAM_H
 #define MTT_TRAIN_ADAM_H
@@ -31,6 +34,10 @@ typedef struct mtt_adam_config {
     double beta2;        /* second-moment decay, default 0.999 */
     double eps;          /* added to the denominator, default 1e-8 (gradient units) */
     double weight_decay; /* L2 coefficient added to the gradient, default 0 */
+    int float_quotient;  /* 1 (base_precision 32): the step's quotient m / (√v/√bc2 + eps)
+                            and its product with lr/bc1 in float, as a float32 torch model
+                            computes them; m, v and the parameters stay double.  0: all in
+                            double (the default) */
 } mtt_adam_config;
 
 typedef struct mtt_adam_state {

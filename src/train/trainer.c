@@ -111,6 +111,7 @@ static mtt_status create_model(const mtt_options *o, const mtt_train_data *td, m
     mtt_sbp_init_params(t->model, t->params, t->cfg.seed);
     memcpy(t->best, t->params, n * sizeof(double));
     t->adam_cfg = mtt_adam_config_default();
+    t->adam_cfg.float_quotient = t->model->precision == 32;
     mtt_adam_state_init(&t->adam, n, t->adam_m, t->adam_v);
 
     char species[512];
