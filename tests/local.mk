@@ -33,6 +33,9 @@ TESTS += tests/test_train_stress.sh
 # base_precision: 32 end to end: checkpoint precision, exact restart, learning vs 64
 TESTS += tests/test_train_f32.sh
 
+# small cells as dense Jacobians: logged, and training equals the recomputed path
+TESTS += tests/test_train_dense.sh
+
 # configure's missing-package message, make install, pkg-config mtt
 TESTS += tests/test_build.sh
 

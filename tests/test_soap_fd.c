@@ -325,6 +325,72 @@ static void test_radial_blocks(void)
     }
 }
 
+/* The dense Jacobian of a small cell (soap_dense.c): chosen for the 4-atom
+ * carbon cell, not for ethanol; its forces, ∂E/∂ε and tangent (positions and
+ * strain) equal the factored passes' to rounding, at double and (stored as
+ * floats, through the float-row entries) at float tolerance. */
+static void test_dense_small_cell(void)
+{
+    mtt_soap *soap = make_soap(1, chno + 1, 7, 6, MTT_SOAP_DEFAULT_GRID);
+    system_t s = make_system(soap, 4, carbon_pos, carbon_z, carbon_cell, all_pbc);
+    const size_t D = soap->dim, n = 4;
+    double *p = malloc(n * D * sizeof *p), *g = malloc(n * D * sizeof *g),
+           *pd = malloc(n * D * sizeof *pd), *pd2 = malloc(n * D * sizeof *pd2);
+    float *gf = malloc(n * D * sizeof *gf), *out = malloc(n * D * sizeof *out);
+    double w[12], eps[9], F[12], F2[12], S[9], S2[9];
+    size_t rows[4] = {2, 0, 3, 1}; /* float rows in another order, as the networks' */
+    mtt_error err;
+    for (size_t k = 0; k < n * D; ++k) g[k] = urand() - 0.5;
+    for (int k = 0; k < 12; ++k) w[k] = urand() - 0.5;
+    for (int k = 0; k < 9; ++k) eps[k] = 0.1 * (urand() - 0.5);
+    compute(soap, &s, p, MTT_SOAP_STORE_GRAD);
+    CU_ASSERT(mtt_soap_prefers_dense(soap, &g_nl));
+    CU_ASSERT_EQUAL_FATAL(mtt_soap_forces(soap, g, &g_w, F, S, &err), MTT_OK);
+    CU_ASSERT_EQUAL_FATAL(mtt_soap_tangent_strain(soap, w, eps, &g_w, pd, &err), MTT_OK);
+    CU_ASSERT_EQUAL_FATAL(mtt_soap_dense_build(soap, &g_w, 0, &err), MTT_OK);
+    CU_ASSERT(g_w.stored == 3 && g_w.fac == NULL && g_w.c == NULL);
+    CU_ASSERT_EQUAL_FATAL(mtt_soap_forces(soap, g, &g_w, F2, S2, &err), MTT_OK);
+    CU_ASSERT_EQUAL_FATAL(mtt_soap_tangent_strain(soap, w, eps, &g_w, pd2, &err), MTT_OK);
+    double ef = max_diff(F, F2, 12) / max_abs(F, 12), es = max_diff(S, S2, 9) / max_abs(S, 9);
+    double et = max_diff(pd, pd2, n * D) / max_abs(pd, n * D);
+    printf("# dense vs factored, double: forces %.3g, dE/deps %.3g, tangent %.3g\n", ef, es, et);
+    CU_ASSERT(ef < 1e-13 && es < 1e-13 && et < 1e-13);
+    double Fv[12], Sv[9];
+    CU_ASSERT_NOT_EQUAL(mtt_soap_forces_virial(soap, g, &g_w, Fv, Sv, pd2, &err), MTT_OK);
+
+    /* float storage, float rows g' (row r of atom i = rows[i]) scaled by 0.5 */
+    compute(soap, &s, p, MTT_SOAP_STORE_GRAD);
+    CU_ASSERT_EQUAL_FATAL(mtt_soap_dense_build(soap, &g_w, 1, &err), MTT_OK);
+    CU_ASSERT(g_w.stored == 4 && g_w.jac32 != NULL);
+    for (size_t i = 0; i < n; ++i)
+        for (size_t d = 0; d < D; ++d) gf[rows[i] * D + d] = (float)(2.0 * g[i * D + d]);
+    CU_ASSERT_EQUAL_FATAL(mtt_soap_forces_f32(soap, gf, rows, 0.5, &g_w, F2, S2, &err), MTT_OK);
+    CU_ASSERT_EQUAL_FATAL(mtt_soap_tangent_strain_f32(soap, w, eps, &g_w, out, rows, 2.0, &err),
+                          MTT_OK);
+    double worst = 0.0;
+    for (size_t i = 0; i < n; ++i)
+        for (size_t d = 0; d < D; ++d)
+            worst = fmax(worst, fabs((double)out[rows[i] * D + d] - 2.0 * pd[i * D + d]));
+    ef = max_diff(F, F2, 12) / max_abs(F, 12), es = max_diff(S, S2, 9) / max_abs(S, 9);
+    et = worst / (2.0 * max_abs(pd, n * D));
+    printf("# dense float vs factored double: forces %.3g, dE/deps %.3g, tangent %.3g\n", ef, es,
+           et);
+    CU_ASSERT(ef < 1e-6 && es < 1e-6 && et < 1e-6);
+    free_system(&s);
+    mtt_soap_free(soap);
+
+    /* ethanol (3 species, D = 2100): the factored pair gradients are smaller */
+    soap = make_soap(3, chno, 7, 6, 0.0);
+    s = make_system(soap, 9, ethanol_pos, ethanol_z, NULL, NULL);
+    double *pe = malloc(9 * soap->dim * sizeof *pe);
+    compute(soap, &s, pe, MTT_SOAP_STORE_GRAD);
+    CU_ASSERT(!mtt_soap_prefers_dense(soap, &g_nl));
+    free(pe);
+    free_system(&s);
+    mtt_soap_free(soap);
+    free(p), free(g), free(pd), free(pd2), free(gf), free(out);
+}
+
 int main(void)
 {
     mtt_nlist_init(&g_nl);
@@ -337,6 +403,7 @@ int main(void)
     CU_add_test(s, "forces and strain derivative from g", test_forces_strain);
     CU_add_test(s, "tangent vs finite differences", test_tangent);
     CU_add_test(s, "forces and tangent with padded radial blocks (N = 9, 3)", test_radial_blocks);
+    CU_add_test(s, "dense Jacobian of a small cell equals the factored passes", test_dense_small_cell);
     int rc = mtt_cunit_run_tap();
     mtt_soap_work_free(&g_w);
     mtt_nlist_free(&g_nl);

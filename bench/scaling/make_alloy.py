@@ -6,7 +6,8 @@ by the given species, strained (2 % random cell deformation) and rattled
 (0.05 Å), labelled with ASE's EMT calculator (energy in eV, forces in eV/Å,
 stress in eV/Å³), written as extended XYZ with the info keys `energy`,
 `stress` and the per-atom array `forces` (what mtt and the PyTorch reference
-read).  SIZES: "small" (default, 32 to 256 atoms) or "large" (128 to 500
+read).  SIZES: "tiny" (4 to 32 atoms: cells where mtt keeps dense
+Jacobians), "small" (default, 32 to 256 atoms) or "large" (128 to 500
 atoms, about 300 on average); --max-atoms drops the cells above N atoms.
 Needs python3-ase.
 
@@ -24,6 +25,7 @@ from ase.calculators.emt import EMT
 from ase.io import write
 
 SHAPES = {  # supercells of the 4-atom cubic cell
+    "tiny": [(1, 1, 1), (1, 1, 2), (1, 2, 2), (2, 2, 2)],
     "small": [(2, 2, 2), (2, 2, 3), (2, 3, 3), (3, 3, 3), (3, 3, 4), (4, 4, 4)],
     "large": [(2, 4, 4), (3, 4, 4), (4, 4, 4), (4, 4, 5), (4, 5, 5), (5, 5, 5)],
 }

@@ -1,12 +1,15 @@
 /* bench_train.c — wall time of soap_bpnn training epochs, the C side of the
  * comparison with the PyTorch reference (bench/train_step/run.sh).
  *
- * usage: bench_train [DATA.xyz] [epochs] [--exact] [--f32]
+ * usage: bench_train [DATA.xyz] [epochs] [--exact] [--f32] [--pairs]
  *   defaults: examples/ethanol/ethanol_reduced_100.xyz, 20 epochs, the
  *   tabulated radial basis (--exact: exact Bessel functions), base
  *   precision 64 (--f32: the mixed-precision model of base_precision: 32;
  *   the network timers then time the float passes; the GEMM counters see
- *   only the double products left, i.e. the SOAP per-l ones).
+ *   only the double products left, i.e. the SOAP per-l ones), and the
+ *   descriptor path of mtt train's cache (per structure the smallest form:
+ *   dense Jacobians for small cells; --pairs: factored pair gradients for
+ *   every structure).
  * What it does, as the reference torch_soap_bpnn.py with its defaults:
  * cutoff 5 Å, width 0.5 Å, max_radial 7, max_angular 6, 2 hidden layers × 32,
  * LayerNorm, batch 8 (last partial batch dropped), Adam lr 1e-3 with 1 %
@@ -85,10 +88,11 @@ static mtt_structure structure_of(const mtt_dataset *ds, size_t s)
 int main(int argc, char **argv)
 {
     const char *path = "examples/ethanol/ethanol_reduced_100.xyz";
-    int epochs = 20, exact = 0, npos = 0, precision = 64;
+    int epochs = 20, exact = 0, npos = 0, precision = 64, keep = MTT_SBP_KEEP_SMALLEST;
     for (int k = 1; k < argc; ++k) {
         if (!strcmp(argv[k], "--exact")) exact = 1;
         else if (!strcmp(argv[k], "--f32")) precision = 32;
+        else if (!strcmp(argv[k], "--pairs")) keep = MTT_SBP_KEEP_PAIRS;
         else if (npos++ == 0) path = argv[k];
         else epochs = atoi(argv[k]);
     }
@@ -155,7 +159,7 @@ int main(int argc, char **argv)
     for (size_t s = 0; s < n_all; ++s) {
         mtt_structure st = structure_of(ds, s);
         mtt_sbp_features_init(&feat[s]);
-        if (mtt_sbp_features_compute(m, &st, &feat[s], &err) != MTT_OK)
+        if (mtt_sbp_features_compute_once(m, &st, &feat[s], keep, &err) != MTT_OK)
             return fail("features", &err);
         cache_bytes += mtt_sbp_features_bytes(&feat[s]);
     }

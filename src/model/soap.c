@@ -109,6 +109,9 @@ void mtt_soap_work_free(mtt_soap_work *w)
     free(w->fac32);
     free(w->c32);
     free(w->scratch);
+    free(w->jac);
+    free(w->jac32);
+    free(w->dense_acc);
     memset(w, 0, sizeof *w);
 }
 
@@ -119,7 +122,7 @@ void mtt_soap_gradient_forms(const mtt_soap *soap, const mtt_nlist *nl, double v
     values[MTT_SOAP_FORM_FACTORED] = pairs * (double)MTT_SOAP_FAC_SIZE(soap);
     values[MTT_SOAP_FORM_EXPANDED] = pairs * 3.0 * soap->N * soap->LM;
     values[MTT_SOAP_FORM_DESCRIPTOR] = pairs * 3.0 * D;
-    values[MTT_SOAP_FORM_DENSE] = n * D * 3.0 * n;
+    values[MTT_SOAP_FORM_DENSE] = n * D * (3.0 * n + 9.0);  /* positions and strain */
 }
 
 void mtt_soap_work_drop_double(mtt_soap_work *w)

@@ -63,8 +63,10 @@ typedef struct mtt_soap_work {
     int n_atoms;
     size_t cap_c, cap_fac; /* capacities in doubles */
     double *c;             /* n_atoms × NC, layout [l][k][m]: K·l² + k(2l+1) + m+l */
-    int stored;            /* the pair gradients of every pair of nl are stored: 0 no,
-                              1 in fac, 2 in fac32 (MTT_SOAP_STORE_GRAD_F32) */
+    int stored;            /* the position derivatives are stored: 0 no (recomputed per
+                              pair), 1 pair gradients in fac, 2 in fac32
+                              (MTT_SOAP_STORE_GRAD_F32), 3 a dense Jacobian in jac,
+                              4 in jac32 (mtt_soap_dense_build; c and fac dropped) */
     double *fac;           /* n_pairs × mtt_soap_pair_gradient_size() when stored: each
                               pair's ∂φ/∂r_ij in factored form (soap_internal.h) */
     float *fac32;          /* the same, rounded to float */
@@ -73,6 +75,10 @@ typedef struct mtt_soap_work {
     size_t cap_c32;        /* capacity in floats */
     double *scratch;       /* per-call scratch (phi, radial, Y, ∇Y, ḡ/ċ, ṗ) */
     size_t cap_scratch;
+    double *jac;           /* stored 3: n·D rows of 3n + 9 (soap_dense.c) */
+    float *jac32;          /* stored 4: the same in float */
+    size_t cap_jac, cap_jac32;
+    double *dense_acc;     /* 3n + 9: the dense passes' accumulator */
 } mtt_soap_work;
 
 /* Flags for mtt_soap_compute.  STORE_GRAD keeps each pair's gradient
@@ -91,7 +97,8 @@ size_t mtt_soap_pair_gradient_size(const mtt_soap *soap);
  * path"): the factored pair gradients mtt stores, the expanded pair
  * gradients ∂φ/∂r_ij (N·(L+1)²·3 per pair), the per-pair descriptor
  * gradients ∂p_i/∂r_ij (3·D per pair) and a dense per-structure Jacobian
- * (n·D·3n).  Recomputing on the fly keeps none of them. */
+ * (n·D·(3n + 9), positions and strain; mtt keeps it for small cells,
+ * mtt_soap_prefers_dense).  Recomputing on the fly keeps none of them. */
 enum { MTT_SOAP_FORM_FACTORED, MTT_SOAP_FORM_EXPANDED, MTT_SOAP_FORM_DESCRIPTOR,
        MTT_SOAP_FORM_DENSE, MTT_SOAP_FORMS };
 /* values[form] for the pairs of nl within the cutoff and its n_atoms. */
@@ -165,6 +172,18 @@ mtt_status mtt_soap_forces_f32(const mtt_soap *soap, const float *g, const size_
 mtt_status mtt_soap_tangent_strain_f32(const mtt_soap *soap, const double *wvec,
                                        const double *strain, mtt_soap_work *w, float *out,
                                        const size_t *rows, double scale, mtt_error *err);
+
+/* Small cells: 1 when a dense Jacobian of the structure's descriptors
+ * (n·D·(3n + 9) values: positions and strain) is smaller than its factored
+ * pair gradients; mtt_soap_dense_build then replaces the stored double pair
+ * gradients of a compute (MTT_SOAP_STORE_GRAD) with it, as doubles or
+ * (store32) floats, and frees the pair gradients and the coefficients: the
+ * force and tangent passes (double or float rows alike) then read it
+ * (soap_dense.c).  The per-atom virial split of mtt_soap_forces_virial is
+ * not available from it. */
+int mtt_soap_prefers_dense(const mtt_soap *soap, const mtt_nlist *nl);
+mtt_status mtt_soap_dense_build(const mtt_soap *soap, mtt_soap_work *w, int store32,
+                                mtt_error *err);
 
 /* Dense Jacobian jac[((i·D + d)·n_atoms + k)·3 + x] = ∂p_i,d/∂r_k,x (the layout
  * of soap_dump.py); O(n²·D) memory: for tests and small structures. */

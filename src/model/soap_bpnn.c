@@ -96,7 +96,7 @@ void mtt_sbp_features_free(mtt_sbp_features *f)
 mtt_status mtt_sbp_features_compute(const mtt_sbp_model *m, const mtt_structure *s,
                                     mtt_sbp_features *f, mtt_error *err)
 {
-    return mtt_sbp_features_compute_once(m, s, f, 1, err);
+    return mtt_sbp_features_compute_once(m, s, f, MTT_SBP_KEEP_PAIRS, err);
 }
 
 mtt_status mtt_sbp_features_compute_once(const mtt_sbp_model *m, const mtt_structure *s,
@@ -139,14 +139,21 @@ mtt_status mtt_sbp_features_compute_once(const mtt_sbp_model *m, const mtt_struc
     for (size_t q = 0; q < f->nl.n_pairs; ++q)
         if (f->nl.r[q] < f->min_distance) f->min_distance = f->nl.r[q];
     f->volume = (pbc[0] && pbc[1] && pbc[2]) ? mtt_cell_volume(s->cell) : 0.0;
-    if (!f32)
-        return mtt_soap_compute(m->soap, &f->nl, f->species_index, f->p, &f->sw,
-                                keep_gradients ? MTT_SOAP_STORE_GRAD : 0, err);
-    /* double expansion, float storage of p and of the pair gradients */
+    /* small cells: one dense Jacobian, built from the stored double pair
+     * gradients, replaces them (soap_dense.c) */
+    const int dense =
+        keep_gradients == MTT_SBP_KEEP_SMALLEST && mtt_soap_prefers_dense(m->soap, &f->nl);
+    if (!f32) {
+        MTT_FORWARD_IF_ERROR(mtt_soap_compute(m->soap, &f->nl, f->species_index, f->p, &f->sw,
+                                              keep_gradients ? MTT_SOAP_STORE_GRAD : 0, err));
+        return dense ? mtt_soap_dense_build(m->soap, &f->sw, 0, err) : MTT_OK;
+    }
+    /* double expansion, float storage of p and of the position derivatives */
     MTT_FORWARD_IF_ERROR(mtt_soap_compute(m->soap, &f->nl, f->species_index, NULL, &f->sw,
-                                          MTT_SOAP_STORE_GRAD_F32, err));
+                                          dense ? MTT_SOAP_STORE_GRAD : MTT_SOAP_STORE_GRAD_F32,
+                                          err));
     mtt_soap_power_spectrum_f32(m->soap, &f->sw, f->p_f32);
-    return MTT_OK;
+    return dense ? mtt_soap_dense_build(m->soap, &f->sw, 1, err) : MTT_OK;
 }
 
 void mtt_sbp_features_trim(mtt_sbp_features *f)
@@ -164,7 +171,9 @@ size_t mtt_sbp_features_bytes(const mtt_sbp_features *f)
     b += (size_t)nl->cap_atoms * (sizeof(size_t) + 5 * sizeof(int) + 3 * sizeof(double));
     b += nl->cap_bins * sizeof(int);
     b += (f->sw.cap_c + f->sw.cap_fac + f->sw.cap_scratch) * sizeof(double);
-    b += (f->sw.cap_fac32 + f->sw.cap_c32) * sizeof(float);
+    b += (f->sw.cap_fac32 + f->sw.cap_c32 + f->sw.cap_jac32) * sizeof(float);
+    b += f->sw.cap_jac * sizeof(double);
+    if (f->sw.dense_acc) b += (3 * (size_t)f->n_atoms + 9) * sizeof(double);
     return b;
 }
 
@@ -351,7 +360,7 @@ mtt_status mtt_sbp_predict_single(const mtt_sbp_model *m, const double *params,
     mtt_sbp_features *fp = &w->f;
     /* the force pass runs once: recomputing each pair's gradient there is
      * cheaper than storing it (and touching that memory) for one use */
-    mtt_status st = mtt_sbp_features_compute_once(m, s, &w->f, 0, err);
+    mtt_status st = mtt_sbp_features_compute_once(m, s, &w->f, MTT_SBP_KEEP_NONE, err);
     if (st == MTT_OK && (size_t)s->n_atoms > w->max_atoms) {
         mtt_sbp_work_free(w->work);
         w->work = NULL;

@@ -96,9 +96,18 @@ void mtt_sbp_init_params(const mtt_sbp_model *m, double *params, uint64_t seed);
 
 void mtt_sbp_features_init(mtt_sbp_features *f);
 void mtt_sbp_features_free(mtt_sbp_features *f);
-/* As mtt_sbp_features_compute; keep_gradients = 0 keeps no pair gradients
- * (precision 64: the force and tangent passes then recompute them per pair;
- * for features used once). */
+/* As mtt_sbp_features_compute, with keep_gradients one of:
+ *   MTT_SBP_KEEP_NONE      no pair gradients (precision 64: the force and
+ *                          tangent passes recompute them per pair; for
+ *                          features used once);
+ *   MTT_SBP_KEEP_PAIRS     the factored pair gradients (what
+ *                          mtt_sbp_features_compute keeps);
+ *   MTT_SBP_KEEP_SMALLEST  the form with the fewest values: for cells of a
+ *                          few atoms a dense Jacobian, built from the pair
+ *                          gradients at a cost of 3n + 9 tangent passes, so
+ *                          for features kept and used many times (the
+ *                          training cache; soap.h, mtt_soap_prefers_dense). */
+enum { MTT_SBP_KEEP_NONE = 0, MTT_SBP_KEEP_PAIRS = 1, MTT_SBP_KEEP_SMALLEST = 2 };
 mtt_status mtt_sbp_features_compute_once(const mtt_sbp_model *m, const mtt_structure *s,
                                          mtt_sbp_features *f, int keep_gradients, mtt_error *err);
 /* Compute (or recompute into f, reusing its buffers) the features of s.

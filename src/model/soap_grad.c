@@ -25,11 +25,16 @@
 
 static mtt_status check_ready(const mtt_soap_work *w, mtt_error *err)
 {
-    MTT_RETURN_ERROR_IF(!w->nl || !(w->stored == 2 ? (void *)w->c32 : (void *)w->c), err,
-                        MTT_ERR_INTERNAL,
+    const void *data = w->stored == 2   ? (const void *)w->c32
+                       : w->stored == 3 ? (const void *)w->jac
+                       : w->stored == 4 ? (const void *)w->jac32
+                                        : (const void *)w->c;
+    MTT_RETURN_ERROR_IF(!w->nl || !data, err, MTT_ERR_INTERNAL,
                         "soap: gradient requested before mtt_soap_compute on this workspace");
     return MTT_OK;
 }
+
+static int is_dense(const mtt_soap_work *w) { return w->stored == 3 || w->stored == 4; }
 
 mtt_status mtt_soap_forces(const mtt_soap *soap, const double *g, mtt_soap_work *w,
                            double *forces, double *dE_deps, mtt_error *err)
@@ -42,10 +47,16 @@ mtt_status mtt_soap_forces_virial(const mtt_soap *soap, const double *g, mtt_soa
                                   mtt_error *err)
 {
     MTT_FORWARD_IF_ERROR(check_ready(w, err));
-    if (w->stored == 2)
+    if (is_dense(w)) {
+        MTT_RETURN_ERROR_IF(atom_dE_deps, err, MTT_ERR_INTERNAL,
+                            "soap: the per-atom virial needs the pair gradients, which a dense "
+                            "Jacobian replaced; this is a bug, please report it");
+        mtt_soap_dense_forces_(soap, w, g, NULL, NULL, 1.0, forces, dE_deps);
+    } else if (w->stored == 2) {
         mtt_soap_forces_f32_(soap, g, w, forces, dE_deps, atom_dE_deps);
-    else
+    } else {
         forces_f64(soap, g, NULL, NULL, 1.0, w, forces, dE_deps, atom_dE_deps);
+    }
     return MTT_OK;
 }
 
@@ -59,7 +70,9 @@ mtt_status mtt_soap_tangent_strain(const mtt_soap *soap, const double *wvec, con
                                    mtt_soap_work *w, double *pdot, mtt_error *err)
 {
     MTT_FORWARD_IF_ERROR(check_ready(w, err));
-    if (w->stored == 2)
+    if (is_dense(w))
+        mtt_soap_dense_tangent_(soap, w, wvec, strain, pdot, NULL, NULL, 1.0);
+    else if (w->stored == 2)
         mtt_soap_tangent_strain_f32_(soap, wvec, strain, w, pdot);
     else
         tangent_f64(soap, wvec, strain, w, pdot, NULL, NULL, 1.0);
@@ -71,10 +84,13 @@ mtt_status mtt_soap_forces_f32(const mtt_soap *soap, const float *g, const size_
                                mtt_error *err)
 {
     MTT_FORWARD_IF_ERROR(check_ready(w, err));
-    MTT_RETURN_ERROR_IF(w->stored != 2, err, MTT_ERR_INTERNAL,
-                        "soap: float rows given to a workspace without float pair gradients; "
-                        "this is a bug, please report it");
-    mtt_soap_forces_rows_f32_(soap, g, rows, scale, w, forces, dE_deps);
+    MTT_RETURN_ERROR_IF(w->stored != 2 && w->stored != 4, err, MTT_ERR_INTERNAL,
+                        "soap: float rows given to a workspace without float position "
+                        "derivatives; this is a bug, please report it");
+    if (w->stored == 4)
+        mtt_soap_dense_forces_(soap, w, NULL, g, rows, scale, forces, dE_deps);
+    else
+        mtt_soap_forces_rows_f32_(soap, g, rows, scale, w, forces, dE_deps);
     return MTT_OK;
 }
 
@@ -83,10 +99,13 @@ mtt_status mtt_soap_tangent_strain_f32(const mtt_soap *soap, const double *wvec,
                                        const size_t *rows, double scale, mtt_error *err)
 {
     MTT_FORWARD_IF_ERROR(check_ready(w, err));
-    MTT_RETURN_ERROR_IF(w->stored != 2, err, MTT_ERR_INTERNAL,
-                        "soap: float rows asked of a workspace without float pair gradients; "
-                        "this is a bug, please report it");
-    mtt_soap_tangent_rows_f32_(soap, wvec, strain, w, out, rows, scale);
+    MTT_RETURN_ERROR_IF(w->stored != 2 && w->stored != 4, err, MTT_ERR_INTERNAL,
+                        "soap: float rows asked of a workspace without float position "
+                        "derivatives; this is a bug, please report it");
+    if (w->stored == 4)
+        mtt_soap_dense_tangent_(soap, w, wvec, strain, NULL, out, rows, scale);
+    else
+        mtt_soap_tangent_rows_f32_(soap, wvec, strain, w, out, rows, scale);
     return MTT_OK;
 }
 

@@ -61,6 +61,17 @@ void mtt_soap_forces_f32_(const mtt_soap *soap, const double *g, mtt_soap_work *
                           double *forces, double *dE_deps, double *atom_dE_deps);
 void mtt_soap_tangent_strain_f32_(const mtt_soap *soap, const double *wvec, const double *strain,
                                   mtt_soap_work *w, double *pdot);
+/* The passes over a dense Jacobian (stored 3 or 4, soap_dense.c): forces
+ * and ∂E/∂ε from scale · g (double rows g + r·D, or float rows gf + r·D
+ * when g is NULL, r = rows[i] or i); the tangent into double rows pdot, or
+ * float rows (float)(scale · ṗ) at pf when pdot is NULL. */
+void mtt_soap_dense_forces_(const mtt_soap *soap, mtt_soap_work *w, const double *g,
+                            const float *gf, const size_t *rows, double scale, double *forces,
+                            double *dE_deps);
+void mtt_soap_dense_tangent_(const mtt_soap *soap, mtt_soap_work *w, const double *wvec,
+                             const double *strain, double *pdot, float *pf, const size_t *rows,
+                             double scale);
+
 /* The same from and into float rows (mtt_soap_forces_f32, mtt_soap_tangent_strain_f32). */
 void mtt_soap_forces_rows_f32_(const mtt_soap *soap, const float *g, const size_t *rows,
                                double scale, mtt_soap_work *w, double *forces, double *dE_deps);

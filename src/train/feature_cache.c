@@ -53,7 +53,10 @@ mtt_status mtt_feature_cache_build(mtt_feature_cache *c, const mtt_sbp_model *m,
             mtt_sbp_features_init(f);
         }
         mtt_sbp_features *target = f ? f : &c->scratch[0];
-        mtt_status st_ = mtt_sbp_features_compute(m, &st, target, err);
+        /* kept: the smallest form (a dense Jacobian for small cells); not
+         * kept: the pair gradients, as every later recomputation */
+        mtt_status st_ = mtt_sbp_features_compute_once(
+            m, &st, target, f ? MTT_SBP_KEEP_SMALLEST : MTT_SBP_KEEP_PAIRS, err);
         if (st_ != MTT_OK) {
             mtt_error_prefix(err, "frame %zu: ", ds->frame ? ds->frame[s] : s);
             if (f) {
@@ -66,6 +69,9 @@ mtt_status mtt_feature_cache_build(mtt_feature_cache *c, const mtt_sbp_model *m,
         double forms[MTT_SOAP_FORMS];
         mtt_soap_gradient_forms(m->soap, &target->nl, forms);
         for (int k = 0; k < MTT_SOAP_FORMS; ++k) c->form_values[k] += forms[k];
+        const int dense = target->sw.stored >= 3;
+        c->n_dense += (size_t)dense;
+        c->chosen_values[dense] += forms[dense ? MTT_SOAP_FORM_DENSE : MTT_SOAP_FORM_FACTORED];
         mtt_progress_update((int64_t)s + 1);
         if (f) {
             mtt_sbp_features_trim(f);

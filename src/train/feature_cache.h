@@ -34,6 +34,9 @@ typedef struct mtt_feature_cache {
     double *min_distance;         /* n: Å, shortest pair distance (∞: no pair) */
     double form_values[MTT_SOAP_FORMS]; /* over all n structures: values each form of the
                                            position derivatives would take (soap.h) */
+    size_t n_dense;               /* structures whose derivatives are a dense Jacobian */
+    double chosen_values[2];      /* values kept: [0] factored pair gradients of the others,
+                                     [1] dense Jacobians (mtt_soap_prefers_dense) */
 } mtt_feature_cache;
 
 /* A view of structure s of ds for the model (arrays borrowed).  A cell is

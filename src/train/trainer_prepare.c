@@ -68,31 +68,43 @@ static mtt_status warn_close_contacts(mtt_trainer *t, int set, mtt_error *err)
 }
 
 /* The descriptor path and why (docs/performance.md, "Descriptor path"):
- * the position derivatives of every structure are kept as factored pair
- * gradients, the form with the fewest values and, per pair, the fewest
- * operations (2·N·(L+1)² against 3·N·(L+1)² expanded or 3·D per pair);
- * structures over the budget recompute them at each use.  The sizes of the
- * other forms for this set are logged so the choice can be checked; a dense
- * per-structure Jacobian (n·D·3n) is smaller only for cells of a few atoms,
- * which the line then says. */
+ * per structure, the position derivatives are kept in the form with the
+ * fewest values — factored pair gradients (2·NP·(L+1) + 4·(L+1)² + 3 per
+ * pair, the fewest operations per pair too), or, for cells of a few atoms
+ * with many neighbours, one dense Jacobian (n·D·(3n + 9), whose passes need
+ * no per-pair or per-atom products); structures over the cache budget
+ * recompute the pair gradients at each use.  The sizes of the other forms
+ * for the whole set are logged so the choice can be checked. */
 static void log_descriptor_path(const mtt_trainer *t, int set)
 {
-    double v[MTT_SOAP_FORMS];
-    memcpy(v, t->cache[set].form_values, sizeof v);
-    mtt_comm_sum_doubles(t->comm, v, MTT_SOAP_FORMS);
+    const mtt_feature_cache *c = &t->cache[set];
+    double v[MTT_SOAP_FORMS + 4];
+    memcpy(v, c->form_values, sizeof c->form_values);
+    v[MTT_SOAP_FORMS] = c->chosen_values[0];
+    v[MTT_SOAP_FORMS + 1] = c->chosen_values[1];
+    v[MTT_SOAP_FORMS + 2] = (double)c->n_dense;
+    v[MTT_SOAP_FORMS + 3] = (double)c->n;
+    mtt_comm_sum_doubles(t->comm, v, MTT_SOAP_FORMS + 4);
     const double mib = (t->model->precision == 32 ? 4.0 : 8.0) / (1024.0 * 1024.0);
     if (!(v[MTT_SOAP_FORM_FACTORED] > 0)) return;
-    mtt_log_info("Descriptor path (%s set): position derivatives as factored pair gradients, "
-                 "%.1f MiB (fewest values and operations per pair; expanded pair gradients "
-                 "would take %.1f MiB, per-pair descriptor gradients %.1f MiB, dense "
-                 "per-structure Jacobians %.1f MiB%s); structures beyond the cache budget "
-                 "recompute them at each use",
-                 t->set[set].name, v[MTT_SOAP_FORM_FACTORED] * mib,
+    char chosen[160];
+    if (v[MTT_SOAP_FORMS + 2] > 0)
+        snprintf(chosen, sizeof chosen,
+                 "as factored pair gradients for %.0f structures, %.1f MiB, and as dense "
+                 "Jacobians for %.0f small cells, %.1f MiB",
+                 v[MTT_SOAP_FORMS + 3] - v[MTT_SOAP_FORMS + 2], v[MTT_SOAP_FORMS] * mib,
+                 v[MTT_SOAP_FORMS + 2], v[MTT_SOAP_FORMS + 1] * mib);
+    else
+        snprintf(chosen, sizeof chosen, "as factored pair gradients, %.1f MiB",
+                 v[MTT_SOAP_FORMS] * mib);
+    mtt_log_info("Descriptor path (%s set): position derivatives %s (per structure the form "
+                 "with the fewest values; for the whole set factored pair gradients would "
+                 "take %.1f MiB, expanded pair gradients %.1f MiB, per-pair descriptor "
+                 "gradients %.1f MiB, dense per-structure Jacobians %.1f MiB); structures "
+                 "beyond the cache budget recompute them at each use",
+                 t->set[set].name, chosen, v[MTT_SOAP_FORM_FACTORED] * mib,
                  v[MTT_SOAP_FORM_EXPANDED] * mib, v[MTT_SOAP_FORM_DESCRIPTOR] * mib,
-                 v[MTT_SOAP_FORM_DENSE] * mib,
-                 v[MTT_SOAP_FORM_DENSE] < v[MTT_SOAP_FORM_FACTORED]
-                     ? ", smaller for these small cells but not implemented"
-                     : "");
+                 v[MTT_SOAP_FORM_DENSE] * mib);
 }
 
 mtt_status mtt_trainer_build_cache(mtt_trainer *t, int set, double budget_bytes, mtt_error *err)
