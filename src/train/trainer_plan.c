@@ -70,11 +70,37 @@ void mtt_trainer_plan_batch(const mtt_trainer *t, int64_t k, size_t *start, size
     *n = t->plan_first[k + 1] - t->plan_first[k];
 }
 
-static int cmp_items(const void *pa, const void *pb)
+/* a goes before b: larger key first, ties in shuffle order (a total order,
+ * so the result does not depend on the sort) */
+static int before(const struct mtt_plan_item *a, const struct mtt_plan_item *b)
 {
-    const struct mtt_plan_item *a = pa, *b = pb;
-    if (a->key != b->key) return a->key > b->key ? -1 : 1;
-    return (a->pos > b->pos) - (a->pos < b->pos);
+    return a->key > b->key || (a->key == b->key && a->pos < b->pos);
+}
+
+/* Restore the heap below i (the root is the item that sorts last). */
+static void sift_items(struct mtt_plan_item *it, size_t i, size_t end)
+{
+    for (;;) {
+        size_t l = 2 * i + 1, r = l + 1, m = i;
+        if (l < end && before(&it[m], &it[l])) m = l;
+        if (r < end && before(&it[m], &it[r])) m = r;
+        if (m == i) return;
+        struct mtt_plan_item x = it[i];
+        it[i] = it[m], it[m] = x;
+        i = m;
+    }
+}
+
+/* In-place heap sort into `before` order: qsort may allocate (glibc's merge
+ * sort does above a few KiB), and an epoch allocates nothing. */
+static void sort_items(struct mtt_plan_item *it, size_t n)
+{
+    for (size_t i = n / 2; i-- > 0;) sift_items(it, i, n);
+    for (size_t end = n; end > 1; --end) {
+        struct mtt_plan_item x = it[0];
+        it[0] = it[end - 1], it[end - 1] = x;
+        sift_items(it, 0, end - 1);
+    }
 }
 
 /* The batch with fewer atoms (ties: lower index) is the smaller heap entry. */
@@ -112,7 +138,7 @@ static void cut_balanced(mtt_trainer *t, const mtt_dataset *tr, size_t n, uint64
         it[i].id = s;
         it[i].pos = i;
     }
-    qsort(it, n, sizeof *it, cmp_items);
+    sort_items(it, n);
     for (size_t b = 0; b < S; ++b) heap[b] = b, load[b] = 0, count[b] = 0;
     size_t size = S; /* all loads 0: the identity is a heap; S·cap >= n, never empty */
     for (size_t i = 0; i < n; ++i) {
