@@ -137,7 +137,7 @@ static size_t scratch_size(const mtt_soap *s)
 {
     size_t NL = (size_t)s->N * (s->L + 1), NLM = (size_t)s->N * s->LM;
     return 2 * NL + 4 * (size_t)s->LM + 4 * NLM + (size_t)s->NC + s->dim +
-           2 * (size_t)s->K * s->K + MTT_SOAP_PAIR_ORDER_SIZE(s) + MTT_SOAP_FAC_SIZE(s) +
+           (size_t)s->K * s->K + MTT_SOAP_PAIR_ORDER_SIZE(s) + MTT_SOAP_FAC_SIZE(s) +
            2 * (size_t)s->LM;
 }
 
@@ -154,7 +154,6 @@ void mtt_soap_scratch_(const mtt_soap *soap, mtt_soap_work *w, soap_scratch *s)
     s->vec = p, p += soap->NC;
     s->pdot = p, p += soap->dim;
     s->kk1 = p, p += (size_t)soap->K * soap->K;
-    s->kk2 = p, p += (size_t)soap->K * soap->K;
     s->vp = p, p += MTT_SOAP_PAIR_ORDER_SIZE(soap);
     s->fac = p, p += MTT_SOAP_FAC_SIZE(soap);
     s->ab = p;

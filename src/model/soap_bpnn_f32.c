@@ -22,9 +22,9 @@
 /* The conversions of the parameters and of their gradient, cloned per
  * vector instruction set (util/vector.h). */
 MTT_VECTOR_CLONES
-static void narrow(size_t n, double scale, const double *restrict src, float *restrict dst)
+static void narrow(size_t n, const double *restrict src, float *restrict dst)
 {
-    for (size_t k = 0; k < n; ++k) dst[k] = (float)(scale * src[k]);
+    for (size_t k = 0; k < n; ++k) dst[k] = (float)src[k];
 }
 
 MTT_VECTOR_CLONES
@@ -42,7 +42,7 @@ mtt_status mtt_sbp_predict_f32_(const mtt_sbp_model *m, const double *params,
                         "a 64-bit batch workspace was used with a 32-bit model; this is a bug, "
                         "please report it");
     MTT_FORWARD_IF_ERROR(mtt_sbp_gather_rows_(m, f, n, w, err));
-    narrow(m->n_params, 1.0, params, w->params_f32);
+    narrow(m->n_params, params, w->params_f32);
     size_t atom = 0;
     for (size_t b = 0; b < n; ++b) {
         MTT_RETURN_ERROR_IF(!f[b]->p_f32 && f[b]->n_atoms > 0, err, MTT_ERR_INTERNAL,

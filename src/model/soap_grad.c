@@ -36,6 +36,16 @@ static mtt_status check_ready(const mtt_soap_work *w, mtt_error *err)
 
 static int is_dense(const mtt_soap_work *w) { return w->stored == 3 || w->stored == 4; }
 
+/* The float-row entries need float position derivatives (stored 2 or 4). */
+static mtt_status check_float(const mtt_soap_work *w, mtt_error *err)
+{
+    MTT_FORWARD_IF_ERROR(check_ready(w, err));
+    MTT_RETURN_ERROR_IF(w->stored != 2 && w->stored != 4, err, MTT_ERR_INTERNAL,
+                        "soap: float rows used with a workspace without float position "
+                        "derivatives; this is a bug, please report it");
+    return MTT_OK;
+}
+
 mtt_status mtt_soap_forces(const mtt_soap *soap, const double *g, mtt_soap_work *w,
                            double *forces, double *dE_deps, mtt_error *err)
 {
@@ -83,10 +93,7 @@ mtt_status mtt_soap_forces_f32(const mtt_soap *soap, const float *g, const size_
                                double scale, mtt_soap_work *w, double *forces, double *dE_deps,
                                mtt_error *err)
 {
-    MTT_FORWARD_IF_ERROR(check_ready(w, err));
-    MTT_RETURN_ERROR_IF(w->stored != 2 && w->stored != 4, err, MTT_ERR_INTERNAL,
-                        "soap: float rows given to a workspace without float position "
-                        "derivatives; this is a bug, please report it");
+    MTT_FORWARD_IF_ERROR(check_float(w, err));
     if (w->stored == 4)
         mtt_soap_dense_forces_(soap, w, NULL, g, rows, scale, forces, dE_deps);
     else
@@ -98,10 +105,7 @@ mtt_status mtt_soap_tangent_strain_f32(const mtt_soap *soap, const double *wvec,
                                        const double *strain, mtt_soap_work *w, float *out,
                                        const size_t *rows, double scale, mtt_error *err)
 {
-    MTT_FORWARD_IF_ERROR(check_ready(w, err));
-    MTT_RETURN_ERROR_IF(w->stored != 2 && w->stored != 4, err, MTT_ERR_INTERNAL,
-                        "soap: float rows asked of a workspace without float position "
-                        "derivatives; this is a bug, please report it");
+    MTT_FORWARD_IF_ERROR(check_float(w, err));
     if (w->stored == 4)
         mtt_soap_dense_tangent_(soap, w, wvec, strain, NULL, out, rows, scale);
     else

@@ -13,7 +13,7 @@ typedef struct soap_scratch {
     double *dphi;     /* N·LM·3: ∂φ/∂r_ij of one pair (when not stored) */
     double *vec;      /* NC: ḡ(i) or ċ(i) */
     double *pdot;     /* D */
-    double *kk1, *kk2; /* K×K each: the per-l matrices of the backward and tangent */
+    double *kk1;      /* K×K: the per-l matrix of the backward (Ĝ) or of the tangent (M) */
     double *vp;       /* MTT_SOAP_PAIR_ORDER_SIZE: ḡ or ċ in pair order [lm][species][NP] */
     double *fac;      /* MTT_SOAP_FAC_SIZE: the factors of one recomputed pair */
     double *ab;       /* 2·LM: Y·(û·δ) and ∇𝒴·δ of one pair (tangent) */

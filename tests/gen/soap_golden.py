@@ -3,7 +3,7 @@
 
 Run by hand (needs Debian's python3-torch, python3-ase, python3-scipy), never in
 `make check`:
-    /usr/bin/python3 tests/gen/soap_golden.py [../shared/reference] [../shared/data]
+    /usr/bin/python3 tests/gen/soap_golden.py [../shared/reference] [examples/ethanol]
 
 Output format (one file per case, whitespace-separated text, read by tests/test_soap.c):
     # comment lines
@@ -24,7 +24,8 @@ import ase, ase.io
 from ase.calculators.singlepoint import SinglePointCalculator
 
 ref = sys.argv[1] if len(sys.argv) > 1 else "../shared/reference"
-data = sys.argv[2] if len(sys.argv) > 2 else "../shared/data"
+data = sys.argv[2] if len(sys.argv) > 2 else os.path.join(
+    os.path.dirname(os.path.abspath(__file__)), "..", "..", "examples", "ethanol")
 out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "soap")
 
 
