@@ -166,42 +166,77 @@ static void test_bad_lr(void)
     CU_ASSERT(m[0] > 0.0);
 }
 
-/* base_precision 32's float quotient: the same moments bit for bit, each
- * parameter's step within float rounding (2^-23 relative, with margin) of
- * the double step, also with weight decay and the other lerp form; the
- * default computes in double. */
-static void test_float_quotient(void)
+/* base_precision 32's float Adam against the double one, one step at a
+ * time from the same (float-valued) state: parameters within float
+ * rounding of |p| + |step| and moments within a few float roundings, with
+ * and without weight decay and in both lerp forms; the float and the
+ * double gradient entry points agree bit for bit on a float-valued
+ * gradient; giving both gradients or neither is refused. */
+static void test_floats(void)
 {
     enum { N = 1000 };
-    static double p64[N], p32[N], g[N], m64[N], v64[N], m32[N], v32[N], start[N];
-    CU_ASSERT_EQUAL(mtt_adam_config_default().float_quotient, 0);
+    static double p64[N], g[N], m64[N], v64[N];
+    static float p32[N], p32d[N], g32[N], m32[N], v32[N], m32d[N], v32d[N];
+    const double eps32 = 0x1p-24;
     for (int variant = 0; variant < 2; ++variant) {
-        mtt_adam_config c64 = mtt_adam_config_default(), c32 = c64;
-        if (variant) c64.weight_decay = c32.weight_decay = 0.01, c64.beta1 = c32.beta1 = 0.3;
-        c32.float_quotient = 1;
-        mtt_adam_state s64, s32;
+        mtt_adam_config c = mtt_adam_config_default();
+        if (variant) c.weight_decay = 0.01, c.beta1 = 0.3;
+        mtt_adam_state s64;
+        mtt_adam_floats s32, s32d;
         mtt_adam_state_init(&s64, N, m64, v64);
-        mtt_adam_state_init(&s32, N, m32, v32);
-        for (int i = 0; i < N; ++i) p64[i] = p32[i] = start[i] = sin(0.37 * i) * 3.0;
+        mtt_adam_floats_init(&s32, N, m32, v32);
+        mtt_adam_floats_init(&s32d, N, m32d, v32d);
+        for (int i = 0; i < N; ++i) p32[i] = p32d[i] = (float)(sin(0.37 * i) * 3.0);
         mtt_error err;
-        double worst = 0.0;
+        double worst_p = 0.0, worst_m = 0.0, worst_v = 0.0;
         for (int step = 0; step < 5; ++step) {
-            for (int i = 0; i < N; ++i) g[i] = cos(1.3 * i + step) * pow(10.0, (i % 9) - 4);
-            double before[N];
-            memcpy(before, p64, sizeof before);
-            CU_ASSERT_EQUAL_FATAL(mtt_adam_step(&c64, 1e-3, &s64, p64, g, &err), MTT_OK);
-            CU_ASSERT_EQUAL_FATAL(mtt_adam_step(&c32, 1e-3, &s32, p32, g, &err), MTT_OK);
             for (int i = 0; i < N; ++i) {
-                const double d64 = p64[i] - before[i], d32 = p32[i] - before[i];
-                worst = fmax(worst, fabs(d32 - d64) / fmax(fabs(d64), 1e-30));
-                p32[i] = p64[i]; /* compare one step at a time */
+                g32[i] = (float)(cos(1.3 * i + step) * pow(10.0, (i % 9) - 4));
+                g[i] = g32[i];
+                p64[i] = p32[i]; /* compare one step at a time */
+                m64[i] = m32[i];
+                v64[i] = v32[i];
             }
-            CU_ASSERT(memcmp(m32, m64, sizeof m64) == 0 && memcmp(v32, v64, sizeof v64) == 0);
+            CU_ASSERT_EQUAL_FATAL(mtt_adam_step(&c, 1e-3, &s64, p64, g, &err), MTT_OK);
+            double before[N], m_before[N], v_before[N];
+            for (int i = 0; i < N; ++i) {
+                before[i] = p32[i];
+                m_before[i] = m32[i];
+                v_before[i] = v32[i];
+            }
+            CU_ASSERT_EQUAL_FATAL(mtt_adam_step_floats(&c, 1e-3, &s32, p32, g32, NULL, &err),
+                                  MTT_OK);
+            CU_ASSERT_EQUAL_FATAL(mtt_adam_step_floats(&c, 1e-3, &s32d, p32d, NULL, g, &err),
+                                  MTT_OK);
+            CU_ASSERT(s32.step == s64.step && s32d.step == s64.step);
+            for (int i = 0; i < N; ++i) {
+                /* each error against the size of what was rounded: the
+                 * terms before any cancellation */
+                const double scale = fabs(before[i]) + fabs(p64[i] - before[i]);
+                const double gi = fabs(g[i]) + fabs(c.weight_decay * before[i]);
+                const double m_scale = fabs(m_before[i]) + gi;
+                const double v_scale = c.beta2 * v_before[i] + (1.0 - c.beta2) * gi * gi;
+                worst_p = fmax(worst_p, fabs(p32[i] - p64[i]) / scale);
+                worst_m = fmax(worst_m, fabs(m32[i] - m64[i]) / m_scale);
+                worst_v = fmax(worst_v, fabs(v32[i] - v64[i]) / v_scale);
+            }
+            CU_ASSERT(memcmp(p32, p32d, sizeof p32) == 0 && memcmp(m32, m32d, sizeof m32) == 0 &&
+                      memcmp(v32, v32d, sizeof v32) == 0);
         }
-        printf("# float quotient%s: largest relative difference of a step %.3g\n",
-               variant ? " (weight decay, beta1 0.3)" : "", worst);
-        CU_ASSERT(worst > 0.0 && worst < 4e-7);
+        printf("# float Adam%s: largest relative difference from double: parameters %.3g "
+               "(of |p| + |step|), m %.3g, v %.3g (of their terms; float epsilon %.3g)\n",
+               variant ? " (weight decay, beta1 0.3)" : "", worst_p, worst_m, worst_v, eps32);
+        CU_ASSERT(worst_p > 0.0 && worst_p < 2.0 * eps32);
+        CU_ASSERT(worst_m > 0.0 && worst_m < 4.0 * eps32);
+        CU_ASSERT(worst_v > 0.0 && worst_v < 8.0 * eps32);
     }
+    mtt_adam_config c = mtt_adam_config_default();
+    mtt_adam_floats s;
+    mtt_adam_floats_init(&s, N, m32, v32);
+    mtt_error err;
+    CU_ASSERT_EQUAL(mtt_adam_step_floats(&c, 1e-3, &s, p32, g32, g, &err), MTT_ERR_INTERNAL);
+    CU_ASSERT_EQUAL(mtt_adam_step_floats(&c, 1e-3, &s, p32, NULL, NULL, &err), MTT_ERR_INTERNAL);
+    CU_ASSERT_EQUAL(s.step, 0);
 }
 
 int main(void)
@@ -213,6 +248,6 @@ int main(void)
     CU_add_test(s, "minimises a quadratic", test_quadratic);
     CU_add_test(s, "restart from m, v, step is bitwise identical", test_restart_bitwise);
     CU_add_test(s, "invalid learning rate or config", test_bad_lr);
-    CU_add_test(s, "float quotient (base_precision 32) vs double", test_float_quotient);
+    CU_add_test(s, "float Adam (base_precision 32) vs double", test_floats);
     return mtt_cunit_run_tap();
 }

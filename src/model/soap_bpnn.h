@@ -23,9 +23,10 @@
  * gradients are computed in double and stored as float, the networks run in
  * float (sgemm) on a float copy of the double parameters made by each
  * mtt_sbp_predict, and the float parameter gradient is added to the caller's
- * double grad; energy sums over atoms, the SOAP force/tangent contractions
- * and everything the caller sees (energies, forces, ∂E/∂ε, params, grad) stay
- * double.  Relative errors are then a few float epsilons (2^-24 ≈ 6e-8)
+ * double grad (mtt_sbp_predict_floats / mtt_sbp_backward_floats take float
+ * parameters and write a float gradient instead: a trainer that keeps them
+ * in float); energy sums over atoms, the SOAP force/tangent contractions
+ * and energies, forces and ∂E/∂ε stay double.  Relative errors are then a few float epsilons (2^-24 ≈ 6e-8)
  * times the conditioning of the network, not of the sums.
  * Units: positions Å; energies in the data's unit; forces per Å.
  * Only the network parameters are trained; b (composition, per species) and
@@ -170,5 +171,18 @@ mtt_status mtt_sbp_backward(const mtt_sbp_model *m, const double *params,
                             mtt_sbp_features *const *f, size_t n, mtt_sbp_work *w,
                             const double *dL_dE, const double *dL_dF, const double *dL_dDeps,
                             double *grad, mtt_error *err);
+
+/* Precision 32 only, for a caller that keeps the parameters (and Adam's
+ * moments) in float, as a float32 torch model does: mtt_sbp_predict with
+ * the float parameter vector params (n_params), and mtt_sbp_backward that
+ * OVERWRITES grad (n_params floats, or NULL) with ∂L/∂params — no
+ * conversion of either.  params must stay unchanged between the two calls.
+ * Energies, forces and ∂E/∂ε are double, as in mtt_sbp_predict. */
+mtt_status mtt_sbp_predict_floats(const mtt_sbp_model *m, const float *params,
+                                  mtt_sbp_features *const *f, size_t n, mtt_sbp_work *w,
+                                  double *energy, double *forces, double *dE_deps, mtt_error *err);
+mtt_status mtt_sbp_backward_floats(const mtt_sbp_model *m, mtt_sbp_features *const *f, size_t n,
+                                   mtt_sbp_work *w, const double *dL_dE, const double *dL_dF,
+                                   const double *dL_dDeps, float *grad, mtt_error *err);
 
 #endif

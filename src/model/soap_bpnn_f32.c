@@ -8,8 +8,10 @@
  * read ∂y/∂p from the networks' float rows and write the tangent directions
  * into them in place (σ folded into the per-l products), their force and ṗ
  * sums in double over the float pair gradients.  The backward writes the float gradient
- * into its own buffer and adds it to the caller's double gradient: what is
- * reduced over ranks and what Adam reads stays double.
+ * into its own buffer and adds it to the caller's double gradient.
+ * mtt_sbp_predict_floats and mtt_sbp_backward_floats are the same passes on
+ * a float parameter vector and a float gradient the caller keeps (a trainer
+ * whose parameters and Adam moments are float): no conversions at all.
  */
 #include "config.h"
 
@@ -17,32 +19,28 @@
 
 #include "model/soap_bpnn.h"
 #include "model/soap_bpnn_internal.h"
-#include "util/vector.h"
-
-/* The conversions of the parameters and of their gradient, cloned per
- * vector instruction set (util/vector.h). */
-MTT_VECTOR_CLONES
-static void narrow(size_t n, const double *restrict src, float *restrict dst)
-{
-    for (size_t k = 0; k < n; ++k) dst[k] = (float)src[k];
-}
-
-MTT_VECTOR_CLONES
-static void widen_add(size_t n, const float *restrict src, double *restrict dst)
-{
-    for (size_t k = 0; k < n; ++k) dst[k] += (double)src[k];
-}
+#include "util/convert.h"
 
 mtt_status mtt_sbp_predict_f32_(const mtt_sbp_model *m, const double *params,
                                 mtt_sbp_features *const *f, size_t n, mtt_sbp_work *w,
                                 double *energy, double *forces, double *dE_deps, mtt_error *err)
 {
-    const size_t D = m->dim;
     MTT_RETURN_ERROR_IF(!w->Pf, err, MTT_ERR_INTERNAL,
                         "a 64-bit batch workspace was used with a 32-bit model; this is a bug, "
                         "please report it");
+    mtt_convert_narrow(m->n_params, params, w->params_f32);
+    return mtt_sbp_predict_floats(m, w->params_f32, f, n, w, energy, forces, dE_deps, err);
+}
+
+mtt_status mtt_sbp_predict_floats(const mtt_sbp_model *m, const float *params,
+                                  mtt_sbp_features *const *f, size_t n, mtt_sbp_work *w,
+                                  double *energy, double *forces, double *dE_deps, mtt_error *err)
+{
+    const size_t D = m->dim;
+    MTT_RETURN_ERROR_IF(m->precision != 32 || !w->Pf, err, MTT_ERR_INTERNAL,
+                        "float parameters were given to a 64-bit model or workspace; this is a "
+                        "bug, please report it");
     MTT_FORWARD_IF_ERROR(mtt_sbp_gather_rows_(m, f, n, w, err));
-    narrow(m->n_params, params, w->params_f32);
     size_t atom = 0;
     for (size_t b = 0; b < n; ++b) {
         MTT_RETURN_ERROR_IF(!f[b]->p_f32 && f[b]->n_atoms > 0, err, MTT_ERR_INTERNAL,
@@ -53,7 +51,7 @@ mtt_status mtt_sbp_predict_f32_(const mtt_sbp_model *m, const double *params,
     }
     for (size_t s = 0; s < m->n_species; ++s) {
         if (!w->count[s]) continue;
-        MTT_FORWARD_IF_ERROR(mtt_mlp_forward_f32(w->mlp[s], w->params_f32, s, w->count[s],
+        MTT_FORWARD_IF_ERROR(mtt_mlp_forward_f32(w->mlp[s], params, s, w->count[s],
                                                  w->Pf + w->start[s] * D, w->yf + w->start[s],
                                                  err));
     }
@@ -91,6 +89,19 @@ mtt_status mtt_sbp_backward_f32_(const mtt_sbp_model *m, mtt_sbp_features *const
                                  mtt_sbp_work *w, const double *dL_dE, const double *dL_dF,
                                  const double *dL_dDeps, double *grad, mtt_error *err)
 {
+    MTT_FORWARD_IF_ERROR(mtt_sbp_backward_floats(m, f, n, w, dL_dE, dL_dF, dL_dDeps,
+                                                 grad ? w->grad_f32 : NULL, err));
+    if (grad) mtt_convert_widen_add(m->n_params, w->grad_f32, grad);
+    return MTT_OK;
+}
+
+mtt_status mtt_sbp_backward_floats(const mtt_sbp_model *m, mtt_sbp_features *const *f, size_t n,
+                                   mtt_sbp_work *w, const double *dL_dE, const double *dL_dF,
+                                   const double *dL_dDeps, float *grad, mtt_error *err)
+{
+    MTT_RETURN_ERROR_IF(m->precision != 32 || !w->Pf, err, MTT_ERR_INTERNAL,
+                        "a float gradient was asked of a 64-bit model or workspace; this is a "
+                        "bug, please report it");
     const size_t D = m->dim;
     const int tangent = dL_dF || dL_dDeps;
     size_t atom = 0;
@@ -114,13 +125,12 @@ mtt_status mtt_sbp_backward_f32_(const mtt_sbp_model *m, mtt_sbp_features *const
         }
     }
     if (!grad) return MTT_OK;
-    memset(w->grad_f32, 0, m->n_params * sizeof *w->grad_f32);
+    memset(grad, 0, m->n_params * sizeof *grad);
     for (size_t s = 0; s < m->n_species; ++s) {
         if (!w->count[s]) continue;
         MTT_FORWARD_IF_ERROR(mtt_mlp_backward_f32(w->mlp[s], dL_dE ? w->af + w->start[s] : NULL,
                                                   tangent ? w->Gf + w->start[s] * D : NULL, NULL,
-                                                  w->grad_f32, err));
+                                                  grad, err));
     }
-    widen_add(m->n_params, w->grad_f32, grad);
     return MTT_OK;
 }

@@ -261,25 +261,37 @@ void mtt_comm_reduce_scatter_doubles(const mtt_comm *c, const double *send, doub
     memcpy(recv, send, counts[0] * sizeof *send);
 }
 
-void mtt_comm_allgather_doubles(const mtt_comm *c, double *x, const size_t *counts)
+/* In-place all-gather of elements of elem bytes (MPI type t). */
+static void allgather(const mtt_comm *c, void *x, size_t elem, const size_t *counts,
+                      int is_float)
 {
 #ifdef HAVE_MPI
     if (!c || c->size == 1) return;
     int *n = c->counts;
     if (int_counts(c, counts, n, n + c->size)) {
         count(c);
-        MPI_Allgatherv(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, x, n, n + c->size, MPI_DOUBLE,
-                       c->comm);
+        MPI_Allgatherv(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, x, n, n + c->size,
+                       is_float ? MPI_FLOAT : MPI_DOUBLE, c->comm);
     } else {  /* fallback: each slice broadcast by its owner */
         size_t off = 0;
         for (int r = 0; r < c->size; ++r) {
-            mtt_comm_bcast_bytes(c, x + off, counts[r] * sizeof *x, r);
+            mtt_comm_bcast_bytes(c, (char *)x + off * elem, counts[r] * elem, r);
             off += counts[r];
         }
     }
 #else
-    (void)c, (void)x, (void)counts;
+    (void)c, (void)x, (void)elem, (void)counts, (void)is_float;
 #endif
+}
+
+void mtt_comm_allgather_doubles(const mtt_comm *c, double *x, const size_t *counts)
+{
+    allgather(c, x, sizeof *x, counts, 0);
+}
+
+void mtt_comm_allgather_floats(const mtt_comm *c, float *x, const size_t *counts)
+{
+    allgather(c, x, sizeof *x, counts, 1);
 }
 
 void mtt_comm_barrier(const mtt_comm *c)

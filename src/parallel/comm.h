@@ -57,6 +57,8 @@ void mtt_comm_reduce_scatter_doubles(const mtt_comm *comm, const double *send, d
 /* In-place all-gather: rank r's slice of x (counts[r] entries after the
  * first counts[0..r)) reaches every rank.  Serial: nothing to do. */
 void mtt_comm_allgather_doubles(const mtt_comm *comm, double *x, const size_t *counts);
+/* The same for floats (base_precision 32's parameters and moments). */
+void mtt_comm_allgather_floats(const mtt_comm *comm, float *x, const size_t *counts);
 
 /* In-place minimum over all ranks. */
 void mtt_comm_min_int64(const mtt_comm *comm, int64_t *x, size_t n);

@@ -1,4 +1,4 @@
-/* adam.c — torch.optim.Adam on a flat double array; equations in adam.h. */
+/* adam.c — torch.optim.Adam on a flat double or float array; equations in adam.h. */
 #include "config.h"
 
 #include <math.h>
@@ -9,8 +9,7 @@
 
 mtt_adam_config mtt_adam_config_default(void)
 {
-    mtt_adam_config c = {.beta1 = 0.9, .beta2 = 0.999, .eps = 1e-8, .weight_decay = 0.0,
-                         .float_quotient = 0};
+    mtt_adam_config c = {.beta1 = 0.9, .beta2 = 0.999, .eps = 1e-8, .weight_decay = 0.0};
     return c;
 }
 
@@ -26,54 +25,73 @@ void mtt_adam_state_init(mtt_adam_state *s, size_t n, double *m, double *v)
     }
 }
 
-/* The element-wise update, kept free of branches on the data so that the
- * compiler can vectorise it (a clone per vector ISA, chosen at load time),
- * once per form of the quotient m / (√v/√bc2 + eps): QUOTIENT_64 in double,
- * QUOTIENT_32 (base_precision 32) in float, the sqrt and division of a
- * float32 torch model at 16 lanes instead of 8 — they bound the double
- * update (0.26 vs 0.16 ms for 204,768 parameters on this machine). */
-#define QUOTIENT_64(mi, vi) (neg_step_size * (mi) / (sqrt(vi) * inv_bc2_sqrt + eps))
-#define QUOTIENT_32(mi, vi) \
-    ((double)(fstep * (float)(mi) / (sqrtf((float)(vi)) * fibc + feps)))
+void mtt_adam_floats_init(mtt_adam_floats *s, size_t n, float *m, float *v)
+{
+    s->n = n;
+    s->m = m;
+    s->v = v;
+    s->step = 0;
+    if (n > 0) {
+        memset(m, 0, n * sizeof *m);
+        memset(v, 0, n * sizeof *v);
+    }
+}
+
+/* The element-wise updates, kept free of branches on the data so that the
+ * compiler can vectorise them (a clone per vector ISA, chosen at load time):
+ * in double, and in float (base_precision 32: parameters, moments and
+ * arithmetic float, as torch.optim.Adam on a float32 model; half the bytes
+ * of the double update and the sqrt and division at 16 lanes instead of 8). */
 /* torch's lerp switches formula at weight 0.5: both forms written out */
-#define ADAM_LOOPS(QUOTIENT)                                                       \
-    const double keep = 1.0 - w1;                                                  \
-    if (small_weight && wd == 0.0) {                                               \
+#define ADAM_LOOPS(T, SQRT, GRAD)                                                  \
+    const T keep = (T)1 - w1;                                                      \
+    if (small_weight && wd == 0) {                                                 \
         for (size_t i = 0; i < n; ++i) {                                           \
-            const double g = grad[i];                                              \
+            const T g = (T)GRAD[i];                                                \
             m[i] = m[i] + w1 * (g - m[i]);                                         \
             v[i] = v[i] * beta2 + w2 * g * g;                                      \
-            params[i] = params[i] + QUOTIENT(m[i], v[i]);                          \
+            params[i] = params[i] + step_size * m[i] / (SQRT(v[i]) * inv_bc2_sqrt + eps); \
         }                                                                          \
         return;                                                                    \
     }                                                                              \
     for (size_t i = 0; i < n; ++i) {                                               \
-        const double g = grad[i] + wd * params[i];                                 \
+        const T g = (T)GRAD[i] + wd * params[i];                                   \
         m[i] = small_weight ? m[i] + w1 * (g - m[i]) : g - (g - m[i]) * keep;      \
         v[i] = v[i] * beta2 + w2 * g * g;                                          \
-        params[i] = params[i] + QUOTIENT(m[i], v[i]);                              \
+        params[i] = params[i] + step_size * m[i] / (SQRT(v[i]) * inv_bc2_sqrt + eps); \
     }
 
-#define ADAM_ARGS                                                                          \
-    size_t n, double *restrict params, const double *restrict grad, double *restrict m,    \
-        double *restrict v, int small_weight, double w1, double w2, double beta2, double wd, \
-        double inv_bc2_sqrt, double eps, double neg_step_size
+#define ADAM_ARGS(T, G)                                                                    \
+    size_t n, T *restrict params, const G *restrict grad, T *restrict m, T *restrict v,    \
+        int small_weight, T w1, T w2, T beta2, T wd, T inv_bc2_sqrt, T eps, T step_size
 
 MTT_VECTOR_CLONES
-static void adam_update(ADAM_ARGS)
+static void adam_update(ADAM_ARGS(double, double))
 {
-    ADAM_LOOPS(QUOTIENT_64)
+    ADAM_LOOPS(double, sqrt, grad)
 }
 
 MTT_VECTOR_CLONES
-static void adam_update_float_quotient(ADAM_ARGS)
+static void adam_update_floats(ADAM_ARGS(float, float))
 {
-    const float fstep = (float)neg_step_size, fibc = (float)inv_bc2_sqrt, feps = (float)eps;
-    ADAM_LOOPS(QUOTIENT_32)
+    ADAM_LOOPS(float, sqrtf, grad)
 }
 
-mtt_status mtt_adam_step(const mtt_adam_config *cfg, double lr, mtt_adam_state *s,
-                         double *params, const double *grad, mtt_error *err)
+MTT_VECTOR_CLONES
+static void adam_update_floats_double_grad(ADAM_ARGS(float, double))
+{
+    ADAM_LOOPS(float, sqrtf, grad)
+}
+
+/* The step's scalars, computed exactly as PyTorch does in Python double
+ * arithmetic (a float32 model then rounds them to float in its kernels). */
+typedef struct adam_scalars {
+    int small_weight; /* torch's lerp switches formula at 0.5 */
+    double w1, w2, beta2, wd, inv_bc2_sqrt, eps, step_size;
+} adam_scalars;
+
+static mtt_status adam_begin(const mtt_adam_config *cfg, double lr, int64_t *step,
+                             adam_scalars *a, mtt_error *err)
 {
     MTT_RETURN_ERROR_IF(!(lr >= 0.0) || !isfinite(lr), err, MTT_ERR_INTERNAL,
                         "Adam: learning rate %g is not a finite non-negative number", lr);
@@ -83,21 +101,43 @@ mtt_status mtt_adam_step(const mtt_adam_config *cfg, double lr, mtt_adam_state *
                         err, MTT_ERR_INTERNAL,
                         "Adam: invalid configuration (beta1 %g, beta2 %g, eps %g, weight decay %g)",
                         cfg->beta1, cfg->beta2, cfg->eps, cfg->weight_decay);
+    *step += 1;
+    const double t = (double)*step;
+    a->w1 = 1.0 - cfg->beta1; /* lerp weight */
+    a->w2 = 1.0 - cfg->beta2;
+    a->step_size = -(lr / (1.0 - pow(cfg->beta1, t)));
+    a->inv_bc2_sqrt = 1.0 / sqrt(1.0 - pow(cfg->beta2, t));
+    a->beta2 = cfg->beta2;
+    a->eps = cfg->eps;
+    a->wd = cfg->weight_decay;
+    a->small_weight = a->w1 < 0.5;
+    return MTT_OK;
+}
 
-    s->step += 1;
-    /* Scalars computed exactly as PyTorch does in Python double arithmetic. */
-    const double t = (double)s->step;
-    const double w1 = 1.0 - cfg->beta1; /* lerp weight */
-    const double w2 = 1.0 - cfg->beta2;
-    const double bias_correction1 = 1.0 - pow(cfg->beta1, t);
-    const double bias_correction2 = 1.0 - pow(cfg->beta2, t);
-    const double neg_step_size = -(lr / bias_correction1);
-    const double bias_correction2_sqrt = sqrt(bias_correction2);
-    const double beta2 = cfg->beta2, eps = cfg->eps, wd = cfg->weight_decay;
-    const int small_weight = w1 < 0.5; /* torch's lerp switches formula at 0.5 */
+mtt_status mtt_adam_step(const mtt_adam_config *cfg, double lr, mtt_adam_state *s,
+                         double *params, const double *grad, mtt_error *err)
+{
+    adam_scalars a;
+    MTT_FORWARD_IF_ERROR(adam_begin(cfg, lr, &s->step, &a, err));
+    adam_update(s->n, params, grad, s->m, s->v, a.small_weight, a.w1, a.w2, a.beta2, a.wd,
+                a.inv_bc2_sqrt, a.eps, a.step_size);
+    return MTT_OK;
+}
 
-    (cfg->float_quotient ? adam_update_float_quotient : adam_update)(
-        s->n, params, grad, s->m, s->v, small_weight, w1, w2, beta2, wd,
-        1.0 / bias_correction2_sqrt, eps, neg_step_size);
+mtt_status mtt_adam_step_floats(const mtt_adam_config *cfg, double lr, mtt_adam_floats *s,
+                                float *params, const float *grad, const double *grad_double,
+                                mtt_error *err)
+{
+    MTT_RETURN_ERROR_IF(!grad == !grad_double, err, MTT_ERR_INTERNAL,
+                        "Adam: give the gradient in float or in double, not %s",
+                        grad ? "both" : "neither");
+    adam_scalars a;
+    MTT_FORWARD_IF_ERROR(adam_begin(cfg, lr, &s->step, &a, err));
+#define ADAM_FLOAT_SCALARS                                                                 \
+    a.small_weight, (float)a.w1, (float)a.w2, (float)a.beta2, (float)a.wd,                 \
+        (float)a.inv_bc2_sqrt, (float)a.eps, (float)a.step_size
+    if (grad) adam_update_floats(s->n, params, grad, s->m, s->v, ADAM_FLOAT_SCALARS);
+    else adam_update_floats_double_grad(s->n, params, grad_double, s->m, s->v, ADAM_FLOAT_SCALARS);
+#undef ADAM_FLOAT_SCALARS
     return MTT_OK;
 }

@@ -17,9 +17,9 @@
  * Operation order follows PyTorch's single-tensor CPU path, so results agree
  * with it to the last bit or two (PyTorch's vectorised kernels may fuse the
  * lerp into an fma; torch < 2.0 wrote the m update as beta1 m + (1-beta1) g).
- * With float_quotient the last line's (-(lr/bc1)) m / (...) is rounded to
- * float (relative 6e-8 of the step, not of the parameter), then added in
- * double.
+ * mtt_adam_step_floats is the same update on float parameters and moments
+ * in float arithmetic (the scalars above computed in double and rounded to
+ * float), as torch.optim.Adam on a float32 model (base_precision 32).
  */
 #ifndef MTT_TRAIN_ADAM_H
 #define MTT_TRAIN_ADAM_H
@@ -34,10 +34,6 @@ typedef struct mtt_adam_config {
     double beta2;        /* second-moment decay, default 0.999 */
     double eps;          /* added to the denominator, default 1e-8 (gradient units) */
     double weight_decay; /* L2 coefficient added to the gradient, default 0 */
-    int float_quotient;  /* 1 (base_precision 32): the step's quotient m / (√v/√bc2 + eps)
-                            and its product with lr/bc1 in float, as a float32 torch model
-                            computes them; m, v and the parameters stay double.  0: all in
-                            double (the default) */
 } mtt_adam_config;
 
 typedef struct mtt_adam_state {
@@ -60,5 +56,19 @@ void mtt_adam_state_init(mtt_adam_state *s, size_t n, double *m, double *v);
  * configuration or learning rate (those are validated with the options). */
 mtt_status mtt_adam_step(const mtt_adam_config *cfg, double lr, mtt_adam_state *s,
                          double *params, const double *grad, mtt_error *err);
+
+/* The float form (base_precision 32): moments, parameters and arithmetic
+ * in float.  The gradient is float (grad) or double (grad_double, a sum over
+ * ranks): exactly one of them is not NULL. */
+typedef struct mtt_adam_floats {
+    size_t n;      /* number of parameters */
+    float *m, *v;  /* first and second moments, n entries each, caller-owned */
+    int64_t step;  /* completed steps */
+} mtt_adam_floats;
+
+void mtt_adam_floats_init(mtt_adam_floats *s, size_t n, float *m, float *v);
+mtt_status mtt_adam_step_floats(const mtt_adam_config *cfg, double lr, mtt_adam_floats *s,
+                                float *params, const float *grad, const double *grad_double,
+                                mtt_error *err);
 
 #endif

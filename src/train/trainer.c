@@ -111,8 +111,8 @@ static mtt_status create_model(const mtt_options *o, const mtt_train_data *td, m
     mtt_sbp_init_params(t->model, t->params, t->cfg.seed);
     memcpy(t->best, t->params, n * sizeof(double));
     t->adam_cfg = mtt_adam_config_default();
-    t->adam_cfg.float_quotient = t->model->precision == 32;
     mtt_adam_state_init(&t->adam, n, t->adam_m, t->adam_v);
+    MTT_FORWARD_IF_ERROR(mtt_trainer_floats_create(t, err));
 
     char species[512];
     size_t k = 0;
@@ -124,8 +124,9 @@ static mtt_status create_model(const mtt_options *o, const mtt_train_data *td, m
                  "parameters",
                  species, t->model->dim, n);
     if (t->model->precision == 32)
-        mtt_log_info("Base precision 32: descriptors, pair gradients and the networks in float; "
-                     "parameters, Adam, the gradient sum over ranks, losses and metrics in double");
+        mtt_log_info("Base precision 32: descriptors, pair gradients, the networks, parameters "
+                     "and Adam in float; the gradient sum over ranks, energy and force sums, "
+                     "losses and metrics in double");
     return MTT_OK;
 }
 
@@ -139,6 +140,7 @@ static void trainer_free(mtt_trainer *t)
     free(t->best);
     free(t->adam_m);
     free(t->adam_v);
+    mtt_trainer_floats_free(t);
     mtt_trainer_reduce_free(t);
     free(t->step_totals);
     free(t->step_work);

@@ -11,7 +11,7 @@ libmttcore_la_SOURCES += \
   src/train/trainer_state.c src/train/trainer_checkpoint.c src/train/trainer_export.c \
   src/train/stop.c src/train/stop.h \
   src/train/restart_find.c src/train/restart_find.h \
-  src/train/trainer_replicas.c
+  src/train/trainer_replicas.c src/train/trainer_floats.c
 
 check_PROGRAMS += tests/test_trainer_cache
 TESTS += tests/test_trainer_cache

@@ -119,6 +119,12 @@ typedef struct mtt_trainer {
     size_t n_reduce;            /* n_params + size · MTT_TRAINER_REDUCE_EXTRA */
     double agreed[MTT_TRAINER_REDUCE_EXTRA]; /* the last step's scalars summed over ranks */
     double *adam_m, *adam_v;    /* n_params */
+    /* base_precision 32 (trainer_floats.c; NULL at 64): the parameters and
+     * Adam's moments in float, which the steps read and update — params,
+     * adam_m and adam_v above are their exact double copies, brought up to
+     * date at the end of each epoch's steps (params) and before every
+     * checkpoint (all three) — and the step's float gradient */
+    float *params_f, *adam_m_f, *adam_v_f, *grad_f;
     mtt_adam_config adam_cfg;
     mtt_adam_state adam;
     mtt_schedule schedule;
@@ -236,9 +242,18 @@ mtt_status mtt_trainer_loss_kind(const char *name, int *kind, mtt_error *err);
  * all-gather when nothing failed. */
 mtt_status mtt_trainer_step(mtt_trainer *t, const size_t *idx, size_t n, const double totals[3],
                             double lr, double *loss, mtt_error *err);
-/* Bring every rank's slice of the Adam moments to all ranks (collective;
- * before a checkpoint). */
+/* Bring every rank's slice of the Adam moments to all ranks, and at
+ * base_precision 32 the float parameters and moments into the double
+ * arrays (collective; before a checkpoint). */
 void mtt_trainer_gather_optimizer(mtt_trainer *t);
+/* trainer_floats.c (base_precision 32; each does nothing at 64) */
+mtt_status mtt_trainer_floats_create(mtt_trainer *t, mtt_error *err);
+void mtt_trainer_floats_free(mtt_trainer *t);
+/* params, adam_m, adam_v rounded into the float copies (before the steps) */
+void mtt_trainer_floats_load(mtt_trainer *t);
+/* the float parameters (and, with moments, Adam's moments) into the double
+ * copies, exactly */
+void mtt_trainer_floats_store(mtt_trainer *t, int moments);
 /* Global metrics of a set with the given parameters (collective). */
 mtt_status mtt_trainer_evaluate(mtt_trainer *t, int set, const double *params,
                                 mtt_eval_metrics *m, mtt_error *err);

@@ -236,6 +236,7 @@ static mtt_status run_epoch(mtt_trainer *t, int epoch, int64_t first_step, mtt_e
         }
     }
     mtt_progress_end();
+    mtt_trainer_floats_store(t, 0);  /* base_precision 32: t->params as the steps left them */
     add_step_imbalance(t);
     /* the training metrics summed over ranks and, in the same allreduce,
      * rank 0's sum of the step losses (the others add exact zeros): with 3
@@ -330,6 +331,7 @@ mtt_status mtt_trainer_loop(mtt_trainer *t, const char *run_dir, mtt_error *err)
     long long fail_step = -1;
     if (fail && sscanf(fail, "%d:%lld", &t->test_fail_rank, &fail_step) == 2 && fail_step >= 0)
         t->test_fail_step = (int64_t)fail_step + 1;
+    mtt_trainer_floats_load(t);  /* base_precision 32: initial, fine-tuned or restored */
     const int last = t->cfg.num_epochs - 1;
     for (int epoch = t->start_epoch; epoch <= last && st == MTT_OK; ++epoch) {
         st = run_epoch(t, epoch, epoch == t->start_epoch ? t->start_step : 0, err);

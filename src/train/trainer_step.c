@@ -21,6 +21,10 @@
  *      (before every checkpoint).
  * So a step has two synchronisation points on several ranks (a failure adds
  * the collectives that bring its message to every rank).
+ * base_precision 32 (trainer_floats.c): the same steps on the float
+ * parameters and moments; the backward writes the float gradient t->grad_f,
+ * which Adam reads on one rank and which is widened into t->reduce for the
+ * double reduce-scatter on several; the all-gather carries floats.
  * Nothing is allocated here.  Cost: the model's forward + backward on the
  * batch; a reduce-scatter of n_params + 8·size doubles and an all-gather of
  * n_params doubles.  Phase times accumulate in t->phase_s.
@@ -38,6 +42,7 @@
 #include "train/loss.h"
 #include "train/stop.h"
 #include "train/trainer_internal.h"
+#include "util/convert.h"
 
 mtt_status mtt_trainer_loss_kind(const char *name, int *kind, mtt_error *err)
 {
@@ -84,15 +89,22 @@ static double tensor_loss(const mtt_trainer *t, mtt_batch *b, const mtt_loss_fn 
     return l;
 }
 
-/* Local part: predict, loss, backward into t->reduce. */
+/* Local part: predict, loss, backward into t->reduce (t->grad_f at
+ * base_precision 32). */
 static mtt_status local_step(mtt_trainer *t, const double totals[3], double terms[3],
                              mtt_error *err)
 {
     mtt_batch *b = &t->batch;
     const double sigma = t->model->scale;
     const int tensor = t->trained.stress || t->trained.virial;
-    MTT_FORWARD_IF_ERROR(mtt_batch_predict(b, t->model, t->params, t->work, t->trained.forces,
-                                           tensor, err));
+    if (t->params_f)  /* base_precision 32: the float parameters themselves */
+        MTT_FORWARD_IF_ERROR(mtt_sbp_predict_floats(t->model, t->params_f, b->f, b->n, t->work,
+                                                    b->energy,
+                                                    t->trained.forces ? b->forces : NULL,
+                                                    tensor ? b->deps : NULL, err));
+    else
+        MTT_FORWARD_IF_ERROR(mtt_batch_predict(b, t->model, t->params, t->work,
+                                               t->trained.forces, tensor, err));
     mtt_eval_add_batch(&t->train_m, b, t->set[MTT_TR_TRAIN].ds, &t->trained);
 
     mtt_loss_fn fn = {(mtt_loss_kind)t->loss_kind, t->cfg.huber_delta / sigma};
@@ -117,6 +129,10 @@ static mtt_status local_step(mtt_trainer *t, const double totals[3], double term
     /* back to physical units: y = E/σ + const, f = F/σ */
     for (size_t i = 0; i < b->n; ++i) b->dL_dE[i] = b->dy[i] / sigma;
     for (size_t c = 0; c < nc; ++c) b->dL_dF[c] = b->dfs[c] / sigma;
+    if (t->grad_f)  /* base_precision 32: the float gradient, overwritten */
+        return mtt_sbp_backward_floats(t->model, b->f, b->n, t->work, b->dL_dE,
+                                       nc ? b->dL_dF : NULL, tensor ? b->dL_dDeps : NULL,
+                                       t->grad_f, err);
     return mtt_sbp_backward(t->model, t->params, b->f, b->n, t->work, b->dL_dE,
                             nc ? b->dL_dF : NULL, tensor ? b->dL_dDeps : NULL, t->reduce, err);
 }
@@ -170,9 +186,13 @@ mtt_status mtt_trainer_step(mtt_trainer *t, const size_t *idx, size_t n, const d
     double c0 = mtt_stop_now();
     t->phase_s[MTT_PHASE_FEATURES] += c0 - t0;
 
-    memset(t->reduce, 0, t->n_reduce * sizeof(double));
     double terms[3] = {0, 0, 0}, x[MTT_TRAINER_REDUCE_EXTRA];
-    if (st == MTT_OK && b->n > 0) st = local_step(t, totals, terms, err);
+    const int local = st == MTT_OK && b->n > 0;
+    if (!t->grad_f) memset(t->reduce, 0, t->n_reduce * sizeof(double));
+    else if (!local) memset(t->grad_f, 0, t->n_params * sizeof *t->grad_f);
+    if (local) st = local_step(t, totals, terms, err);
+    /* base_precision 32 on several ranks: the gradient is summed in double */
+    if (t->grad_f && t->size > 1) mtt_convert_widen(t->n_params, t->grad_f, t->reduce);
     step_scalars(t, terms, st, x);
     double c1 = mtt_stop_now();
     t->phase_s[MTT_PHASE_COMPUTE] += c1 - c0;
@@ -187,7 +207,22 @@ mtt_status mtt_trainer_step(mtt_trainer *t, const size_t *idx, size_t n, const d
     if (a[MTT_TRAINER_X_FAILED] > 0) st = agreed_failure(t, st, err);
     else if (a[MTT_TRAINER_X_NONFINITE] > 0)
         st = mtt_error_set(err, MTT_ERR_NUMERIC, "non-finite training loss");
-    else if (t->size == 1) {
+    else if (t->params_f) {
+        /* base_precision 32: float parameters and moments (trainer_floats.c);
+         * on several ranks this rank's slice from the double sum, then the
+         * float parameters to everyone */
+        const size_t off = t->size > 1 ? t->slice_offset : 0;
+        mtt_adam_floats part = {t->size > 1 ? t->slice_count[t->rank] : t->n_params,
+                                t->adam_m_f + off, t->adam_v_f + off, t->adam.step};
+        st = mtt_adam_step_floats(&t->adam_cfg, lr, &part, t->params_f + off,
+                                  t->size > 1 ? NULL : t->grad_f,
+                                  t->size > 1 ? t->slice_grad : NULL, err);
+        t->adam.step = part.step;
+        double c3 = mtt_stop_now();
+        mtt_comm_allgather_floats(t->comm, t->params_f, t->slice_count);
+        t->phase_s[MTT_PHASE_OPTIMIZER] += c3 - c2;
+        t->phase_s[MTT_PHASE_COLLECTIVE] += mtt_stop_now() - c3;
+    } else if (t->size == 1) {
         st = mtt_adam_step(&t->adam_cfg, lr, &t->adam, t->params, t->reduce, err);
         t->phase_s[MTT_PHASE_OPTIMIZER] += mtt_stop_now() - c2;
     } else {
@@ -209,6 +244,12 @@ mtt_status mtt_trainer_step(mtt_trainer *t, const size_t *idx, size_t n, const d
 
 void mtt_trainer_gather_optimizer(mtt_trainer *t)
 {
+    if (t->params_f) {  /* base_precision 32: the floats are the truth */
+        mtt_comm_allgather_floats(t->comm, t->adam_m_f, t->slice_count);
+        mtt_comm_allgather_floats(t->comm, t->adam_v_f, t->slice_count);
+        mtt_trainer_floats_store(t, 1);
+        return;
+    }
     if (t->size == 1) return;
     mtt_comm_allgather_doubles(t->comm, t->adam_m, t->slice_count);
     mtt_comm_allgather_doubles(t->comm, t->adam_v, t->slice_count);

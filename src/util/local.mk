@@ -4,7 +4,8 @@ libmttcore_la_SOURCES += \
   src/util/cell.c src/util/cell.h \
   src/util/log.c src/util/log.h \
   src/util/progress.c src/util/progress.h
-libmttcore_la_SOURCES += src/util/file.c src/util/file.h src/util/vector.h
+libmttcore_la_SOURCES += src/util/file.c src/util/file.h src/util/vector.h \
+  src/util/convert.c src/util/convert.h
 # Counter-based RNG and the run folder.
 libmttcore_la_SOURCES += \
   src/util/rng.c src/util/rng.h \
