@@ -500,6 +500,68 @@ static void test_f32_matches_f64(void)
     check_f32_matches_f64(80, 40, 2, 1);
 }
 
+/* Input rows read where they lie (mtt_mlp_forward_rows: the layer norm
+ * gathers them) give the same outputs, input gradient and parameter
+ * gradient bit for bit as the gathered matrix, in double and in float;
+ * without a layer norm the row form is refused. */
+static void test_forward_rows(void)
+{
+    enum { N = 80, D = 40, L = 2 };
+    mtt_mlp *net = NULL, *plain = NULL;
+    mtt_mlp_work *w[2] = {NULL, NULL}, *wf[2] = {NULL, NULL}, *wplain = NULL;
+    mtt_mlp_config cfg = {D, L, WIDTH, 1}, cfg0 = {D, L, WIDTH, 0};
+    CU_ASSERT_FATAL(mtt_mlp_create(&cfg, 3, SPECIES, &net, NULL) == MTT_OK);
+    CU_ASSERT_FATAL(mtt_mlp_create(&cfg0, 3, SPECIES, &plain, NULL) == MTT_OK);
+    for (int k = 0; k < 2; ++k) {
+        CU_ASSERT_FATAL(mtt_mlp_work_create(net, N, &w[k], NULL) == MTT_OK);
+        CU_ASSERT_FATAL(mtt_mlp_work_create_f32(net, N, &wf[k], NULL) == MTT_OK);
+    }
+    CU_ASSERT_FATAL(mtt_mlp_work_create(plain, N, &wplain, NULL) == MTT_OK);
+    const size_t np = net->n_params, out = N + N * D + np;
+    double *params = malloc(np * sizeof *params), *x = malloc(N * D * sizeof *x);
+    double *scattered = malloc(3 * N * D * sizeof *scattered), *a = malloc(N * sizeof *a);
+    double *o[2] = {calloc(out, sizeof(double)), calloc(out, sizeof(double))};
+    float *paramsf = malloc(np * sizeof *paramsf), *xf = malloc(N * D * sizeof *xf);
+    float *scatteredf = malloc(3 * N * D * sizeof *scatteredf), *af = malloc(N * sizeof *af);
+    float *of[2] = {calloc(out, sizeof(float)), calloc(out, sizeof(float))};
+    const double *rows[N];
+    const float *rowsf[N];
+    mtt_mlp_init_params_seeded(net, params, 5);
+    for (size_t k = 0; k < np; k++) paramsf[k] = (float)params[k];
+    for (size_t i = 0; i < N; i++) {
+        a[i] = urand();
+        af[i] = (float)a[i];
+        /* row i of the matrix is row (7 i) mod (3 N) of a larger, shuffled store */
+        const size_t at = (7 * i) % (3 * N);
+        rows[i] = scattered + at * D;
+        rowsf[i] = scatteredf + at * D;
+        for (size_t c = 0; c < D; c++) {
+            x[i * D + c] = scattered[at * D + c] = 0.8 * urand() + 0.3 * (double)c;
+            xf[i * D + c] = scatteredf[at * D + c] = (float)x[i * D + c];
+        }
+    }
+    CU_ASSERT(mtt_mlp_forward(w[0], params, 1, N, x, o[0], NULL) == MTT_OK);
+    CU_ASSERT(mtt_mlp_forward_rows(w[1], params, 1, N, rows, o[1], NULL) == MTT_OK);
+    CU_ASSERT(mtt_mlp_forward_f32(wf[0], paramsf, 1, N, xf, of[0], NULL) == MTT_OK);
+    CU_ASSERT(mtt_mlp_forward_rows_f32(wf[1], paramsf, 1, N, rowsf, of[1], NULL) == MTT_OK);
+    for (int k = 0; k < 2; ++k) {
+        CU_ASSERT(mtt_mlp_input_gradient(w[k], o[k] + N, NULL) == MTT_OK);
+        CU_ASSERT(mtt_mlp_backward(w[k], a, x, NULL, o[k] + N + N * D, NULL) == MTT_OK);
+        CU_ASSERT(mtt_mlp_input_gradient_f32(wf[k], of[k] + N, NULL) == MTT_OK);
+        CU_ASSERT(mtt_mlp_backward_f32(wf[k], af, xf, NULL, of[k] + N + N * D, NULL) == MTT_OK);
+    }
+    CU_ASSERT(memcmp(o[0], o[1], out * sizeof(double)) == 0);
+    CU_ASSERT(memcmp(of[0], of[1], out * sizeof(float)) == 0);
+    mtt_error err;
+    CU_ASSERT(mtt_mlp_forward_rows(wplain, params, 1, N, rows, NULL, &err) == MTT_ERR_INTERNAL);
+    free(params), free(x), free(scattered), free(a), free(o[0]), free(o[1]);
+    free(paramsf), free(xf), free(scatteredf), free(af), free(of[0]), free(of[1]);
+    for (int k = 0; k < 2; ++k) mtt_mlp_work_free(w[k]), mtt_mlp_work_free(wf[k]);
+    mtt_mlp_work_free(wplain);
+    mtt_mlp_free(net);
+    mtt_mlp_free(plain);
+}
+
 int main(void)
 {
     CU_initialize_registry();
@@ -515,6 +577,8 @@ int main(void)
                 test_param_gradients_fd);
     CU_add_test(s, "GEMM path equals plain-loop path", test_gemm_vs_reference);
     CU_add_test(s, "large batch equals atom by atom", test_batch_equals_rows);
+    CU_add_test(s, "input rows in place equal the gathered matrix (double, float)",
+                test_forward_rows);
     CU_add_test(s, "float network matches the double one", test_f32_matches_f64);
     return mtt_cunit_run_tap();
 }

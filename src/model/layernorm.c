@@ -43,24 +43,33 @@ MTT_VECTOR_INLINE void row_sums(size_t d, const double *restrict x, double shift
     *sumsq = lane_total(q);
 }
 
+/* One row: xr = LN(pr), returns 1/s. */
+MTT_VECTOR_INLINE double forward_row(size_t d, double eps, const double *pr, double *xr)
+{
+    /* Two passes (mean, then squared deviations): exact even when the
+     * descriptor has a large common offset. */
+    double sum, sumsq;
+    row_sums(d, pr, 0.0, &sum, &sumsq);
+    double mu = sum / (double)d;
+    row_sums(d, pr, mu, &sum, &sumsq);
+    double var = sumsq / (double)d;
+    double is = 1.0 / sqrt(var + eps);
+    for (size_t c = 0; c < d; c++) xr[c] = (pr[c] - mu) * is;
+    return is;
+}
+
 MTT_VECTOR_CLONES
 void mtt_layernorm_forward(size_t n, size_t d, double eps, const double *p, double *xhat,
                            double *inv_s)
 {
-    for (size_t r = 0; r < n; r++) {
-        const double *pr = p + r * d;
-        double *xr = xhat + r * d;
-        /* Two passes (mean, then squared deviations): exact even when the
-         * descriptor has a large common offset. */
-        double sum, sumsq;
-        row_sums(d, pr, 0.0, &sum, &sumsq);
-        double mu = sum / (double)d;
-        row_sums(d, pr, mu, &sum, &sumsq);
-        double var = sumsq / (double)d;
-        double is = 1.0 / sqrt(var + eps);
-        for (size_t c = 0; c < d; c++) xr[c] = (pr[c] - mu) * is;
-        inv_s[r] = is;
-    }
+    for (size_t r = 0; r < n; r++) inv_s[r] = forward_row(d, eps, p + r * d, xhat + r * d);
+}
+
+MTT_VECTOR_CLONES
+void mtt_layernorm_forward_rows(size_t n, size_t d, double eps, const double *const *rows,
+                                double *xhat, double *inv_s)
+{
+    for (size_t r = 0; r < n; r++) inv_s[r] = forward_row(d, eps, rows[r], xhat + r * d);
 }
 
 MTT_VECTOR_CLONES
@@ -110,21 +119,29 @@ MTT_VECTOR_INLINE void row_sumsf(size_t d, const float *restrict x, double shift
     *sumsq = lane_total(q);
 }
 
+MTT_VECTOR_INLINE float forward_rowf(size_t d, double eps, const float *pr, float *xr)
+{
+    double sum, sumsq;
+    row_sumsf(d, pr, 0.0, &sum, &sumsq);
+    double mu = sum / (double)d;
+    row_sumsf(d, pr, mu, &sum, &sumsq);
+    double is = 1.0 / sqrt(sumsq / (double)d + eps);
+    for (size_t c = 0; c < d; c++) xr[c] = (float)(((double)pr[c] - mu) * is);
+    return (float)is;
+}
+
 MTT_VECTOR_CLONES
 void mtt_layernorm_forwardf(size_t n, size_t d, double eps, const float *p, float *xhat,
                             float *inv_s)
 {
-    for (size_t r = 0; r < n; r++) {
-        const float *pr = p + r * d;
-        float *xr = xhat + r * d;
-        double sum, sumsq;
-        row_sumsf(d, pr, 0.0, &sum, &sumsq);
-        double mu = sum / (double)d;
-        row_sumsf(d, pr, mu, &sum, &sumsq);
-        double is = 1.0 / sqrt(sumsq / (double)d + eps);
-        for (size_t c = 0; c < d; c++) xr[c] = (float)(((double)pr[c] - mu) * is);
-        inv_s[r] = (float)is;
-    }
+    for (size_t r = 0; r < n; r++) inv_s[r] = forward_rowf(d, eps, p + r * d, xhat + r * d);
+}
+
+MTT_VECTOR_CLONES
+void mtt_layernorm_forward_rowsf(size_t n, size_t d, double eps, const float *const *rows,
+                                 float *xhat, float *inv_s)
+{
+    for (size_t r = 0; r < n; r++) inv_s[r] = forward_rowf(d, eps, rows[r], xhat + r * d);
 }
 
 MTT_VECTOR_CLONES

@@ -22,6 +22,11 @@
 void mtt_layernorm_forward(size_t n, size_t d, double eps, const double *p, double *xhat,
                            double *inv_s);
 
+/* The same with row r read from rows[r] (rows scattered in memory, e.g. a
+ * batch's descriptors where the cache keeps them: no gathering copy). */
+void mtt_layernorm_forward_rows(size_t n, size_t d, double eps, const double *const *rows,
+                                double *xhat, double *inv_s);
+
 /* out (n×d) = J v row-wise, from the xhat and inv_s of mtt_layernorm_forward.
  * out may alias v (in place). */
 void mtt_layernorm_jvp(size_t n, size_t d, const double *xhat, const double *inv_s,
@@ -30,6 +35,8 @@ void mtt_layernorm_jvp(size_t n, size_t d, const double *xhat, const double *inv
 /* Single-precision versions (row sums accumulated in double). */
 void mtt_layernorm_forwardf(size_t n, size_t d, double eps, const float *p, float *xhat,
                             float *inv_s);
+void mtt_layernorm_forward_rowsf(size_t n, size_t d, double eps, const float *const *rows,
+                                 float *xhat, float *inv_s);
 void mtt_layernorm_jvpf(size_t n, size_t d, const float *xhat, const float *inv_s,
                         const float *v, float *out);
 

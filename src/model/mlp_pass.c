@@ -148,6 +148,7 @@ static size_t width(const mtt_mlp *net, size_t l)
 #define GEMM(...) (ws->reference_blas ? mtt_blas_ref_gemm : mtt_blas_gemm)(__VA_ARGS__)
 #define SILU mtt_silu_eval
 #define LN_FORWARD mtt_layernorm_forward
+#define LN_FORWARD_ROWS mtt_layernorm_forward_rows
 #define LN_JVP mtt_layernorm_jvp
 #include "model/mlp_pass_impl.h"
 #undef REAL
@@ -155,6 +156,7 @@ static size_t width(const mtt_mlp *net, size_t l)
 #undef GEMM
 #undef SILU
 #undef LN_FORWARD
+#undef LN_FORWARD_ROWS
 #undef LN_JVP
 
 /* ---- single precision (base_precision: 32) --------------------------------- */
@@ -163,5 +165,6 @@ static size_t width(const mtt_mlp *net, size_t l)
 #define GEMM(...) (ws->reference_blas ? mtt_blas_ref_sgemm : mtt_blas_sgemm)(__VA_ARGS__)
 #define SILU mtt_silu_evalf
 #define LN_FORWARD mtt_layernorm_forwardf
+#define LN_FORWARD_ROWS mtt_layernorm_forward_rowsf
 #define LN_JVP mtt_layernorm_jvpf
 #include "model/mlp_pass_impl.h"

@@ -53,6 +53,13 @@ void mtt_mlp_work_use_reference_blas(mtt_mlp_work *ws, int on);
  * n > max_rows or s is out of range (programmer errors). */
 mtt_status mtt_mlp_forward(mtt_mlp_work *ws, const double *params, size_t s, size_t n,
                            const double *p, double *y, mtt_error *err);
+/* The same with input row i at rows[i] (each D long, anywhere in memory):
+ * the layer norm reads them where they are, so a batch's descriptors need
+ * no gathering copy.  Only for a network with a layer norm (without one,
+ * gather the rows and call mtt_mlp_forward); the rows must stay unchanged
+ * until the last pass of this batch. */
+mtt_status mtt_mlp_forward_rows(mtt_mlp_work *ws, const double *params, size_t s, size_t n,
+                                const double *const *rows, double *y, mtt_error *err);
 
 /* dydp (n×D) = ∂y_i/∂p_i of the last forward, LayerNorm Jacobian included. */
 mtt_status mtt_mlp_input_gradient(mtt_mlp_work *ws, double *dydp, mtt_error *err);
@@ -74,6 +81,8 @@ mtt_status mtt_mlp_work_create_f32(const mtt_mlp *net, size_t max_rows, mtt_mlp_
 size_t mtt_mlp_work_bytes_f32(const mtt_mlp *net, size_t max_rows);
 mtt_status mtt_mlp_forward_f32(mtt_mlp_work *ws, const float *params, size_t s, size_t n,
                                const float *p, float *y, mtt_error *err);
+mtt_status mtt_mlp_forward_rows_f32(mtt_mlp_work *ws, const float *params, size_t s, size_t n,
+                                    const float *const *rows, float *y, mtt_error *err);
 mtt_status mtt_mlp_input_gradient_f32(mtt_mlp_work *ws, float *dydp, mtt_error *err);
 mtt_status mtt_mlp_backward_f32(mtt_mlp_work *ws, const float *a, const float *v,
                                 float *ydot, float *grad, mtt_error *err);

@@ -1,7 +1,8 @@
 /* mlp_pass_impl.h — body of the network passes, instantiated twice by
  * mlp_pass.c: for double (REAL = double, names as declared) and for float
  * (REAL = float, names with _f32).  Not a public header: include it only
- * from mlp_pass.c, with REAL, SFX, GEMM, SILU, LN_FORWARD and LN_JVP defined.
+ * from mlp_pass.c, with REAL, SFX, GEMM, SILU, LN_FORWARD, LN_FORWARD_ROWS and
+ * LN_JVP defined.
  * The equations are in mlp_pass.c's header comment.
  */
 
@@ -31,11 +32,11 @@ static void SFX(linear_rows)(mtt_mlp_work *ws, size_t n, size_t fan_in, const RE
     }
 }
 
-mtt_status SFX(mtt_mlp_forward)(mtt_mlp_work *ws, const REAL *params, size_t s, size_t n,
-                                const REAL *p, REAL *y, mtt_error *err)
+/* The checks of both forward entry points; sets the batch's species. */
+static mtt_status SFX(forward_begin)(mtt_mlp_work *ws, const REAL *params, size_t s, size_t n,
+                                     mtt_error *err)
 {
     const mtt_mlp *net = ws->net;
-    size_t D = net->cfg.n_input, H = net->cfg.n_neurons, L = net->cfg.n_hidden_layers;
     ws->have_forward = ws->have_eps = 0;
     MTT_RETURN_ERROR_IF(ws->real_size != sizeof(REAL), err, MTT_ERR_INTERNAL,
                         "network workspace used with the wrong floating-point precision; "
@@ -51,12 +52,14 @@ mtt_status SFX(mtt_mlp_forward)(mtt_mlp_work *ws, const REAL *params, size_t s, 
     ws->params = params;
     ws->species = s;
     ws->n = n;
-    if (net->cfg.layernorm) {
-        LN_FORWARD(n, D, net->layernorm_eps, p, ws->xhat, ws->inv_s);
-        ws->x0 = ws->xhat;
-    } else {
-        ws->x0 = p;
-    }
+    return MTT_OK;
+}
+
+/* The layers from the input ws->x0 on. */
+static void SFX(forward_layers)(mtt_mlp_work *ws, REAL *y)
+{
+    const mtt_mlp *net = ws->net;
+    size_t H = net->cfg.n_neurons, L = net->cfg.n_hidden_layers, n = ws->n;
     const REAL *prev = ws->x0;
     for (size_t l = 1; l <= L; l++) {
         size_t fan_in = width(net, l - 1);
@@ -72,6 +75,34 @@ mtt_status SFX(mtt_mlp_forward)(mtt_mlp_work *ws, const REAL *params, size_t s, 
              SFX(weight)(ws, L), w_in, (REAL)0, y, 1);
     }
     ws->have_forward = 1;
+}
+
+mtt_status SFX(mtt_mlp_forward)(mtt_mlp_work *ws, const REAL *params, size_t s, size_t n,
+                                const REAL *p, REAL *y, mtt_error *err)
+{
+    const mtt_mlp *net = ws->net;
+    MTT_FORWARD_IF_ERROR(SFX(forward_begin)(ws, params, s, n, err));
+    if (net->cfg.layernorm) {
+        LN_FORWARD(n, net->cfg.n_input, net->layernorm_eps, p, ws->xhat, ws->inv_s);
+        ws->x0 = ws->xhat;
+    } else {
+        ws->x0 = p;
+    }
+    SFX(forward_layers)(ws, y);
+    return MTT_OK;
+}
+
+mtt_status SFX(mtt_mlp_forward_rows)(mtt_mlp_work *ws, const REAL *params, size_t s, size_t n,
+                                     const REAL *const *rows, REAL *y, mtt_error *err)
+{
+    const mtt_mlp *net = ws->net;
+    MTT_RETURN_ERROR_IF(!net->cfg.layernorm, err, MTT_ERR_INTERNAL,
+                        "network input rows given without a layer norm to gather them; this "
+                        "is a bug, please report it");
+    MTT_FORWARD_IF_ERROR(SFX(forward_begin)(ws, params, s, n, err));
+    LN_FORWARD_ROWS(n, net->cfg.n_input, net->layernorm_eps, rows, ws->xhat, ws->inv_s);
+    ws->x0 = ws->xhat;
+    SFX(forward_layers)(ws, y);
     return MTT_OK;
 }
 

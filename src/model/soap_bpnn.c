@@ -191,6 +191,8 @@ void mtt_sbp_work_free(mtt_sbp_work *w)
     free(w->start);
     free(w->count);
     free(w->row);
+    free(w->rows);
+    free(w->rows_f32);
     free(w->P);
     free(w->G);
     free(w->S);
@@ -220,18 +222,23 @@ mtt_status mtt_sbp_work_create(const mtt_sbp_model *m, size_t max_atoms, mtt_sbp
     w->count = calloc(S, sizeof *w->count);
     w->row = malloc(A * sizeof *w->row);
     const int f32 = m->precision == 32;
+    const int gather = !m->mlp->cfg.layernorm; /* else the layer norm reads the rows in place */
     w->S = f32 ? NULL : malloc(A * D * sizeof *w->S); /* the float passes read their rows */
     w->wneg = malloc(3 * A * sizeof *w->wneg);
     int ok = w->mlp && w->start && w->count && w->row && (f32 || w->S) && w->wneg;
     if (f32) {
         const size_t np = m->n_params ? m->n_params : 1;
         w->n_params = m->n_params;
-        ok = ok && (w->Pf = malloc(A * D * sizeof *w->Pf)) && (w->Gf = malloc(A * D * sizeof *w->Gf)) &&
+        ok = ok && (gather ? !!(w->Pf = malloc(A * D * sizeof *w->Pf))
+                           : !!(w->rows_f32 = malloc(A * sizeof *w->rows_f32))) &&
+             (w->Gf = malloc(A * D * sizeof *w->Gf)) &&
              (w->yf = malloc(A * sizeof *w->yf)) && (w->af = malloc(A * sizeof *w->af)) &&
              (w->params_f32 = malloc(np * sizeof *w->params_f32)) &&
              (w->grad_f32 = malloc(np * sizeof *w->grad_f32));
     } else {
-        ok = ok && (w->P = malloc(A * D * sizeof *w->P)) && (w->G = malloc(A * D * sizeof *w->G)) &&
+        ok = ok && (gather ? !!(w->P = malloc(A * D * sizeof *w->P))
+                           : !!(w->rows = malloc(A * sizeof *w->rows))) &&
+             (w->G = malloc(A * D * sizeof *w->G)) &&
              (w->y = malloc(A * sizeof *w->y)) && (w->a = malloc(A * sizeof *w->a));
     }
     if (!ok) {
@@ -291,12 +298,18 @@ mtt_status mtt_sbp_predict(const mtt_sbp_model *m, const double *params,
     MTT_FORWARD_IF_ERROR(mtt_sbp_gather_rows_(m, f, n, w, err));
     size_t atom = 0;
     for (size_t b = 0; b < n; ++b)
-        for (int i = 0; i < f[b]->n_atoms; ++i, ++atom)
-            memcpy(w->P + w->row[atom] * D, f[b]->p + (size_t)i * D, D * sizeof *w->P);
+        for (int i = 0; i < f[b]->n_atoms; ++i, ++atom) {
+            if (w->P) memcpy(w->P + w->row[atom] * D, f[b]->p + (size_t)i * D, D * sizeof *w->P);
+            else w->rows[w->row[atom]] = f[b]->p + (size_t)i * D;
+        }
     for (size_t s = 0; s < m->n_species; ++s) {
         if (!w->count[s]) continue;
-        MTT_FORWARD_IF_ERROR(mtt_mlp_forward(w->mlp[s], params, s, w->count[s],
-                                             w->P + w->start[s] * D, w->y + w->start[s], err));
+        MTT_FORWARD_IF_ERROR(
+            w->P ? mtt_mlp_forward(w->mlp[s], params, s, w->count[s], w->P + w->start[s] * D,
+                                   w->y + w->start[s], err)
+                 : mtt_mlp_forward_rows(w->mlp[s], params, s, w->count[s],
+                                        w->rows + w->start[s],
+                                        w->y + w->start[s], err));
     }
     atom = 0;
     for (size_t b = 0; b < n; ++b) {

@@ -25,7 +25,7 @@ mtt_status mtt_sbp_predict_f32_(const mtt_sbp_model *m, const double *params,
                                 mtt_sbp_features *const *f, size_t n, mtt_sbp_work *w,
                                 double *energy, double *forces, double *dE_deps, mtt_error *err)
 {
-    MTT_RETURN_ERROR_IF(!w->Pf, err, MTT_ERR_INTERNAL,
+    MTT_RETURN_ERROR_IF(!w->Gf, err, MTT_ERR_INTERNAL,
                         "a 64-bit batch workspace was used with a 32-bit model; this is a bug, "
                         "please report it");
     mtt_convert_narrow(m->n_params, params, w->params_f32);
@@ -37,7 +37,7 @@ mtt_status mtt_sbp_predict_floats(const mtt_sbp_model *m, const float *params,
                                   double *energy, double *forces, double *dE_deps, mtt_error *err)
 {
     const size_t D = m->dim;
-    MTT_RETURN_ERROR_IF(m->precision != 32 || !w->Pf, err, MTT_ERR_INTERNAL,
+    MTT_RETURN_ERROR_IF(m->precision != 32 || !w->Gf, err, MTT_ERR_INTERNAL,
                         "float parameters were given to a 64-bit model or workspace; this is a "
                         "bug, please report it");
     MTT_FORWARD_IF_ERROR(mtt_sbp_gather_rows_(m, f, n, w, err));
@@ -46,14 +46,20 @@ mtt_status mtt_sbp_predict_floats(const mtt_sbp_model *m, const float *params,
         MTT_RETURN_ERROR_IF(!f[b]->p_f32 && f[b]->n_atoms > 0, err, MTT_ERR_INTERNAL,
                             "descriptors computed at precision 64 were given to a 32-bit "
                             "model; this is a bug, please report it");
-        for (int i = 0; i < f[b]->n_atoms; ++i, ++atom)
-            memcpy(w->Pf + w->row[atom] * D, f[b]->p_f32 + (size_t)i * D, D * sizeof *w->Pf);
+        for (int i = 0; i < f[b]->n_atoms; ++i, ++atom) {
+            const float *p = f[b]->p_f32 + (size_t)i * D;
+            if (w->Pf) memcpy(w->Pf + w->row[atom] * D, p, D * sizeof *w->Pf);
+            else w->rows_f32[w->row[atom]] = p;
+        }
     }
     for (size_t s = 0; s < m->n_species; ++s) {
         if (!w->count[s]) continue;
-        MTT_FORWARD_IF_ERROR(mtt_mlp_forward_f32(w->mlp[s], params, s, w->count[s],
-                                                 w->Pf + w->start[s] * D, w->yf + w->start[s],
-                                                 err));
+        MTT_FORWARD_IF_ERROR(
+            w->Pf ? mtt_mlp_forward_f32(w->mlp[s], params, s, w->count[s],
+                                        w->Pf + w->start[s] * D, w->yf + w->start[s], err)
+                  : mtt_mlp_forward_rows_f32(w->mlp[s], params, s, w->count[s],
+                                             w->rows_f32 + w->start[s],
+                                             w->yf + w->start[s], err));
     }
     atom = 0;
     for (size_t b = 0; b < n; ++b) {
@@ -99,7 +105,7 @@ mtt_status mtt_sbp_backward_floats(const mtt_sbp_model *m, mtt_sbp_features *con
                                    mtt_sbp_work *w, const double *dL_dE, const double *dL_dF,
                                    const double *dL_dDeps, float *grad, mtt_error *err)
 {
-    MTT_RETURN_ERROR_IF(m->precision != 32 || !w->Pf, err, MTT_ERR_INTERNAL,
+    MTT_RETURN_ERROR_IF(m->precision != 32 || !w->Gf, err, MTT_ERR_INTERNAL,
                         "a float gradient was asked of a 64-bit model or workspace; this is a "
                         "bug, please report it");
     const size_t D = m->dim;

@@ -13,14 +13,18 @@ struct mtt_sbp_work {
     size_t *start;        /* n_species: first row of each species in P/G */
     size_t *count;        /* n_species: rows of each species in this batch */
     size_t *row;          /* max_atoms: batch atom (structure order) → species row */
-    double *P;            /* max_atoms × D: descriptors, rows grouped by species */
+    double *P;            /* max_atoms × D: descriptors, rows grouped by species (networks
+                             without a layer norm only) */
+    const double **rows;  /* max_atoms: with a layer norm, species row → its descriptor
+                             where the features keep it (no copy into P) */
     double *G;            /* max_atoms × D: ∂y/∂p, then the tangent directions v */
     double *S;            /* max_atoms × D: per-structure ∂E/∂p or ṗ, structure order (precision 64 only) */
     double *y;            /* max_atoms: network outputs (species rows) */
     double *a;            /* max_atoms: energy-loss weights (species rows) */
     double *wneg;         /* max_atoms × 3: −∂L/∂F */
     /* precision 32 only (P, G, y, a are then not allocated) */
-    float *Pf, *Gf;       /* max_atoms × D */
+    float *Pf, *Gf;       /* max_atoms × D (Pf as P) */
+    const float **rows_f32; /* max_atoms, as rows */
     float *yf, *af;       /* max_atoms */
     float *params_f32;    /* n_params: float copy of the parameters of the last predict */
     float *grad_f32;      /* n_params: float parameter gradient of one backward */
