@@ -4,7 +4,8 @@
  * usage: bench_train [DATA.xyz] [epochs] [--exact] [--f32] [--pairs]
  *   defaults: examples/ethanol/ethanol_reduced_100.xyz, 20 epochs, the
  *   tabulated radial basis (--exact: exact Bessel functions), base
- *   precision 64 (--f32: the mixed-precision model of base_precision: 32;
+ *   precision 64 (--f32: the mixed-precision model of base_precision: 32,
+ *   with float parameters, moments and Adam as mtt train keeps them;
  *   the network timers then time the float passes; the GEMM counters see
  *   only the double products left, i.e. the SOAP per-l ones), and the
  *   descriptor path of mtt train's cache (per structure the smallest form:
@@ -40,6 +41,7 @@
 #include "model/scale.h"
 #include "model/soap_bpnn.h"
 #include "train/adam.h"
+#include "util/convert.h"
 #include "train/loss.h"
 #include "train/schedule.h"
 #include "util/rng.h"
@@ -191,6 +193,18 @@ int main(int argc, char **argv)
     mtt_adam_config acfg = mtt_adam_config_default();
     mtt_adam_state ast;
     mtt_adam_state_init(&ast, P, am, av);
+    /* --f32: as mtt train at base_precision 32, float parameters, moments
+     * and gradient (the double params only for the untimed validation) */
+    const int floats = precision == 32;
+    float *pf = NULL, *gf = NULL, *amf = NULL, *avf = NULL;
+    mtt_adam_floats astf;
+    if (floats) {
+        pf = malloc(P * sizeof *pf), gf = malloc(P * sizeof *gf);
+        amf = malloc(P * sizeof *amf), avf = malloc(P * sizeof *avf);
+        if (!pf || !gf || !amf || !avf) return fail("float parameters", NULL);
+        mtt_convert_narrow(P, params, pf);
+        mtt_adam_floats_init(&astf, P, amf, avf);
+    }
     mtt_schedule sched;
     if (mtt_schedule_init(&sched, (int64_t)(epochs * steps), 0.01, &err) != MTT_OK)
         return fail("schedule", &err);
@@ -220,7 +234,8 @@ int main(int argc, char **argv)
                                                                   counts + s * n_species)) / sig;
                 na += (size_t)nat[b];
             }
-            if (mtt_sbp_predict(m, params, fb, BATCH, w, E, Fp, NULL, &err) != MTT_OK)
+            if ((floats ? mtt_sbp_predict_floats(m, pf, fb, BATCH, w, E, Fp, NULL, &err)
+                        : mtt_sbp_predict(m, params, fb, BATCH, w, E, Fp, NULL, &err)) != MTT_OK)
                 return fail("predict", &err);
             for (size_t b = 0; b < BATCH; ++b)
                 y[b] = (E[b] - mtt_composition_energy(m->composition, n_species,
@@ -233,11 +248,14 @@ int main(int argc, char **argv)
                 return fail("loss", &err);
             for (size_t b = 0; b < BATCH; ++b) dy[b] /= sig;     /* ∂L/∂E */
             for (size_t c = 0; c < 3 * na; ++c) df[c] /= sig;    /* ∂L/∂F */
-            memset(grad, 0, P * sizeof *grad);
-            if (mtt_sbp_backward(m, params, fb, BATCH, w, dy, df, NULL, grad, &err) != MTT_OK)
+            if (!floats) memset(grad, 0, P * sizeof *grad);
+            if ((floats ? mtt_sbp_backward_floats(m, fb, BATCH, w, dy, df, NULL, gf, &err)
+                        : mtt_sbp_backward(m, params, fb, BATCH, w, dy, df, NULL, grad, &err)) !=
+                MTT_OK)
                 return fail("backward", &err);
             double lr = 1e-3 * mtt_schedule_factor(&sched, step++), ta = bench_now();
-            if (mtt_adam_step(&acfg, lr, &ast, params, grad, &err) != MTT_OK)
+            if ((floats ? mtt_adam_step_floats(&acfg, lr, &astf, pf, gf, NULL, &err)
+                        : mtt_adam_step(&acfg, lr, &ast, params, grad, &err)) != MTT_OK)
                 return fail("adam", &err);
             adam_s += bench_now() - ta;
             loss_sum += loss;
@@ -245,6 +263,7 @@ int main(int argc, char **argv)
         }
         times[ep] = bench_now() - t0;
         bench_counting = 0;
+        if (floats) mtt_convert_widen(P, pf, params);
 
         /* validation, untimed: energy per atom and force components, data units */
         mtt_metric_acc ae, af;
@@ -309,6 +328,7 @@ int main(int argc, char **argv)
     mtt_sbp_free(m);
     mtt_dataset_free(ds);
     free(feat), free(perm), free(counts), free(buf), free(params), free(grad), free(am);
+    free(pf), free(gf), free(amf), free(avf);
     free(av), free(E), free(Fp), free(y), free(yref), free(f), free(fref), free(dy), free(df);
     free(times), free(order);
     return 0;
