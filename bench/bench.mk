@@ -12,7 +12,10 @@ bench_train_step_bench_train_LDFLAGS = \
   -Wl,--wrap=mtt_mlp_forward_f32 -Wl,--wrap=mtt_mlp_input_gradient_f32 \
   -Wl,--wrap=mtt_mlp_backward_f32 \
   -Wl,--wrap=mtt_soap_forces -Wl,--wrap=mtt_soap_tangent_strain \
-  -Wl,--wrap=mtt_soap_forces_f32 -Wl,--wrap=mtt_soap_tangent_strain_f32
+  -Wl,--wrap=mtt_soap_forces_f32 -Wl,--wrap=mtt_soap_tangent_strain_f32 \
+  -Wl,--wrap=mtt_mlp_forward_rows -Wl,--wrap=mtt_mlp_forward_rows_f32 \
+  -Wl,--wrap=mtt_mlp_backward_set -Wl,--wrap=mtt_mlp_backward_set_f32 \
+  -Wl,--wrap=mtt_soap_forces_rows -Wl,--wrap=mtt_soap_tangent_strain_rows
 EXTRA_DIST += bench/train_step/run.sh bench/soap/run.sh bench/progress/run.sh bench/restart/run.sh
 # bench_libmtt: libmtt energy + forces per atom (bench/libmtt/run.sh)
 noinst_PROGRAMS += bench/libmtt/bench_libmtt

@@ -562,6 +562,47 @@ static void test_forward_rows(void)
     mtt_mlp_free(plain);
 }
 
+/* mtt_mlp_backward_set writes the species' block of grad (whatever it held
+ * before: NaN here) to exactly what zeroing and mtt_mlp_backward give, in
+ * double and float, leaves the other blocks alone, and sets zeros when
+ * there is no loss term. */
+static void test_backward_set(void)
+{
+    fixture f;
+    CU_ASSERT_FATAL(fixture_init(&f, 2, 1));
+    const mtt_mlp *net = f.net;
+    const size_t np = net->n_params, s = 1, off = mtt_mlp_species_offset(net, s);
+    const size_t blk = net->n_params_per_species;
+    double *add = calloc(np, sizeof *add), *set = malloc(np * sizeof *set);
+    float *addf = calloc(np, sizeof *addf), *setf = malloc(np * sizeof *setf);
+    float *pf = malloc(np * sizeof *pf), xf[NROWS * DIM], vf[NROWS * DIM], af[NROWS];
+    mtt_mlp_work *wf = NULL;
+    CU_ASSERT_FATAL(mtt_mlp_work_create_f32(net, NROWS, &wf, NULL) == MTT_OK);
+    for (size_t k = 0; k < np; ++k) set[k] = NAN, setf[k] = NAN, pf[k] = (float)f.params[k];
+    for (size_t k = 0; k < NROWS * DIM; ++k) xf[k] = (float)f.p[k], vf[k] = (float)f.v[k];
+    for (size_t k = 0; k < NROWS; ++k) af[k] = (float)f.a[k];
+    CU_ASSERT(mtt_mlp_forward(f.ws, f.params, s, NROWS, f.p, NULL, NULL) == MTT_OK);
+    CU_ASSERT(mtt_mlp_backward(f.ws, f.a, f.v, NULL, add, NULL) == MTT_OK);
+    CU_ASSERT(mtt_mlp_backward_set(f.ws, f.a, f.v, NULL, set, NULL) == MTT_OK);
+    CU_ASSERT(mtt_mlp_forward_f32(wf, pf, s, NROWS, xf, NULL, NULL) == MTT_OK);
+    CU_ASSERT(mtt_mlp_backward_f32(wf, af, vf, NULL, addf, NULL) == MTT_OK);
+    CU_ASSERT(mtt_mlp_backward_set_f32(wf, af, vf, NULL, setf, NULL) == MTT_OK);
+    CU_ASSERT(memcmp(add + off, set + off, blk * sizeof *set) == 0);
+    CU_ASSERT(memcmp(addf + off, setf + off, blk * sizeof *setf) == 0);
+    int others_untouched = 1;
+    for (size_t k = 0; k < np; ++k)
+        if (k < off || k >= off + blk) others_untouched &= isnan(set[k]) && isnan(setf[k]);
+    CU_ASSERT(others_untouched);
+    /* no loss term: the block is set to zeros */
+    CU_ASSERT(mtt_mlp_backward_set(f.ws, NULL, NULL, NULL, set, NULL) == MTT_OK);
+    int zeros = 1;
+    for (size_t k = off; k < off + blk; ++k) zeros &= set[k] == 0.0;
+    CU_ASSERT(zeros);
+    free(add), free(set), free(addf), free(setf), free(pf);
+    mtt_mlp_work_free(wf);
+    fixture_free(&f);
+}
+
 int main(void)
 {
     CU_initialize_registry();
@@ -579,6 +620,8 @@ int main(void)
     CU_add_test(s, "large batch equals atom by atom", test_batch_equals_rows);
     CU_add_test(s, "input rows in place equal the gathered matrix (double, float)",
                 test_forward_rows);
+    CU_add_test(s, "backward that sets the gradient block equals zeroing and adding",
+                test_backward_set);
     CU_add_test(s, "float network matches the double one", test_f32_matches_f64);
     return mtt_cunit_run_tap();
 }

@@ -391,6 +391,66 @@ static void test_dense_small_cell(void)
     free(p), free(g), free(pd), free(pd2), free(gf), free(out);
 }
 
+/* The double-row entries (mtt_soap_forces_rows, mtt_soap_tangent_strain_rows:
+ * atom i's row at rows[i], times scale) give bit for bit what the plain
+ * entries give on a structure-ordered copy scaled first, for factored pair
+ * gradients (ethanol) and a dense Jacobian (small carbon cell); double rows
+ * on float position derivatives are refused. */
+static void check_rows(const mtt_soap *soap, system_t *s, int dense, const char *label)
+{
+    const size_t D = soap->dim, n = (size_t)s->n;
+    const double scale = 0.37;
+    double *p = malloc(n * D * sizeof *p), *g = malloc(n * D * sizeof *g);
+    double *gs = malloc(n * D * sizeof *gs), *rowsg = malloc(n * D * sizeof *rowsg);
+    double *pd = malloc(n * D * sizeof *pd), *out = malloc(n * D * sizeof *out);
+    double *w = malloc(3 * n * sizeof *w), eps[9], F[3 * 9], F2[3 * 9], S[9], S2[9];
+    size_t rows[9];
+    mtt_error err;
+    for (size_t i = 0; i < n; ++i) rows[i] = (5 * i + 1) % n; /* a permutation for n = 4, 9 */
+    for (size_t k = 0; k < n * D; ++k) g[k] = urand() - 0.5;
+    for (size_t k = 0; k < 3 * n; ++k) w[k] = urand() - 0.5;
+    for (int k = 0; k < 9; ++k) eps[k] = 0.1 * (urand() - 0.5);
+    for (size_t i = 0; i < n; ++i)
+        for (size_t d = 0; d < D; ++d) {
+            gs[i * D + d] = scale * g[i * D + d];
+            rowsg[rows[i] * D + d] = g[i * D + d];
+        }
+    compute(soap, s, p, MTT_SOAP_STORE_GRAD);
+    if (dense) CU_ASSERT_EQUAL_FATAL(mtt_soap_dense_build(soap, &g_w, 0, &err), MTT_OK);
+    CU_ASSERT_EQUAL_FATAL(mtt_soap_forces(soap, gs, &g_w, F, S, &err), MTT_OK);
+    CU_ASSERT_EQUAL_FATAL(mtt_soap_forces_rows(soap, rowsg, rows, scale, &g_w, F2, S2, &err),
+                          MTT_OK);
+    CU_ASSERT_EQUAL_FATAL(mtt_soap_tangent_strain(soap, w, eps, &g_w, pd, &err), MTT_OK);
+    CU_ASSERT_EQUAL_FATAL(
+        mtt_soap_tangent_strain_rows(soap, w, eps, &g_w, out, rows, scale, &err), MTT_OK);
+    int same_tangent = 1;
+    for (size_t i = 0; i < n; ++i)
+        for (size_t d = 0; d < D; ++d)
+            same_tangent &= out[rows[i] * D + d] == scale * pd[i * D + d];
+    const int same_forces = memcmp(F, F2, 3 * n * sizeof *F) == 0 && memcmp(S, S2, sizeof S) == 0;
+    printf("# double rows, %s: forces and dE/deps %s, tangent %s\n", label,
+           same_forces ? "identical" : "DIFFER", same_tangent ? "identical" : "DIFFERS");
+    CU_ASSERT(same_forces && same_tangent);
+    compute(soap, s, p, MTT_SOAP_STORE_GRAD_F32);
+    CU_ASSERT_EQUAL(mtt_soap_forces_rows(soap, rowsg, rows, scale, &g_w, F2, S2, &err),
+                    MTT_ERR_INTERNAL);
+    free(p), free(g), free(gs), free(rowsg), free(pd), free(out), free(w);
+}
+
+static void test_double_rows(void)
+{
+    mtt_soap *soap = make_soap(3, chno, 7, 6, 0.0);
+    system_t s = make_system(soap, 9, ethanol_pos, ethanol_z, NULL, NULL);
+    check_rows(soap, &s, 0, "ethanol, factored pair gradients");
+    free_system(&s);
+    mtt_soap_free(soap);
+    soap = make_soap(1, chno + 1, 7, 6, MTT_SOAP_DEFAULT_GRID);
+    s = make_system(soap, 4, carbon_pos, carbon_z, carbon_cell, all_pbc);
+    check_rows(soap, &s, 1, "carbon cell, dense Jacobian");
+    free_system(&s);
+    mtt_soap_free(soap);
+}
+
 int main(void)
 {
     mtt_nlist_init(&g_nl);
@@ -404,6 +464,7 @@ int main(void)
     CU_add_test(s, "tangent vs finite differences", test_tangent);
     CU_add_test(s, "forces and tangent with padded radial blocks (N = 9, 3)", test_radial_blocks);
     CU_add_test(s, "dense Jacobian of a small cell equals the factored passes", test_dense_small_cell);
+    CU_add_test(s, "double rows in place equal a scaled copy, bit for bit", test_double_rows);
     int rc = mtt_cunit_run_tap();
     mtt_soap_work_free(&g_w);
     mtt_nlist_free(&g_nl);

@@ -163,3 +163,83 @@ mtt_status __wrap_mtt_soap_tangent_strain_f32(const mtt_soap *soap, const double
     TIMED(soap_s,
           __real_mtt_soap_tangent_strain_f32(soap, wvec, strain, w, out, rows, scale, err));
 }
+
+/* The entry points soap_bpnn uses since the passes read the species rows in
+ * place: the layer norm on the cached rows, the backward that sets the
+ * gradient, the SOAP passes over double rows. */
+mtt_status __real_mtt_mlp_forward_rows(mtt_mlp_work *ws, const double *params, size_t s,
+                                       size_t n, const double *const *rows, double *y,
+                                       mtt_error *err);
+mtt_status __wrap_mtt_mlp_forward_rows(mtt_mlp_work *ws, const double *params, size_t s,
+                                       size_t n, const double *const *rows, double *y,
+                                       mtt_error *err);
+mtt_status __wrap_mtt_mlp_forward_rows(mtt_mlp_work *ws, const double *params, size_t s,
+                                       size_t n, const double *const *rows, double *y,
+                                       mtt_error *err)
+{
+    if (bench_counting) bench_count.net_rows += (double)n;
+    TIMED(net_s, __real_mtt_mlp_forward_rows(ws, params, s, n, rows, y, err));
+}
+
+mtt_status __real_mtt_mlp_forward_rows_f32(mtt_mlp_work *ws, const float *params, size_t s,
+                                           size_t n, const float *const *rows, float *y,
+                                           mtt_error *err);
+mtt_status __wrap_mtt_mlp_forward_rows_f32(mtt_mlp_work *ws, const float *params, size_t s,
+                                           size_t n, const float *const *rows, float *y,
+                                           mtt_error *err);
+mtt_status __wrap_mtt_mlp_forward_rows_f32(mtt_mlp_work *ws, const float *params, size_t s,
+                                           size_t n, const float *const *rows, float *y,
+                                           mtt_error *err)
+{
+    TIMED(net_s, __real_mtt_mlp_forward_rows_f32(ws, params, s, n, rows, y, err));
+}
+
+mtt_status __real_mtt_mlp_backward_set(mtt_mlp_work *ws, const double *a, const double *v,
+                                       double *ydot, double *grad, mtt_error *err);
+mtt_status __wrap_mtt_mlp_backward_set(mtt_mlp_work *ws, const double *a, const double *v,
+                                       double *ydot, double *grad, mtt_error *err);
+mtt_status __wrap_mtt_mlp_backward_set(mtt_mlp_work *ws, const double *a, const double *v,
+                                       double *ydot, double *grad, mtt_error *err)
+{
+    TIMED(net_s, __real_mtt_mlp_backward_set(ws, a, v, ydot, grad, err));
+}
+
+mtt_status __real_mtt_mlp_backward_set_f32(mtt_mlp_work *ws, const float *a, const float *v,
+                                           float *ydot, float *grad, mtt_error *err);
+mtt_status __wrap_mtt_mlp_backward_set_f32(mtt_mlp_work *ws, const float *a, const float *v,
+                                           float *ydot, float *grad, mtt_error *err);
+mtt_status __wrap_mtt_mlp_backward_set_f32(mtt_mlp_work *ws, const float *a, const float *v,
+                                           float *ydot, float *grad, mtt_error *err)
+{
+    TIMED(net_s, __real_mtt_mlp_backward_set_f32(ws, a, v, ydot, grad, err));
+}
+
+mtt_status __real_mtt_soap_forces_rows(const mtt_soap *soap, const double *g, const size_t *rows,
+                                       double scale, mtt_soap_work *w, double *forces,
+                                       double *dE_deps, mtt_error *err);
+mtt_status __wrap_mtt_soap_forces_rows(const mtt_soap *soap, const double *g, const size_t *rows,
+                                       double scale, mtt_soap_work *w, double *forces,
+                                       double *dE_deps, mtt_error *err);
+mtt_status __wrap_mtt_soap_forces_rows(const mtt_soap *soap, const double *g, const size_t *rows,
+                                       double scale, mtt_soap_work *w, double *forces,
+                                       double *dE_deps, mtt_error *err)
+{
+    TIMED(soap_s, __real_mtt_soap_forces_rows(soap, g, rows, scale, w, forces, dE_deps, err));
+}
+
+mtt_status __real_mtt_soap_tangent_strain_rows(const mtt_soap *soap, const double *wvec,
+                                               const double *strain, mtt_soap_work *w,
+                                               double *out, const size_t *rows, double scale,
+                                               mtt_error *err);
+mtt_status __wrap_mtt_soap_tangent_strain_rows(const mtt_soap *soap, const double *wvec,
+                                               const double *strain, mtt_soap_work *w,
+                                               double *out, const size_t *rows, double scale,
+                                               mtt_error *err);
+mtt_status __wrap_mtt_soap_tangent_strain_rows(const mtt_soap *soap, const double *wvec,
+                                               const double *strain, mtt_soap_work *w,
+                                               double *out, const size_t *rows, double scale,
+                                               mtt_error *err)
+{
+    TIMED(soap_s,
+          __real_mtt_soap_tangent_strain_rows(soap, wvec, strain, w, out, rows, scale, err));
+}

@@ -70,6 +70,12 @@ mtt_status mtt_mlp_input_gradient(mtt_mlp_work *ws, double *dydp, mtt_error *err
  * not NULL (requires v).  grad may be NULL to get ẏ only. */
 mtt_status mtt_mlp_backward(mtt_mlp_work *ws, const double *a, const double *v,
                             double *ydot, double *grad, mtt_error *err);
+/* The same, but the block of the batch's species in grad is SET to that
+ * gradient (also when a and v are both NULL: zeros), not added to: the
+ * caller needs no zeroing pass, and the products do not read the old
+ * values.  The other species' blocks are untouched. */
+mtt_status mtt_mlp_backward_set(mtt_mlp_work *ws, const double *a, const double *v,
+                                double *ydot, double *grad, mtt_error *err);
 
 /* ---- single precision (base_precision: 32) ---------------------------------
  * Same protocol and contracts with float arrays: params/grad are a float
@@ -86,5 +92,7 @@ mtt_status mtt_mlp_forward_rows_f32(mtt_mlp_work *ws, const float *params, size_
 mtt_status mtt_mlp_input_gradient_f32(mtt_mlp_work *ws, float *dydp, mtt_error *err);
 mtt_status mtt_mlp_backward_f32(mtt_mlp_work *ws, const float *a, const float *v,
                                 float *ydot, float *grad, mtt_error *err);
+mtt_status mtt_mlp_backward_set_f32(mtt_mlp_work *ws, const float *a, const float *v,
+                                    float *ydot, float *grad, mtt_error *err);
 
 #endif

@@ -178,8 +178,11 @@ static void SFX(tangent_up)(mtt_mlp_work *ws, const REAL *v, REAL *ydot)
     }
 }
 
-mtt_status SFX(mtt_mlp_backward)(mtt_mlp_work *ws, const REAL *a, const REAL *v, REAL *ydot,
-                                 REAL *grad, mtt_error *err)
+/* overwrite: the species' block of grad is set (the first product into
+ * each tensor with β = 0), not added to: no zeroing pass before, no read of
+ * the old values in the products. */
+static mtt_status SFX(backward)(mtt_mlp_work *ws, const REAL *a, const REAL *v, REAL *ydot,
+                                REAL *grad, int overwrite, mtt_error *err)
 {
     const mtt_mlp *net = ws->net;
     size_t H = net->cfg.n_neurons, L = net->cfg.n_hidden_layers, n = ws->n;
@@ -197,7 +200,10 @@ mtt_status SFX(mtt_mlp_backward)(mtt_mlp_work *ws, const REAL *a, const REAL *v,
     SFX(compute_eps)(ws);
     if (v) SFX(tangent_up)(ws, v, ydot);
     const REAL *xd0 = ws->xd0; /* set by the tangent sweep; read only when v */
-    if (!grad || (!a && !v)) return MTT_OK;
+    if (grad && overwrite && ((!a && !v) || n == 0))
+        memset(grad + mtt_mlp_species_offset(net, ws->species), 0,
+               net->n_params_per_species * sizeof *grad);
+    if (!grad || (!a && !v) || (overwrite && n == 0)) return MTT_OK;
 
     /* Output row: ∂/∂w = aᵀ A_L + 1ᵀ Ȧ_L. */
     {
@@ -210,7 +216,7 @@ mtt_status SFX(mtt_mlp_backward)(mtt_mlp_work *ws, const REAL *a, const REAL *v,
                 REAL g = 0;
                 if (a) g += a[i] * AL[i * w_in + j];
                 if (v) g += AdL[i * w_in + j];
-                gw[j] += g;
+                gw[j] = overwrite && i == 0 ? g : gw[j] + g;
             }
     }
     /* Hidden layers, top down. */
@@ -243,7 +249,7 @@ mtt_status SFX(mtt_mlp_backward)(mtt_mlp_work *ws, const REAL *a, const REAL *v,
             Mat = K;
         }
         GEMM(MTT_BLAS_TRANS, MTT_BLAS_NOTRANS, H, fan_in, n, (REAL)1, Mat, H, Aprev, fan_in,
-             (REAL)1, gW, fan_in);
+             overwrite ? (REAL)0 : (REAL)1, gW, fan_in);
         if (v) {
             const REAL *Adprev = l > 1 ? BUFR(ws, BUF_AD, l - 1) : xd0;
             GEMM(MTT_BLAS_TRANS, MTT_BLAS_NOTRANS, H, fan_in, n, (REAL)1, E, H, Adprev, fan_in,
@@ -251,4 +257,16 @@ mtt_status SFX(mtt_mlp_backward)(mtt_mlp_work *ws, const REAL *a, const REAL *v,
         }
     }
     return MTT_OK;
+}
+
+mtt_status SFX(mtt_mlp_backward)(mtt_mlp_work *ws, const REAL *a, const REAL *v, REAL *ydot,
+                                 REAL *grad, mtt_error *err)
+{
+    return SFX(backward)(ws, a, v, ydot, grad, 0, err);
+}
+
+mtt_status SFX(mtt_mlp_backward_set)(mtt_mlp_work *ws, const REAL *a, const REAL *v,
+                                     REAL *ydot, REAL *grad, mtt_error *err)
+{
+    return SFX(backward)(ws, a, v, ydot, grad, 1, err);
 }

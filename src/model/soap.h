@@ -161,6 +161,19 @@ mtt_status mtt_soap_tangent(const mtt_soap *soap, const double *wvec, mtt_soap_w
 mtt_status mtt_soap_tangent_strain(const mtt_soap *soap, const double *wvec, const double *strain,
                                    mtt_soap_work *w, double *pdot, mtt_error *err);
 
+/* mtt_soap_forces from g = scale · G_r with the double rows G_r at g + r·D,
+ * r = rows[i] for atom i (the network's species-grouped rows, read in
+ * place), and mtt_soap_tangent_strain into out + rows[i]·D = scale · ṗ_i:
+ * the same numbers as scaling into a structure-ordered copy first (the
+ * products are rounded in the same order).  For workspaces of double
+ * position derivatives. */
+mtt_status mtt_soap_forces_rows(const mtt_soap *soap, const double *g, const size_t *rows,
+                                double scale, mtt_soap_work *w, double *forces,
+                                double *dE_deps, mtt_error *err);
+mtt_status mtt_soap_tangent_strain_rows(const mtt_soap *soap, const double *wvec,
+                                        const double *strain, mtt_soap_work *w, double *out,
+                                        const size_t *rows, double scale, mtt_error *err);
+
 /* base_precision 32, for a workspace computed with MTT_SOAP_STORE_GRAD_F32:
  * mtt_soap_forces from g = scale · G_r, the float rows G_r at g + r·D with
  * r = rows[i] for atom i (the network's species-grouped rows, read in place:

@@ -195,7 +195,6 @@ void mtt_sbp_work_free(mtt_sbp_work *w)
     free(w->rows_f32);
     free(w->P);
     free(w->G);
-    free(w->S);
     free(w->y);
     free(w->a);
     free(w->wneg);
@@ -223,9 +222,8 @@ mtt_status mtt_sbp_work_create(const mtt_sbp_model *m, size_t max_atoms, mtt_sbp
     w->row = malloc(A * sizeof *w->row);
     const int f32 = m->precision == 32;
     const int gather = !m->mlp->cfg.layernorm; /* else the layer norm reads the rows in place */
-    w->S = f32 ? NULL : malloc(A * D * sizeof *w->S); /* the float passes read their rows */
     w->wneg = malloc(3 * A * sizeof *w->wneg);
-    int ok = w->mlp && w->start && w->count && w->row && (f32 || w->S) && w->wneg;
+    int ok = w->mlp && w->start && w->count && w->row && w->wneg;
     if (f32) {
         const size_t np = m->n_params ? m->n_params : 1;
         w->n_params = m->n_params;
@@ -330,14 +328,12 @@ mtt_status mtt_sbp_predict(const mtt_sbp_model *m, const double *params,
     size_t first = 0;
     for (size_t b = 0; b < n; ++b) {
         const size_t nb = (size_t)f[b]->n_atoms;
-        for (size_t i = 0; i < nb; ++i, ++atom) {  /* g = ∂E/∂p = σ ∂y/∂p */
-            const double *src = w->G + w->row[atom] * D;
-            double *dst = w->S + i * D;
-            for (size_t d = 0; d < D; ++d) dst[d] = m->scale * src[d];
-        }
+        /* g = ∂E/∂p = σ ∂y/∂p, read from the species rows in place */
         double *fb = forces ? forces + 3 * first : w->wneg;
-        MTT_FORWARD_IF_ERROR(mtt_soap_forces(m->soap, w->S, &f[b]->sw, fb,
-                                             dE_deps ? dE_deps + 9 * b : NULL, err));
+        MTT_FORWARD_IF_ERROR(mtt_soap_forces_rows(m->soap, w->G, w->row + atom, m->scale,
+                                                  &f[b]->sw, fb,
+                                                  dE_deps ? dE_deps + 9 * b : NULL, err));
+        atom += nb;
         first += nb;
     }
     return MTT_OK;
@@ -396,14 +392,13 @@ void mtt_sbp_single_free(mtt_sbp_single *w)
     w->max_atoms = 0;
 }
 
-mtt_status mtt_sbp_backward(const mtt_sbp_model *m, const double *params,
-                            mtt_sbp_features *const *f, size_t n, mtt_sbp_work *w,
-                            const double *dL_dE, const double *dL_dF, const double *dL_dDeps,
-                            double *grad, mtt_error *err)
+/* overwrite: grad = ∂L/∂params (each species' block set by its network's
+ * backward, the blocks of species absent from the batch zeroed), else +=. */
+static mtt_status backward64(const mtt_sbp_model *m, mtt_sbp_features *const *f, size_t n,
+                             mtt_sbp_work *w, const double *dL_dE, const double *dL_dF,
+                             const double *dL_dDeps, double *grad, int overwrite,
+                             mtt_error *err)
 {
-    (void)params;  /* the networks kept what they need from the forward */
-    if (m->precision == 32)
-        return mtt_sbp_backward_f32_(m, f, n, w, dL_dE, dL_dF, dL_dDeps, grad, err);
     const size_t D = m->dim;
     const int tangent = dL_dF || dL_dDeps;
     size_t atom = 0;
@@ -419,22 +414,45 @@ mtt_status mtt_sbp_backward(const mtt_sbp_model *m, const double *params,
             const size_t nb = (size_t)f[b]->n_atoms;
             if (dL_dF)
                 for (size_t k = 0; k < 3 * nb; ++k) w->wneg[k] = -dL_dF[3 * first + k];
-            MTT_FORWARD_IF_ERROR(mtt_soap_tangent_strain(m->soap, dL_dF ? w->wneg : NULL,
-                                                         dL_dDeps ? dL_dDeps + 9 * b : NULL,
-                                                         &f[b]->sw, w->S, err));
-            for (size_t i = 0; i < nb; ++i, ++atom) {
-                const double *src = w->S + i * D;
-                double *dst = w->G + w->row[atom] * D;
-                for (size_t d = 0; d < D; ++d) dst[d] = m->scale * src[d];
-            }
+            /* the rows σ ṗ, written in place */
+            MTT_FORWARD_IF_ERROR(mtt_soap_tangent_strain_rows(
+                m->soap, dL_dF ? w->wneg : NULL, dL_dDeps ? dL_dDeps + 9 * b : NULL, &f[b]->sw,
+                w->G, w->row + atom, m->scale, err));
+            atom += nb;
             first += nb;
         }
     }
     for (size_t s = 0; s < m->n_species; ++s) {
-        if (!w->count[s]) continue;
-        MTT_FORWARD_IF_ERROR(mtt_mlp_backward(w->mlp[s], dL_dE ? w->a + w->start[s] : NULL,
-                                              tangent ? w->G + w->start[s] * D : NULL, NULL,
-                                              grad, err));
+        if (!w->count[s]) {
+            if (overwrite && grad)
+                memset(grad + mtt_mlp_species_offset(m->mlp, s), 0,
+                       m->mlp->n_params_per_species * sizeof *grad);
+            continue;
+        }
+        MTT_FORWARD_IF_ERROR((overwrite ? mtt_mlp_backward_set : mtt_mlp_backward)(
+            w->mlp[s], dL_dE ? w->a + w->start[s] : NULL, tangent ? w->G + w->start[s] * D : NULL,
+            NULL, grad, err));
     }
     return MTT_OK;
+}
+
+mtt_status mtt_sbp_backward(const mtt_sbp_model *m, const double *params,
+                            mtt_sbp_features *const *f, size_t n, mtt_sbp_work *w,
+                            const double *dL_dE, const double *dL_dF, const double *dL_dDeps,
+                            double *grad, mtt_error *err)
+{
+    (void)params;  /* the networks kept what they need from the forward */
+    if (m->precision == 32)
+        return mtt_sbp_backward_f32_(m, f, n, w, dL_dE, dL_dF, dL_dDeps, grad, err);
+    return backward64(m, f, n, w, dL_dE, dL_dF, dL_dDeps, grad, 0, err);
+}
+
+mtt_status mtt_sbp_backward_set(const mtt_sbp_model *m, mtt_sbp_features *const *f, size_t n,
+                                mtt_sbp_work *w, const double *dL_dE, const double *dL_dF,
+                                const double *dL_dDeps, double *grad, mtt_error *err)
+{
+    MTT_RETURN_ERROR_IF(m->precision == 32, err, MTT_ERR_INTERNAL,
+                        "a double gradient was set from a 32-bit model; this is a bug, please "
+                        "report it");
+    return backward64(m, f, n, w, dL_dE, dL_dF, dL_dDeps, grad, 1, err);
 }

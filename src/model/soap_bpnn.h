@@ -172,6 +172,13 @@ mtt_status mtt_sbp_backward(const mtt_sbp_model *m, const double *params,
                             const double *dL_dE, const double *dL_dF, const double *dL_dDeps,
                             double *grad, mtt_error *err);
 
+/* Precision 64: mtt_sbp_backward that SETS grad (n_params) to ∂L/∂params
+ * instead of adding to it (no zeroing pass by the caller; the same values
+ * as zeroing and adding). */
+mtt_status mtt_sbp_backward_set(const mtt_sbp_model *m, mtt_sbp_features *const *f, size_t n,
+                                mtt_sbp_work *w, const double *dL_dE, const double *dL_dF,
+                                const double *dL_dDeps, double *grad, mtt_error *err);
+
 /* Precision 32 only, for a caller that keeps the parameters (and Adam's
  * moments) in float, as a float32 torch model does: mtt_sbp_predict with
  * the float parameter vector params (n_params), and mtt_sbp_backward that

@@ -131,12 +131,15 @@ mtt_status mtt_sbp_backward_floats(const mtt_sbp_model *m, mtt_sbp_features *con
         }
     }
     if (!grad) return MTT_OK;
-    memset(grad, 0, m->n_params * sizeof *grad);
     for (size_t s = 0; s < m->n_species; ++s) {
-        if (!w->count[s]) continue;
-        MTT_FORWARD_IF_ERROR(mtt_mlp_backward_f32(w->mlp[s], dL_dE ? w->af + w->start[s] : NULL,
-                                                  tangent ? w->Gf + w->start[s] * D : NULL, NULL,
-                                                  grad, err));
+        if (!w->count[s]) { /* each species' block is set: zeros when absent */
+            memset(grad + mtt_mlp_species_offset(m->mlp, s), 0,
+                   m->mlp->n_params_per_species * sizeof *grad);
+            continue;
+        }
+        MTT_FORWARD_IF_ERROR(mtt_mlp_backward_set_f32(
+            w->mlp[s], dL_dE ? w->af + w->start[s] : NULL,
+            tangent ? w->Gf + w->start[s] * D : NULL, NULL, grad, err));
     }
     return MTT_OK;
 }

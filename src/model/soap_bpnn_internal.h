@@ -18,7 +18,6 @@ struct mtt_sbp_work {
     const double **rows;  /* max_atoms: with a layer norm, species row → its descriptor
                              where the features keep it (no copy into P) */
     double *G;            /* max_atoms × D: ∂y/∂p, then the tangent directions v */
-    double *S;            /* max_atoms × D: per-structure ∂E/∂p or ṗ, structure order (precision 64 only) */
     double *y;            /* max_atoms: network outputs (species rows) */
     double *a;            /* max_atoms: energy-loss weights (species rows) */
     double *wneg;         /* max_atoms × 3: −∂L/∂F */

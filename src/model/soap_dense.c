@@ -117,7 +117,7 @@ MTT_VECTOR_INLINE double lane_total(const double s[LANES])
         }                                                                                  \
     }
 
-/* ṗ_row = J_row · u for every row, into pdot + rows[i]·D (double) or, when
+/* ṗ_row = J_row · u for every row, scale · ṗ into pdot + rows[i]·D (double) or, when
  * pdot is NULL, (float)(scale · ṗ) into pf + rows[i]·D. */
 #define DENSE_TANGENT(NAME, JREAL)                                                         \
     MTT_VECTOR_CLONES                                                                      \
@@ -136,7 +136,7 @@ MTT_VECTOR_INLINE double lane_total(const double s[LANES])
                 for (; c < R; ++c) s[0] += (double)j[c] * u[c];                            \
                 const double v = lane_total(s);                                            \
                 if (pdot)                                                                  \
-                    pdot[row + d] = v;                                                     \
+                    pdot[row + d] = scale * v;                                             \
                 else                                                                       \
                     pf[row + d] = (float)(scale * v);                                      \
             }                                                                              \

@@ -89,6 +89,37 @@ mtt_status mtt_soap_tangent_strain(const mtt_soap *soap, const double *wvec, con
     return MTT_OK;
 }
 
+/* The double-row entries need double position derivatives (stored 1 or 3,
+ * or recomputed). */
+static mtt_status check_double(const mtt_soap_work *w, mtt_error *err)
+{
+    MTT_FORWARD_IF_ERROR(check_ready(w, err));
+    MTT_RETURN_ERROR_IF(w->stored == 2 || w->stored == 4, err, MTT_ERR_INTERNAL,
+                        "soap: double rows used with a workspace of float position "
+                        "derivatives; this is a bug, please report it");
+    return MTT_OK;
+}
+
+mtt_status mtt_soap_forces_rows(const mtt_soap *soap, const double *g, const size_t *rows,
+                                double scale, mtt_soap_work *w, double *forces,
+                                double *dE_deps, mtt_error *err)
+{
+    MTT_FORWARD_IF_ERROR(check_double(w, err));
+    if (is_dense(w)) mtt_soap_dense_forces_(soap, w, g, NULL, rows, scale, forces, dE_deps);
+    else forces_f64(soap, g, NULL, rows, scale, w, forces, dE_deps, NULL);
+    return MTT_OK;
+}
+
+mtt_status mtt_soap_tangent_strain_rows(const mtt_soap *soap, const double *wvec,
+                                        const double *strain, mtt_soap_work *w, double *out,
+                                        const size_t *rows, double scale, mtt_error *err)
+{
+    MTT_FORWARD_IF_ERROR(check_double(w, err));
+    if (is_dense(w)) mtt_soap_dense_tangent_(soap, w, wvec, strain, out, NULL, rows, scale);
+    else tangent_f64(soap, wvec, strain, w, out, NULL, rows, scale);
+    return MTT_OK;
+}
+
 mtt_status mtt_soap_forces_f32(const mtt_soap *soap, const float *g, const size_t *rows,
                                double scale, mtt_soap_work *w, double *forces, double *dE_deps,
                                mtt_error *err)

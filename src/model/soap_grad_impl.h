@@ -57,8 +57,9 @@ static void SFX(from_pair_order)(const mtt_soap *soap, const REAL *vp, REAL *v)
     }
 }
 
-/* ḡ(i) = ∂E/∂c(i) from g_i = ∂E/∂p_i (scale · the double row g, or of the
- * float row gf when g is NULL), into vp in pair order: per l,
+/* ḡ(i) = ∂E/∂c(i) from g_i = ∂E/∂p_i (scale · the double row g, the
+ * products rounded first; or of the float row gf when g is NULL, the scale
+ * folded into α_l), into vp in pair order: per l,
  * ḡ_l = α_l Ĝ_l C_l with Ĝ the symmetric K×K matrix of g (diagonal
  * doubled); with NP = N its transpose α_l C_lᵀ Ĝ_l is written straight into
  * the rows l²..l²+2l of vp, else ḡ goes through cbar (NC). */
@@ -69,11 +70,12 @@ static void SFX(backward)(const mtt_soap *soap, const REAL *c, const double *g, 
     for (int l = 0; l <= L; ++l) {
         const size_t w = (size_t)(2 * l + 1), off = (size_t)K * l * l;
         size_t pair = 0;
-        if (g) {
+        if (g) { /* scale · g as the rows' values (a scale of 1 changes nothing) */
             for (int k1 = 0; k1 < K; ++k1) {
-                G[k1 * K + k1] = (REAL)(2.0 * g[pair++ * (size_t)(L + 1) + l]);
+                G[k1 * K + k1] = (REAL)(2.0 * (scale * g[pair++ * (size_t)(L + 1) + l]));
                 for (int k2 = k1 + 1; k2 < K; ++k2, ++pair)
-                    G[k1 * K + k2] = G[k2 * K + k1] = (REAL)g[pair * (size_t)(L + 1) + l];
+                    G[k1 * K + k2] = G[k2 * K + k1] =
+                        (REAL)(scale * g[pair * (size_t)(L + 1) + l]);
             }
         } else {
             for (int k1 = 0; k1 < K; ++k1) {
@@ -82,7 +84,7 @@ static void SFX(backward)(const mtt_soap *soap, const REAL *c, const double *g, 
                     G[k1 * K + k2] = G[k2 * K + k1] = (REAL)gf[pair * (size_t)(L + 1) + l];
             }
         }
-        const REAL alpha = (REAL)(scale * soap->alpha[l]);
+        const REAL alpha = (REAL)(g ? soap->alpha[l] : scale * soap->alpha[l]);
         if (direct)
             GEMM(MTT_BLAS_TRANS, MTT_BLAS_NOTRANS, w, (size_t)K, (size_t)K, alpha, c + off, w, G,
                  (size_t)K, (REAL)0, vp + off, (size_t)K);
@@ -93,7 +95,7 @@ static void SFX(backward)(const mtt_soap *soap, const REAL *c, const double *g, 
     if (!direct) SFX(to_pair_order)(soap, cbar, vp);
 }
 
-/* ṗ = α_l (M + Mᵀ), M = C_l Ċ_lᵀ per l (K×K), ṗ in double (pdot), or
+/* ṗ = α_l (M + Mᵀ), M = C_l Ċ_lᵀ per l (K×K), scale · ṗ in double (pdot), or
  * rounded to float after scaling by `scale` (pf when pdot is NULL), from ċ in pair
  * order (vp; with NP = N its rows l²..l²+2l are Ċ_lᵀ, else ċ is first
  * reordered into cdot).  The per-l products go through BLAS: the scalar
@@ -113,11 +115,11 @@ static void SFX(pdot)(const mtt_soap *soap, const REAL *c, const REAL *vp, doubl
                  cdot + off, w, (REAL)0, M, (size_t)K);
         const double a = soap->alpha[l];
         size_t pair = 0;
-        if (pdot) {
+        if (pdot) { /* scale · (α ṗ): a scale of 1 changes nothing */
             for (int k1 = 0; k1 < K; ++k1)
                 for (int k2 = k1; k2 < K; ++k2, ++pair)
                     pdot[pair * (size_t)(L + 1) + l] =
-                        a * ((double)M[k1 * K + k2] + (double)M[k2 * K + k1]);
+                        scale * (a * ((double)M[k1 * K + k2] + (double)M[k2 * K + k1]));
         } else {
             const double as = a * scale;
             for (int k1 = 0; k1 < K; ++k1)
@@ -276,7 +278,7 @@ static void SFX(forces)(const mtt_soap *soap, const double *g, const float *gf,
 }
 
 /* ṗ along per-atom displacements w (or NULL) plus a homogeneous strain (or
- * NULL): atom i's row at pdot + r·D (double) or, when pdot is NULL,
+ * NULL): atom i's row at pdot + r·D (double, scale · ṗ_i) or, when pdot is NULL,
  * (float)(scale · ṗ_i) at pf + r·D, r = rows[i] (or i when rows is NULL). */
 MTT_VECTOR_CLONES
 static void SFX(tangent)(const mtt_soap *soap, const double *wvec, const double *strain,

@@ -133,8 +133,8 @@ static mtt_status local_step(mtt_trainer *t, const double totals[3], double term
         return mtt_sbp_backward_floats(t->model, b->f, b->n, t->work, b->dL_dE,
                                        nc ? b->dL_dF : NULL, tensor ? b->dL_dDeps : NULL,
                                        t->grad_f, err);
-    return mtt_sbp_backward(t->model, t->params, b->f, b->n, t->work, b->dL_dE,
-                            nc ? b->dL_dF : NULL, tensor ? b->dL_dDeps : NULL, t->reduce, err);
+    return mtt_sbp_backward_set(t->model, b->f, b->n, t->work, b->dL_dE, nc ? b->dL_dF : NULL,
+                                tensor ? b->dL_dDeps : NULL, t->reduce, err);
 }
 
 /* Some rank failed (all know it from the agreed flag): bring its message to
@@ -188,8 +188,11 @@ mtt_status mtt_trainer_step(mtt_trainer *t, const size_t *idx, size_t n, const d
 
     double terms[3] = {0, 0, 0}, x[MTT_TRAINER_REDUCE_EXTRA];
     const int local = st == MTT_OK && b->n > 0;
-    if (!t->grad_f) memset(t->reduce, 0, t->n_reduce * sizeof(double));
-    else if (!local) memset(t->grad_f, 0, t->n_params * sizeof *t->grad_f);
+    /* the backward SETS the gradient; a rank without a batch zeroes it */
+    if (!local) {
+        if (t->grad_f) memset(t->grad_f, 0, t->n_params * sizeof *t->grad_f);
+        else memset(t->reduce, 0, t->n_params * sizeof *t->reduce);
+    }
     if (local) st = local_step(t, totals, terms, err);
     /* base_precision 32 on several ranks: the gradient is summed in double */
     if (t->grad_f && t->size > 1) mtt_convert_widen(t->n_params, t->grad_f, t->reduce);
