@@ -75,6 +75,15 @@ done
 if [ $c -eq 0 ] && grep -q "^mtt " "$case_dir/out" && grep -q "HDF5:" "$case_dir/out" \
    && grep -q "BLAS:" "$case_dir/out" && grep -q "MPI:" "$case_dir/out"; then
     ok "--version shows the build configuration"; else not_ok "--version" "exit $c"; fi
+# the revision is the one built, not the one configured (mtt_revision.h, rewritten by make)
+head_rev=$(cd "$top_srcdir" && git rev-parse --short=12 HEAD 2>/dev/null)
+if [ -z "$head_rev" ]; then
+    skip "--version revision: the sources are not a git checkout"
+elif [ "$(sed -n '1s/^mtt [^ ]* (git \([^)]*\)).*/\1/p' "$case_dir/out")" = "$head_rev" ]; then
+    ok "--version names the git revision that was built ($head_rev)"
+else
+    not_ok "--version revision" "$(head -1 "$case_dir/out"), HEAD is $head_rev"
+fi
 
 # ---- options errors (exit 2) ------------------------------------------------
 new_case missing_options
