@@ -245,16 +245,25 @@ static void compare_split(const char *file, const mtt_xyz_keys *keys, const int 
 
 static void test_hash(void)
 {
-    double p[5] = {0.5, -1.25, 3.0, 1e-300, 7.0}, q[5];
+    /* 21 entries: full 8-word lanes and a tail; also a prefix (n = 5) */
+    enum { N = 21 };
+    double p[N], q[N];
+    for (int i = 0; i < N; ++i) p[i] = (i % 3 ? 1.0 : -1.0) * (0.5 + i) * pow(10.0, i % 7 - 3);
+    p[3] = 1e-300;
     memcpy(q, p, sizeof p);
-    uint64_t h = mtt_trainer_params_hash(p, 5);
-    int same = h == mtt_trainer_params_hash(q, 5);
-    int differs = 1;
-    for (int i = 0; i < 5; ++i) {
-        q[i] = nextafter(p[i], INFINITY);
-        differs = differs && mtt_trainer_params_hash(q, 5) != h;
-        q[i] = p[i];
+    int same = 1, differs = 1;
+    for (size_t n = 5; n <= N; n += N - 5) {
+        uint64_t h = mtt_trainer_params_hash(p, n);
+        same = same && h == mtt_trainer_params_hash(q, n);
+        for (size_t i = 0; i < n; ++i) {
+            q[i] = nextafter(p[i], INFINITY);
+            differs = differs && mtt_trainer_params_hash(q, n) != h;
+            q[i] = p[i];
+        }
     }
+    /* the same words in another order are another array */
+    q[0] = p[8], q[8] = p[0];
+    differs = differs && mtt_trainer_params_hash(q, N) != mtt_trainer_params_hash(p, N);
     check(same && differs, "parameter checksum: equal arrays agree, a one-ulp change in any "
                            "entry changes it");
 }

@@ -11,9 +11,10 @@
  * rank's hash differs, and every rank learns it from the same collective, so
  * all stop together with the same one-line error naming the epoch.
  *
- * Hash: per 64-bit word h = (h ^ w) · P, then an xor-shift; each step is a
+ * Hash: per 64-bit word h = (h ^ w) · P, then an xor-shift, in eight
+ * interleaved lanes folded by the same step at the end; each step is a
  * bijection of h for fixed w and of w for fixed h, so any single changed
- * word changes the hash.  Cost: one pass over the n_params doubles (less
+ * word changes its lane and so the hash.  Cost: one pass over the n_params doubles (less
  * than one step's Adam update) and one 2-integer allreduce per epoch;
  * nothing on one rank.
  *
@@ -30,15 +31,34 @@
 
 #include "train/trainer_internal.h"
 
+/* One lane's step: a bijection of h for fixed w and of w for fixed h. */
+static inline uint64_t hash_step(uint64_t h, uint64_t w)
+{
+    h = (h ^ w) * UINT64_C(0x100000001b3);
+    return h ^ (h >> 29);
+}
+
 uint64_t mtt_trainer_params_hash(const double *params, size_t n)
 {
-    uint64_t h = UINT64_C(0xcbf29ce484222325);
-    for (size_t i = 0; i < n; ++i) {
+    /* eight independent lanes (word i goes to lane i mod 8), so the chain of
+     * multiplies is not one long dependency: ~8 times faster than one lane */
+    enum { LANES = 8 };
+    uint64_t lane[LANES];
+    for (int k = 0; k < LANES; ++k) lane[k] = UINT64_C(0xcbf29ce484222325) + (uint64_t)k;
+    size_t i = 0;
+    for (; i + LANES <= n; i += LANES)
+        for (int k = 0; k < LANES; ++k) {
+            uint64_t w;
+            memcpy(&w, &params[i + (size_t)k], sizeof w);
+            lane[k] = hash_step(lane[k], w);
+        }
+    for (int k = 0; i < n; ++i, ++k) {
         uint64_t w;
         memcpy(&w, &params[i], sizeof w);
-        h = (h ^ w) * UINT64_C(0x100000001b3);
-        h ^= h >> 29;
+        lane[k] = hash_step(lane[k], w);
     }
+    uint64_t h = (uint64_t)n;
+    for (int k = 0; k < LANES; ++k) h = hash_step(h, lane[k]);
     return h;
 }
 
