@@ -603,6 +603,55 @@ static void test_backward_set(void)
     fixture_free(&f);
 }
 
+/* The first layer's products go to BLAS in pieces along D for a batch
+ * (n = 16, 48 at D = 2100, as ethanol's species; n = 80 takes the
+ * transposed product), never for one atom: a batch's outputs, input
+ * gradient and parameter gradient equal the atoms pushed through one at a
+ * time, to rounding. */
+static void test_pieces_equal_atoms(void)
+{
+    enum { DW = 2100, HW = 32, NMAX = 80 };
+    mtt_mlp *net = NULL;
+    mtt_mlp_work *ws = NULL;
+    mtt_mlp_config cfg = {DW, 2, HW, 1};
+    int z = 6;
+    CU_ASSERT_FATAL(mtt_mlp_create(&cfg, 1, &z, &net, NULL) == MTT_OK);
+    CU_ASSERT_FATAL(mtt_mlp_work_create(net, NMAX, &ws, NULL) == MTT_OK);
+    const size_t np = net->n_params;
+    double *params = malloc(np * sizeof *params), *p = malloc(NMAX * DW * sizeof *p);
+    double *v = malloc(NMAX * DW * sizeof *v), *a = malloc(NMAX * sizeof *a);
+    double *g1 = malloc(NMAX * DW * sizeof *g1), *g2 = malloc(NMAX * DW * sizeof *g2);
+    double *w1 = calloc(np, sizeof *w1), *w2 = calloc(np, sizeof *w2), y1[NMAX], y2[NMAX];
+    mtt_mlp_init_params_seeded(net, params, 11);
+    for (size_t k = 0; k < NMAX * DW; ++k) {
+        p[k] = 0.8 * urand() + 0.3 * (double)(k % 7);
+        v[k] = urand();
+    }
+    for (size_t i = 0; i < NMAX; ++i) a[i] = urand();
+    const size_t sizes[3] = {16, 48, 80};
+    for (int c = 0; c < 3; ++c) {
+        const size_t n = sizes[c];
+        memset(w1, 0, np * sizeof *w1);
+        memset(w2, 0, np * sizeof *w2);
+        CU_ASSERT(mtt_mlp_forward(ws, params, 0, n, p, y1, NULL) == MTT_OK);
+        CU_ASSERT(mtt_mlp_input_gradient(ws, g1, NULL) == MTT_OK);
+        CU_ASSERT(mtt_mlp_backward(ws, a, v, NULL, w1, NULL) == MTT_OK);
+        for (size_t i = 0; i < n; ++i) {
+            CU_ASSERT(mtt_mlp_forward(ws, params, 0, 1, p + i * DW, y2 + i, NULL) == MTT_OK);
+            CU_ASSERT(mtt_mlp_input_gradient(ws, g2 + i * DW, NULL) == MTT_OK);
+            CU_ASSERT(mtt_mlp_backward(ws, a + i, v + i * DW, NULL, w2, NULL) == MTT_OK);
+        }
+        const double ey = rel_err(n, y1, y2), eg = rel_err(n * DW, g1, g2);
+        const double ew = rel_err(np, w1, w2);
+        printf("# batch of %zu in pieces vs atom by atom: y %.2g, dy/dp %.2g, gradient %.2g\n", n,
+               ey, eg, ew);
+        CU_ASSERT(ey < 1e-14 && eg < 1e-14 && ew < 1e-14);
+    }
+    free(params), free(p), free(v), free(a), free(g1), free(g2), free(w1), free(w2);
+    mtt_mlp_work_free(ws);
+    mtt_mlp_free(net);
+}
+
 int main(void)
 {
     CU_initialize_registry();
@@ -622,6 +671,7 @@ int main(void)
                 test_forward_rows);
     CU_add_test(s, "backward that sets the gradient block equals zeroing and adding",
                 test_backward_set);
+    CU_add_test(s, "first layer in pieces along D equals atom by atom", test_pieces_equal_atoms);
     CU_add_test(s, "float network matches the double one", test_f32_matches_f64);
     return mtt_cunit_run_tap();
 }

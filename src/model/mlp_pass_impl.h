@@ -12,6 +12,39 @@ static const REAL *SFX(weight)(const mtt_mlp_work *ws, size_t k)
     return (const REAL *)ws->params + mtt_mlp_layer(ws->net, ws->species, k)->offset;
 }
 
+/* The products with the wide first layer (one dimension D = 2100, the others
+ * a batch's atoms of one species and the width H) in pieces of at most
+ * MTT_MLP_GEMM_PIECE multiply-adds along that dimension: OpenBLAS's packed
+ * path copies both operands, its small-matrix kernels do not, and on
+ * pieces they win (mlp_pass.c's header has the measurement).  Pieces of the
+ * output columns (split 'n') change no sum; pieces of the inner dimension
+ * (split 'k') are added with β = 1 after the first. */
+static void SFX(gemm_pieces)(const mtt_mlp_work *ws, char split, mtt_blas_trans ta,
+                             mtt_blas_trans tb, size_t m, size_t n, size_t k, REAL alpha,
+                             const REAL *A, size_t lda, const REAL *B, size_t ldb, REAL beta,
+                             REAL *C, size_t ldc)
+{
+    const size_t len = split == 'n' ? n : k, other = m * (split == 'n' ? k : n);
+    size_t piece = other ? MTT_MLP_GEMM_PIECE / other : len;
+    piece = piece < 64 ? 64 : (piece + 7) / 8 * 8;
+    if (piece >= len) {
+        GEMM(ta, tb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
+        return;
+    }
+    const size_t count = (len + piece - 1) / piece;
+    piece = ((len + count - 1) / count + 7) / 8 * 8; /* nearly equal, 8-aligned pieces */
+    for (size_t p0 = 0; p0 < len; p0 += piece) {
+        const size_t w = len - p0 < piece ? len - p0 : piece;
+        if (split == 'n')
+            GEMM(ta, tb, m, w, k, alpha, A, lda, tb == MTT_BLAS_NOTRANS ? B + p0 : B + p0 * ldb,
+                 ldb, beta, C + p0, ldc);
+        else
+            GEMM(ta, tb, m, n, w, alpha, ta == MTT_BLAS_NOTRANS ? A + p0 : A + p0 * lda, lda,
+                 tb == MTT_BLAS_NOTRANS ? B + p0 * ldb : B + p0, ldb, p0 ? (REAL)1 : beta, C,
+                 ldc);
+    }
+}
+
 /* out (n×H) = X (n×fan_in) · Wᵀ.  For the wide first layer OpenBLAS runs the
  * transposed product W · Xᵀ (H×n) about 35% faster (bench/mlp: 33 vs 24
  * GFLOP/s at n = 4096, D = 2100, H = 32), so compute that into the scratch M
@@ -22,13 +55,13 @@ static void SFX(linear_rows)(mtt_mlp_work *ws, size_t n, size_t fan_in, const RE
     size_t H = ws->net->cfg.n_neurons;
     if (fan_in >= 4 * H && n >= 64) {
         REAL *T = ws->M;
-        GEMM(MTT_BLAS_NOTRANS, MTT_BLAS_TRANS, H, n, fan_in, (REAL)1, W, fan_in, X, fan_in,
-             (REAL)0, T, n);
+        SFX(gemm_pieces)(ws, 'k', MTT_BLAS_NOTRANS, MTT_BLAS_TRANS, H, n, fan_in, (REAL)1, W,
+                         fan_in, X, fan_in, (REAL)0, T, n);
         for (size_t i = 0; i < n; i++)
             for (size_t j = 0; j < H; j++) out[i * H + j] = T[j * n + i];
     } else {
-        GEMM(MTT_BLAS_NOTRANS, MTT_BLAS_TRANS, n, H, fan_in, (REAL)1, X, fan_in, W, fan_in,
-             (REAL)0, out, H);
+        SFX(gemm_pieces)(ws, 'k', MTT_BLAS_NOTRANS, MTT_BLAS_TRANS, n, H, fan_in, (REAL)1, X,
+                         fan_in, W, fan_in, (REAL)0, out, H);
     }
 }
 
@@ -143,8 +176,8 @@ mtt_status SFX(mtt_mlp_input_gradient)(mtt_mlp_work *ws, REAL *dydp, mtt_error *
         const REAL *w = SFX(weight)(ws, 0);
         for (size_t i = 0; i < n; i++) memcpy(dydp + i * D, w, D * sizeof *dydp);
     } else {
-        GEMM(MTT_BLAS_NOTRANS, MTT_BLAS_NOTRANS, n, D, H, (REAL)1, BUFR(ws, BUF_E, 1), H,
-             SFX(weight)(ws, 0), D, (REAL)0, dydp, D);
+        SFX(gemm_pieces)(ws, 'n', MTT_BLAS_NOTRANS, MTT_BLAS_NOTRANS, n, D, H, (REAL)1,
+                         BUFR(ws, BUF_E, 1), H, SFX(weight)(ws, 0), D, (REAL)0, dydp, D);
     }
     if (net->cfg.layernorm) LN_JVP(n, D, ws->xhat, ws->inv_s, dydp, dydp);
     return MTT_OK;
@@ -248,12 +281,12 @@ static mtt_status SFX(backward)(mtt_mlp_work *ws, const REAL *a, const REAL *v, 
         } else {
             Mat = K;
         }
-        GEMM(MTT_BLAS_TRANS, MTT_BLAS_NOTRANS, H, fan_in, n, (REAL)1, Mat, H, Aprev, fan_in,
-             overwrite ? (REAL)0 : (REAL)1, gW, fan_in);
+        SFX(gemm_pieces)(ws, 'n', MTT_BLAS_TRANS, MTT_BLAS_NOTRANS, H, fan_in, n, (REAL)1, Mat,
+                         H, Aprev, fan_in, overwrite ? (REAL)0 : (REAL)1, gW, fan_in);
         if (v) {
             const REAL *Adprev = l > 1 ? BUFR(ws, BUF_AD, l - 1) : xd0;
-            GEMM(MTT_BLAS_TRANS, MTT_BLAS_NOTRANS, H, fan_in, n, (REAL)1, E, H, Adprev, fan_in,
-                 (REAL)1, gW, fan_in);
+            SFX(gemm_pieces)(ws, 'n', MTT_BLAS_TRANS, MTT_BLAS_NOTRANS, H, fan_in, n, (REAL)1, E,
+                             H, Adprev, fan_in, (REAL)1, gW, fan_in);
         }
     }
     return MTT_OK;
