@@ -27,7 +27,7 @@
  * double reduce-scatter on several; the all-gather carries floats.
  * Nothing is allocated here.  Cost: the model's forward + backward on the
  * batch; a reduce-scatter of n_params + 8·size doubles and an all-gather of
- * n_params doubles.  Phase times accumulate in t->phase_s.
+ * n_params doubles (floats at base_precision 32).  Phase times accumulate in t->phase_s.
  *
  * Test-only hook (set by trainer_loop.c from MTT_TEST_STEP_FAIL=RANK:STEP):
  * rank RANK fails loading its batch at global step STEP, so tests can show
@@ -187,13 +187,10 @@ mtt_status mtt_trainer_step(mtt_trainer *t, const size_t *idx, size_t n, const d
     t->phase_s[MTT_PHASE_FEATURES] += c0 - t0;
 
     double terms[3] = {0, 0, 0}, x[MTT_TRAINER_REDUCE_EXTRA];
-    const int local = st == MTT_OK && b->n > 0;
     /* the backward SETS the gradient; a rank without a batch zeroes it */
-    if (!local) {
-        if (t->grad_f) memset(t->grad_f, 0, t->n_params * sizeof *t->grad_f);
-        else memset(t->reduce, 0, t->n_params * sizeof *t->reduce);
-    }
-    if (local) st = local_step(t, totals, terms, err);
+    if (st == MTT_OK && b->n > 0) st = local_step(t, totals, terms, err);
+    else if (t->grad_f) memset(t->grad_f, 0, t->n_params * sizeof *t->grad_f);
+    else memset(t->reduce, 0, t->n_params * sizeof *t->reduce);
     /* base_precision 32 on several ranks: the gradient is summed in double */
     if (t->grad_f && t->size > 1) mtt_convert_widen(t->n_params, t->grad_f, t->reduce);
     step_scalars(t, terms, st, x);
