@@ -234,8 +234,8 @@ static int int_counts(const mtt_comm *c, const size_t *counts, int *out, int *di
 #ifdef HAVE_MPI
 /* Two ranks: one exchange (each sends the other's part and receives its
  * own), then one addition per entry — all a reduce-scatter of two needs.
- * Open MPI 4.1's MPI_Reduce_scatter took 209–270 µs for the 1.64 MB ethanol
- * gradient against 143–220 µs for this, in one stand-alone loop
+ * Open MPI 4.1's MPI_Reduce_scatter took 209–277 µs for the 1.64 MB ethanol
+ * gradient against 143–258 µs for this, in a stand-alone loop
  * (docs/performance.md).  The sum of two terms is the same in either order,
  * so the result is the library's to the bit.  0 when a count exceeds int. */
 static int reduce_scatter_pair(const mtt_comm *c, const double *send, double *recv,
