@@ -5,7 +5,7 @@
 #     checkpoint records precision 32;
 #   - a 32-bit run continued with --restart from the checkpoint after 3
 #     epochs ends with a model.ckpt identical bit for bit to the
-#     uninterrupted run's (1 rank, and 2 ranks in the MPI build);
+#     uninterrupted run's (1 rank, and 2 and 3 ranks in the MPI build);
 #   - restarting it at base_precision 64 is refused (a model hyperparameter);
 #   - mtt export of the 32-bit checkpoint records precision 32 in the .pt and
 #     the export's self-test passes (libmtt evaluates in double);
@@ -50,6 +50,8 @@ f32_resume() {  # RANKS
 
 f32_resume 1
 if have_mpi; then f32_resume 2; else ok "# SKIP 2-rank base_precision 32 resume: no MPI in this build"; fi
+# 3 ranks: the float slices come from MPI_Reduce_scatter (2 ranks exchange directly)
+if have_mpi; then f32_resume 3; else ok "# SKIP 3-rank base_precision 32 resume: no MPI in this build"; fi
 
 # ---- the precision is a model hyperparameter --------------------------------
 restart_case mix 2
