@@ -3,8 +3,8 @@
  * On one process (no communicator): every local structure is in exactly one
  * batch; no batch holds more than batch_size structures; with
  * balance_batches the batches of cells of 32-256 atoms hold nearly equal
- * atoms (the largest within 10% of the mean, where consecutive runs of the
- * shuffle are far apart); the plan of an epoch is the same when computed
+ * atoms (within −6%..+3% of the mean after the local search, where
+ * consecutive runs of the shuffle are far apart); the plan of an epoch is the same when computed
  * again (a restart in the middle of it) and changes from epoch to epoch;
  * equal sizes give batches of equal counts; a shard smaller than the number
  * of steps leaves empty batches; balance_batches false gives consecutive
@@ -59,6 +59,7 @@ static void teardown(mtt_trainer *t)
     free(t->plan_scratch);
     free(t->plan_load);
     free(t->plan_items);
+    free(t->plan_members);
 }
 
 /* Every structure once, at most bs per batch; the atoms of the fullest and
@@ -107,7 +108,7 @@ static void test_balanced_cells(void)
         CU_ASSERT(check_partition(&t, &hi, &lo, &mean));
         printf("# balanced, epoch %d: batch atoms %lld..%lld, mean %.1f\n", epoch,
                (long long)lo, (long long)hi, mean);
-        CU_ASSERT((double)hi <= 1.10 * mean);
+        CU_ASSERT((double)hi <= 1.03 * mean && (double)lo >= 0.94 * mean);
         CU_ASSERT((double)(hi - lo) / mean < 0.5 * spread_runs);
     }
     teardown(&t);

@@ -148,6 +148,7 @@ static void trainer_free(mtt_trainer *t)
     free(t->plan_scratch);
     free(t->plan_load);
     free(t->plan_items);
+    free(t->plan_members);
     free(t->order);
     free(t->baseline_train);
     free(t->layout);

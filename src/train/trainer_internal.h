@@ -151,6 +151,7 @@ typedef struct mtt_trainer {
     size_t *plan_scratch;       /* 3 × steps_per_epoch */
     int64_t *plan_load;         /* steps_per_epoch */
     struct mtt_plan_item *plan_items;
+    size_t *plan_members;       /* steps_per_epoch × batch_size: the batches' items */
     double step_work_max_s, step_work_s;
 
     double force_std;           /* std of the training force components (E/Å) */
