@@ -26,8 +26,9 @@
  * double grad (mtt_sbp_predict_floats / mtt_sbp_backward_floats take float
  * parameters and write a float gradient instead: a trainer that keeps them
  * in float); energy sums over atoms, the SOAP force/tangent contractions
- * and energies, forces and ∂E/∂ε stay double.  Relative errors are then a few float epsilons (2^-24 ≈ 6e-8)
- * times the conditioning of the network, not of the sums.
+ * and energies, forces and ∂E/∂ε stay double.  Relative errors are then a
+ * few float epsilons (2^-24 ≈ 6e-8) times the conditioning of the network,
+ * not of the sums.
  * Units: positions Å; energies in the data's unit; forces per Å.
  * Only the network parameters are trained; b (composition, per species) and
  * σ (scale) are fitted once before training and held in the model.

@@ -34,8 +34,8 @@ const mtt_opt_row mtt_opt_table[] = {
     {"seed", MTT_OPT_INT64, ROOT, 0, NULL, 0, (double)INT64_MAX, NULL, R(seed), R(seed_given),
      "random seed; drawn and logged when absent"},
     {"base_precision", MTT_OPT_INT, ROOT, MDL, "64", 32, 64, "32|64", R(base_precision), 0,
-     "floating-point bits of the model; 32: float descriptors and networks, double "
-     "parameters and sums"},
+     "floating-point bits of the model; 32: float descriptors, networks, parameters and "
+     "Adam, double sums"},
     {"device", MTT_OPT_STRING, ROOT, 0, NULL, 0, 0, "cpu", NS, 0,
      "metatrain's device; mtt runs on CPUs"},
     {"architecture.name", MTT_OPT_STRING, ROOT, REQ | MDL, NULL, 0, 0, "soap_bpnn",

@@ -1,8 +1,9 @@
 /* adam.h — the Adam optimiser, as torch.optim.Adam (amsgrad=False, maximize=False).
  *
- * Parameters are one flat double array (all weights of the model, so that a
- * gradient allreduce is one call).  The first and second moments m, v are
- * caller-owned arrays of the same length and the step count is a plain
+ * Parameters are one flat double array (float for mtt_adam_step_floats; all
+ * weights of the model, so that a gradient reduction is one call).  The
+ * first and second moments m, v are caller-owned arrays of the same length
+ * and the step count is a plain
  * integer: a checkpoint saves (m, v, step) and restoring them continues the
  * run bitwise identically.  mtt_adam_step() never allocates; it costs ~12
  * flops and one sqrt per parameter.
