@@ -39,3 +39,8 @@ tests_test_soap_invariance_LDADD = $(TEST_LINK_LIBS)
 check_PROGRAMS += bench/soap/bench_soap
 bench_soap_bench_soap_SOURCES = bench/soap/bench_soap.c
 bench_soap_bench_soap_LDADD = libmttcore.la
+# bench/soap/bench_soap_stream [CELLS] [REPEATS]: the force and tangent passes
+# over stored pair factors of many cells (streaming from memory).
+check_PROGRAMS += bench/soap/bench_soap_stream
+bench_soap_bench_soap_stream_SOURCES = bench/soap/bench_soap_stream.c
+bench_soap_bench_soap_stream_LDADD = libmttcore.la

@@ -20,7 +20,11 @@
 #define SFX(name) name##_f64
 #define GEMM mtt_blas_gemm
 #define COEFFICIENTS(w) ((const double *)(w)->c)
-#define PAIR_FACTORS(soap, w, q, s) mtt_soap_pair_factors_(soap, w, q, s)
+/* stored factors inline (the hot path), else recomputed by soap.c */
+#define PAIR_FACTORS(soap, w, q, s)                                                 \
+    ((w)->stored == 1 ? (const double *)(w)->fac + (q) * MTT_SOAP_FAC_SIZE(soap)   \
+                      : mtt_soap_pair_factors_(soap, w, q, s))
+#define STORED_FACTORS(w) ((w)->stored == 1 ? (const double *)(w)->fac : NULL)
 #include "model/soap_grad_impl.h"
 
 static mtt_status check_ready(const mtt_soap_work *w, mtt_error *err)

@@ -22,6 +22,7 @@
 #define GEMM mtt_blas_sgemm
 #define COEFFICIENTS(w) ((const float *)(w)->c32)
 #define PAIR_FACTORS(soap, w, q, s) ((w)->fac32 + (q) * MTT_SOAP_FAC_SIZE(soap))
+#define STORED_FACTORS(w) ((const float *)(w)->fac32)
 #include "model/soap_grad_impl.h"
 
 void mtt_soap_forces_f32_(const mtt_soap *soap, const double *g, mtt_soap_work *w,

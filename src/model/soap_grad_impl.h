@@ -3,8 +3,10 @@
  * by soap_grad_f32.c for float (REAL = float, base_precision: 32).  Not a
  * public header: include it only from those two files, with REAL, SFX (name
  * suffix), GEMM (mtt_blas_gemm or mtt_blas_sgemm), COEFFICIENTS(w) (c of
- * the work in REAL) and PAIR_FACTORS(soap, w, q, s) (the factored pair
- * gradient of pair q in REAL, stored or recomputed) defined.
+ * the work in REAL), PAIR_FACTORS(soap, w, q, s) (the factored pair
+ * gradient of pair q in REAL, stored or recomputed) and STORED_FACTORS(w)
+ * (the stored factors of pair 0 in REAL, or NULL when they are recomputed)
+ * defined.
  *
  * Equations (docs/math.md §2–3, soap.c for the factors a, b, Y, ∇𝒴, û):
  *   backward  ḡ_{klm}(i) = α_l Σ_k' Ĝ_{kk'l} c_{k'lm},  Ĝ_kk' = g_kk'l (k≠k'), 2 g_kkl
@@ -57,14 +59,74 @@ static void SFX(from_pair_order)(const mtt_soap *soap, const REAL *vp, REAL *v)
     }
 }
 
+/* The per-l products of atoms with K ≤ MTT_SOAP_SMALL_K coefficients per
+ * (l, m) go through this loop instead of BLAS: C (m×n, row stride ldc) =
+ * alpha · op(A) op(B), the sum over p in order.  At such sizes a BLAS call
+ * costs more than its arithmetic, and the OpenBLAS calls between the pairs
+ * of consecutive atoms undid most of what the prefetch of the pair factors
+ * (below) gains: streaming 40 copper cells' factors (K = 8), the force pass
+ * took 366–395 ns per pair before, 350–430 with the prefetch and the calls,
+ * 235–245 with the prefetch and this loop (`bench/soap/bench_soap --copper
+ * 40`).  For ethanol (K = 24) this loop was not faster in an epoch (A/B
+ * within the noise), so larger K keep BLAS. */
+#define MTT_SOAP_SMALL_K 16
+
+/* Columns j0..j0+width−1 of row i (width 8 or 4, a constant after inlining). */
+MTT_VECTOR_INLINE void SFX(small_block)(int width, int ta, size_t i, size_t j0, size_t k,
+                                        REAL alpha, const REAL *restrict A, size_t lda,
+                                        const REAL *restrict B, size_t ldb, REAL *restrict c)
+{
+    REAL acc[8] = {0};
+    for (size_t p = 0; p < k; ++p) {
+        const REAL a = ta ? A[p * lda + i] : A[i * lda + p];
+        const REAL *b = B + p * ldb + j0;
+        for (int j = 0; j < width; ++j) acc[j] += a * b[j];
+    }
+    for (int j = 0; j < width; ++j) c[j0 + j] = alpha == (REAL)1 ? acc[j] : alpha * acc[j];
+}
+
+MTT_VECTOR_INLINE void SFX(small_product)(int ta, int tb, size_t m, size_t n, size_t k,
+                                          REAL alpha, const REAL *restrict A, size_t lda,
+                                          const REAL *restrict B, size_t ldb, REAL *restrict C,
+                                          size_t ldc)
+{
+    for (size_t i = 0; i < m; ++i) {
+        REAL *c = C + i * ldc;
+        size_t j0 = 0;
+        if (!tb) {
+            for (; j0 + 8 <= n; j0 += 8) SFX(small_block)(8, ta, i, j0, k, alpha, A, lda, B, ldb, c);
+            for (; j0 + 4 <= n; j0 += 4) SFX(small_block)(4, ta, i, j0, k, alpha, A, lda, B, ldb, c);
+        }
+        for (; j0 < n; ++j0) {
+            REAL acc = 0;
+            for (size_t p = 0; p < k; ++p)
+                acc += (ta ? A[p * lda + i] : A[i * lda + p]) * (tb ? B[j0 * ldb + p] : B[p * ldb + j0]);
+            c[j0] = alpha == (REAL)1 ? acc : alpha * acc;
+        }
+    }
+}
+
+/* The per-l product through BLAS, or the loop above for small K. */
+MTT_VECTOR_INLINE void SFX(product)(const mtt_soap *soap, mtt_blas_trans ta, mtt_blas_trans tb,
+                                    size_t m, size_t n, size_t k, REAL alpha, const REAL *A,
+                                    size_t lda, const REAL *B, size_t ldb, REAL *C, size_t ldc)
+{
+    if (soap->K <= MTT_SOAP_SMALL_K)
+        SFX(small_product)(ta == MTT_BLAS_TRANS, tb == MTT_BLAS_TRANS, m, n, k, alpha, A, lda, B,
+                           ldb, C, ldc);
+    else
+        GEMM(ta, tb, m, n, k, alpha, A, lda, B, ldb, (REAL)0, C, ldc);
+}
+
 /* ḡ(i) = ∂E/∂c(i) from g_i = ∂E/∂p_i (scale · the double row g, the
  * products rounded first; or of the float row gf when g is NULL, the scale
  * folded into α_l), into vp in pair order: per l,
  * ḡ_l = α_l Ĝ_l C_l with Ĝ the symmetric K×K matrix of g (diagonal
  * doubled); with NP = N its transpose α_l C_lᵀ Ĝ_l is written straight into
  * the rows l²..l²+2l of vp, else ḡ goes through cbar (NC). */
-static void SFX(backward)(const mtt_soap *soap, const REAL *c, const double *g, const float *gf,
-                          double scale, REAL *vp, REAL *cbar, REAL *G)
+MTT_VECTOR_INLINE void SFX(backward)(const mtt_soap *soap, const REAL *c, const double *g,
+                                     const float *gf, double scale, REAL *vp, REAL *cbar,
+                                     REAL *G)
 {
     const int K = soap->K, L = soap->L, direct = soap->NP == soap->N;
     for (int l = 0; l <= L; ++l) {
@@ -86,11 +148,11 @@ static void SFX(backward)(const mtt_soap *soap, const REAL *c, const double *g, 
         }
         const REAL alpha = (REAL)(g ? soap->alpha[l] : scale * soap->alpha[l]);
         if (direct)
-            GEMM(MTT_BLAS_TRANS, MTT_BLAS_NOTRANS, w, (size_t)K, (size_t)K, alpha, c + off, w, G,
-                 (size_t)K, (REAL)0, vp + off, (size_t)K);
+            SFX(product)(soap, MTT_BLAS_TRANS, MTT_BLAS_NOTRANS, w, (size_t)K, (size_t)K, alpha,
+                         c + off, w, G, (size_t)K, vp + off, (size_t)K);
         else
-            GEMM(MTT_BLAS_NOTRANS, MTT_BLAS_NOTRANS, (size_t)K, w, (size_t)K, alpha, G, (size_t)K,
-                 c + off, w, (REAL)0, cbar + off, w);
+            SFX(product)(soap, MTT_BLAS_NOTRANS, MTT_BLAS_NOTRANS, (size_t)K, w, (size_t)K, alpha,
+                         G, (size_t)K, c + off, w, cbar + off, w);
     }
     if (!direct) SFX(to_pair_order)(soap, cbar, vp);
 }
@@ -98,21 +160,22 @@ static void SFX(backward)(const mtt_soap *soap, const REAL *c, const double *g, 
 /* ṗ = α_l (M + Mᵀ), M = C_l Ċ_lᵀ per l (K×K), scale · ṗ in double (pdot), or
  * rounded to float after scaling by `scale` (pf when pdot is NULL), from ċ in pair
  * order (vp; with NP = N its rows l²..l²+2l are Ċ_lᵀ, else ċ is first
- * reordered into cdot).  The per-l products go through BLAS: the scalar
- * loops they replaced were bound by the latency of their short m-sums. */
-static void SFX(pdot)(const mtt_soap *soap, const REAL *c, const REAL *vp, double *pdot,
-                      float *pf, double scale, REAL *M, REAL *cdot)
+ * reordered into cdot).  The per-l products go through SFX(product): BLAS
+ * for K > MTT_SOAP_SMALL_K (the scalar loops BLAS replaced there were bound
+ * by the latency of their short m-sums), a vector loop below. */
+MTT_VECTOR_INLINE void SFX(pdot)(const mtt_soap *soap, const REAL *c, const REAL *vp,
+                                 double *pdot, float *pf, double scale, REAL *M, REAL *cdot)
 {
     const int K = soap->K, L = soap->L, direct = soap->NP == soap->N;
     if (!direct) SFX(from_pair_order)(soap, vp, cdot);
     for (int l = 0; l <= L; ++l) {
         const size_t w = (size_t)(2 * l + 1), off = (size_t)K * l * l;
         if (direct)
-            GEMM(MTT_BLAS_NOTRANS, MTT_BLAS_NOTRANS, (size_t)K, (size_t)K, w, (REAL)1, c + off, w,
-                 vp + off, (size_t)K, (REAL)0, M, (size_t)K);
+            SFX(product)(soap, MTT_BLAS_NOTRANS, MTT_BLAS_NOTRANS, (size_t)K, (size_t)K, w, (REAL)1,
+                         c + off, w, vp + off, (size_t)K, M, (size_t)K);
         else
-            GEMM(MTT_BLAS_NOTRANS, MTT_BLAS_TRANS, (size_t)K, (size_t)K, w, (REAL)1, c + off, w,
-                 cdot + off, w, (REAL)0, M, (size_t)K);
+            SFX(product)(soap, MTT_BLAS_NOTRANS, MTT_BLAS_TRANS, (size_t)K, (size_t)K, w, (REAL)1,
+                         c + off, w, cdot + off, w, M, (size_t)K);
         const double a = soap->alpha[l];
         size_t pair = 0;
         if (pdot) { /* scale · (α ṗ): a scale of 1 changes nothing */
@@ -229,6 +292,32 @@ MTT_VECTOR_INLINE void SFX(accumulate_tangent)(const mtt_soap *soap, REAL *restr
     if (n0 < NP) SFX(tangent_block)(soap, 4, v + n0, a + n0, b + n0, Ys, Gd);
 }
 
+/* The stored factors of pair q (2.5 KB in double at the defaults) into the
+ * L2 cache ahead of use, MTT_SOAP_PREFETCH_PAIRS pairs ahead of the pair
+ * being contracted.  The passes stream the factors of a whole batch, far
+ * more than the cache holds, and the hardware prefetchers did not keep up.
+ * Measured on 40 copper cells of 32 atoms (1,344 pairs each, 3.3 MB of
+ * factors per cell), ns per pair, forces / tangent: 366–395 / 217–246
+ * without the hint, 235–245 / 135–152 with it; with the factors in cache
+ * (2 cells) 153–196 / 128–165 either way.  1 or 3–16 pairs ahead, or a
+ * hint into L1, was slower.  Changes no number. */
+#define MTT_SOAP_PREFETCH_PAIRS 2
+
+/* A hint for the `bytes` bytes from `at`. */
+MTT_VECTOR_INLINE void SFX(prefetch_bytes)(const void *at, size_t bytes)
+{
+    const char *p = at;
+    for (size_t off = 0; off < bytes; off += 64) MTT_PREFETCH(p + off);
+    MTT_PREFETCH(p + bytes - 1);
+}
+
+MTT_VECTOR_INLINE void SFX(prefetch_pair)(const mtt_soap *soap, const mtt_soap_work *w, size_t q)
+{
+    const REAL *base = STORED_FACTORS(w);
+    if (!base || q >= w->nl->n_pairs) return;
+    SFX(prefetch_bytes)(base + q * MTT_SOAP_FAC_SIZE(soap), MTT_SOAP_FAC_SIZE(soap) * sizeof *base);
+}
+
 /* Forces, ∂E/∂ε and its per-atom split (each may be NULL but forces) from
  * scale · ∂E/∂p: atom i's row at g + r·D (double) or, when g is NULL, at
  * gf + r·D (float), r = rows[i] (or i when rows is NULL). */
@@ -248,9 +337,13 @@ static void SFX(forces)(const mtt_soap *soap, const double *g, const float *gf,
     for (int i = 0; i < n; ++i) {
         if (nl->first[i] == nl->first[i + 1]) continue;
         const size_t row = (rows ? rows[i] : (size_t)i) * soap->dim;
+        if (i + 1 < n) /* the next atom's coefficients, a second stream */
+            SFX(prefetch_bytes)(COEFFICIENTS(w) + (size_t)(i + 1) * soap->NC,
+                                soap->NC * sizeof(REAL));
         SFX(backward)(soap, COEFFICIENTS(w) + (size_t)i * soap->NC, g ? g + row : NULL,
                       g ? NULL : gf + row, scale, vp, cbar, G);
         for (size_t q = nl->first[i]; q < nl->first[i + 1]; ++q) {
+            SFX(prefetch_pair)(soap, w, q + MTT_SOAP_PREFETCH_PAIRS);
             if (nl->r[q] >= soap->cutoff) continue;
             const int j = nl->j[q];
             double f[3];
@@ -292,6 +385,7 @@ static void SFX(tangent)(const mtt_soap *soap, const double *wvec, const double 
     for (int i = 0; i < w->n_atoms; ++i) {
         memset(vp, 0, MTT_SOAP_PAIR_ORDER_SIZE(soap) * sizeof *vp);
         for (size_t q = nl->first[i]; q < nl->first[i + 1]; ++q) {
+            SFX(prefetch_pair)(soap, w, q + MTT_SOAP_PREFETCH_PAIRS);
             if (nl->r[q] >= soap->cutoff) continue;
             const int j = nl->j[q];
             double delta[3] = {0.0, 0.0, 0.0};

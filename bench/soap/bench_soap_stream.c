@@ -1,0 +1,121 @@
+/* bench_soap_stream.c — the SOAP force and tangent passes over stored pair
+ * factors that do not fit in the cache, as in a training epoch.
+ *
+ * usage: bench_soap_stream [CELLS] [REPEATS]     (default 40 cells, 10 repeats)
+ *
+ * Builds CELLS periodic fcc copper cells of 32 atoms (a = 3.61 Å, every atom
+ * rattled by up to ±0.05 Å, a fixed seed), stores their factored pair
+ * gradients (cutoff 5 Å, width 0.5 Å, max_radial 7, max_angular 6: K = 8,
+ * about 42 neighbours per atom, 3.3 MB of factors per cell), then runs the
+ * force pass (from a fixed ∂E/∂p) and the tangent pass (along a fixed
+ * displacement) over all cells in turn, REPEATS times, and prints ns per
+ * pair of each.  40 cells (~130 MB) stream from memory on every pass; 2
+ * cells stay in the cache.  Compare both on one idle core:
+ *     taskset -c 0 bench/soap/bench_soap_stream 40
+ *     taskset -c 0 bench/soap/bench_soap_stream 2 200
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "model/neighbors.h"
+#include "model/soap.h"
+
+enum { ATOMS = 32 };
+
+static double now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return t.tv_sec + 1e-9 * t.tv_nsec;
+}
+
+/* A 2×2×2 fcc copper cell, rattled from the linear congruential state *seed. */
+static void copper_cell(unsigned *seed, double pos[3 * ATOMS])
+{
+    static const double basis[4][3] = {{0, 0, 0}, {0, .5, .5}, {.5, 0, .5}, {.5, .5, 0}};
+    int q = 0;
+    for (int i = 0; i < 2; ++i)
+        for (int j = 0; j < 2; ++j)
+            for (int k = 0; k < 2; ++k)
+                for (int b = 0; b < 4; ++b, ++q) {
+                    const int cell[3] = {i, j, k};
+                    for (int x = 0; x < 3; ++x) {
+                        *seed = *seed * 1103515245u + 12345u;
+                        const double u = (double)((*seed >> 8) & 0xffff) / 65535.0 - 0.5;
+                        pos[3 * q + x] = 3.61 * (cell[x] + basis[b][x]) + 0.1 * u;
+                    }
+                }
+}
+
+int main(int argc, char **argv)
+{
+    const int cells = argc > 1 ? atoi(argv[1]) : 40, repeats = argc > 2 ? atoi(argv[2]) : 10;
+    if (cells < 1 || repeats < 1) {
+        fprintf(stderr, "usage: bench_soap_stream [CELLS >= 1] [REPEATS >= 1]\n");
+        return 2;
+    }
+    int species[1] = {29}, spec[ATOMS] = {0}, pbc[3] = {1, 1, 1};
+    const double box[9] = {7.22, 0, 0, 0, 7.22, 0, 0, 0, 7.22};
+    mtt_soap_params prm = {5.0, 0.5, 7, 6, 1, species, MTT_SOAP_DEFAULT_GRID};
+    mtt_soap *soap = NULL;
+    mtt_error err;
+    if (mtt_soap_create(&soap, &prm, &err) != MTT_OK) {
+        fprintf(stderr, "bench_soap_stream: %s\n", err.msg);
+        return 1;
+    }
+    const size_t D = mtt_soap_dim(soap);
+    mtt_nlist *nl = calloc((size_t)cells, sizeof *nl);
+    mtt_soap_work *work = calloc((size_t)cells, sizeof *work);
+    double *p = malloc(ATOMS * D * sizeof *p), *g = malloc(ATOMS * D * sizeof *g);
+    double *pdot = malloc(ATOMS * D * sizeof *pdot), forces[3 * ATOMS], disp[3 * ATOMS], pos[3 * ATOMS];
+    if (!nl || !work || !p || !g || !pdot) {
+        fprintf(stderr, "bench_soap_stream: out of memory\n");
+        return 1;
+    }
+    for (size_t a = 0; a < ATOMS * D; ++a) g[a] = (double)((a * 2654435761u) % 1000) / 1000.0 - 0.5;
+    for (int a = 0; a < 3 * ATOMS; ++a) disp[a] = (double)((a * 40503u) % 100) / 100.0 - 0.5;
+    unsigned seed = 1;
+    long pairs = 0;
+    double factors = 0.0; /* stored values */
+    for (int c = 0; c < cells; ++c) {
+        copper_cell(&seed, pos);
+        mtt_nlist_init(&nl[c]);
+        mtt_soap_work_init(&work[c]);
+        if (mtt_nlist_build(&nl[c], ATOMS, pos, box, pbc, 5.0, &err) != MTT_OK ||
+            mtt_soap_compute(soap, &nl[c], spec, p, &work[c], MTT_SOAP_STORE_GRAD, &err) != MTT_OK) {
+            fprintf(stderr, "bench_soap_stream: %s\n", err.msg);
+            return 1;
+        }
+        pairs += (long)nl[c].n_pairs;
+        double forms[MTT_SOAP_FORMS];
+        mtt_soap_gradient_forms(soap, &nl[c], forms);
+        factors += forms[MTT_SOAP_FORM_FACTORED];
+    }
+    double t_force = 0, t_tangent = 0, dE[9];
+    for (int r = 0; r < repeats; ++r)
+        for (int c = 0; c < cells; ++c) {
+            double t0 = now();
+            mtt_soap_forces(soap, g, &work[c], forces, dE, &err);
+            double t1 = now();
+            mtt_soap_tangent(soap, disp, &work[c], pdot, &err);
+            t_force += t1 - t0;
+            t_tangent += now() - t1;
+        }
+    const double n = (double)repeats * (double)pairs;
+    printf("%d cells of %d Cu atoms, %.0f pairs per cell, %.1f MB of pair factors per cell: "
+           "forces %.1f ns per pair, tangent %.1f ns per pair\n",
+           cells, ATOMS, (double)pairs / cells,
+           8e-6 * factors / cells, 1e9 * t_force / n,
+           1e9 * t_tangent / n);
+    for (int c = 0; c < cells; ++c) {
+        mtt_soap_work_free(&work[c]);
+        mtt_nlist_free(&nl[c]);
+    }
+    free(nl), free(work), free(p), free(g), free(pdot);
+    mtt_soap_free(soap);
+    return 0;
+}
