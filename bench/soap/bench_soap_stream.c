@@ -1,11 +1,13 @@
 /* bench_soap_stream.c — the SOAP force and tangent passes over stored pair
  * factors that do not fit in the cache, as in a training epoch.
  *
- * usage: bench_soap_stream [CELLS] [REPEATS]     (default 40 cells, 10 repeats)
+ * usage: bench_soap_stream [CELLS] [REPEATS] [SPECIES]
+ *        (default 40 cells, 10 repeats, 1 species)
  *
- * Builds CELLS periodic fcc copper cells of 32 atoms (a = 3.61 Å, every atom
- * rattled by up to ±0.05 Å, a fixed seed), stores their factored pair
- * gradients (cutoff 5 Å, width 0.5 Å, max_radial 7, max_angular 6: K = 8,
+ * Builds CELLS periodic fcc cells of 32 atoms (a = 3.61 Å, every atom
+ * rattled by up to ±0.05 Å, a fixed seed; SPECIES 1: copper; 2 or 3: atom i
+ * is the (i mod SPECIES)-th of Al, Ni, Cu), stores their factored pair gradients
+ * (cutoff 5 Å, width 0.5 Å, max_radial 7, max_angular 6: K = 8 per species,
  * about 42 neighbours per atom, 3.3 MB of factors per cell), then runs the
  * force pass (from a fixed ∂E/∂p) and the tangent pass (along a fixed
  * displacement) over all cells in turn, REPEATS times, and prints ns per
@@ -54,13 +56,16 @@ static void copper_cell(unsigned *seed, double pos[3 * ATOMS])
 int main(int argc, char **argv)
 {
     const int cells = argc > 1 ? atoi(argv[1]) : 40, repeats = argc > 2 ? atoi(argv[2]) : 10;
-    if (cells < 1 || repeats < 1) {
-        fprintf(stderr, "usage: bench_soap_stream [CELLS >= 1] [REPEATS >= 1]\n");
+    const int n_species = argc > 3 ? atoi(argv[3]) : 1;
+    if (cells < 1 || repeats < 1 || n_species < 1 || n_species > 3) {
+        fprintf(stderr, "usage: bench_soap_stream [CELLS >= 1] [REPEATS >= 1] [SPECIES 1-3]\n");
         return 2;
     }
-    int species[1] = {29}, spec[ATOMS] = {0}, pbc[3] = {1, 1, 1};
+    int species[3] = {13, 28, 29}, spec[ATOMS], pbc[3] = {1, 1, 1};
+    if (n_species == 1) species[0] = 29;
+    for (int i = 0; i < ATOMS; ++i) spec[i] = i % n_species;
     const double box[9] = {7.22, 0, 0, 0, 7.22, 0, 0, 0, 7.22};
-    mtt_soap_params prm = {5.0, 0.5, 7, 6, 1, species, MTT_SOAP_DEFAULT_GRID};
+    mtt_soap_params prm = {5.0, 0.5, 7, 6, n_species, species, MTT_SOAP_DEFAULT_GRID};
     mtt_soap *soap = NULL;
     mtt_error err;
     if (mtt_soap_create(&soap, &prm, &err) != MTT_OK) {
@@ -106,9 +111,9 @@ int main(int argc, char **argv)
             t_tangent += now() - t1;
         }
     const double n = (double)repeats * (double)pairs;
-    printf("%d cells of %d Cu atoms, %.0f pairs per cell, %.1f MB of pair factors per cell: "
-           "forces %.1f ns per pair, tangent %.1f ns per pair\n",
-           cells, ATOMS, (double)pairs / cells,
+    printf("%d cells of %d atoms, %d species, %.0f pairs per cell, %.1f MB of pair factors per "
+           "cell: forces %.1f ns per pair, tangent %.1f ns per pair\n",
+           cells, ATOMS, n_species, (double)pairs / cells,
            8e-6 * factors / cells, 1e9 * t_force / n,
            1e9 * t_tangent / n);
     for (int c = 0; c < cells; ++c) {

@@ -12,6 +12,9 @@
 # bench_soap prints per atom: neighbour list + p + stored pair gradients,
 # forces + strain derivative from ∂E/∂p, the tangent ṗ, and their total, for
 # the tabulated radial basis (the default) and the exact one.
+#   copper   bench_soap_stream: the force and tangent passes over the stored
+#            pair factors of 40 periodic 32-atom Cu cells (streaming from
+#            memory, as in a training epoch) and of 2 (in the cache), ns per pair
 # Target (ethanol): descriptor + gradient <= 0.5 ms per atom.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -29,5 +32,12 @@ while [ $r -le "$repeats" ]; do
     "$bench" "$src/examples/ethanol/ethanol_reduced_100.xyz" 100
     echo "## repeat $r: carbon"
     "$bench" --carbon
+    if [ -x "$build/bench/soap/bench_soap_stream" ]; then
+        echo "## repeat $r: copper, stored pair factors streaming (40 cells) and in cache (2 cells)"
+        "$build/bench/soap/bench_soap_stream" 40
+        "$build/bench/soap/bench_soap_stream" 2 200
+    else
+        echo "## copper skipped: $build/bench/soap/bench_soap_stream not built (make bench/soap/bench_soap_stream)"
+    fi
     r=$((r + 1))
 done

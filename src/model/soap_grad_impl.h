@@ -62,13 +62,11 @@ static void SFX(from_pair_order)(const mtt_soap *soap, const REAL *vp, REAL *v)
 /* The per-l products of atoms with K ≤ MTT_SOAP_SMALL_K coefficients per
  * (l, m) go through this loop instead of BLAS: C (m×n, row stride ldc) =
  * alpha · op(A) op(B), the sum over p in order.  At such sizes a BLAS call
- * costs more than its arithmetic, and the OpenBLAS calls between the pairs
- * of consecutive atoms undid most of what the prefetch of the pair factors
- * (below) gains: streaming 40 copper cells' factors (K = 8), the force pass
- * took 366–395 ns per pair before, 350–430 with the prefetch and the calls,
- * 235–245 with the prefetch and this loop (`bench/soap/bench_soap --copper
- * 40`).  For ethanol (K = 24) this loop was not faster in an epoch (A/B
- * within the noise), so larger K keep BLAS. */
+ * costs about as much as its arithmetic.  Measured with the prefetch below
+ * (docs/performance.md, "Streaming the stored pair factors"): for K = 8
+ * (copper) the SOAP passes of a `bench_train` epoch on 40 cells took ~7%
+ * less than with one OpenBLAS call per product; for K = 24 (three species)
+ * this loop was 5–15% slower than OpenBLAS, so larger K keep BLAS. */
 #define MTT_SOAP_SMALL_K 16
 
 /* Columns j0..j0+width−1 of row i (width 8 or 4, a constant after inlining). */
@@ -296,11 +294,11 @@ MTT_VECTOR_INLINE void SFX(accumulate_tangent)(const mtt_soap *soap, REAL *restr
  * L2 cache ahead of use, MTT_SOAP_PREFETCH_PAIRS pairs ahead of the pair
  * being contracted.  The passes stream the factors of a whole batch, far
  * more than the cache holds, and the hardware prefetchers did not keep up.
- * Measured on 40 copper cells of 32 atoms (1,344 pairs each, 3.3 MB of
- * factors per cell), ns per pair, forces / tangent: 366–395 / 217–246
- * without the hint, 235–245 / 135–152 with it; with the factors in cache
- * (2 cells) 153–196 / 128–165 either way.  1 or 3–16 pairs ahead, or a
- * hint into L1, was slower.  Changes no number. */
+ * `bench/soap/bench_soap_stream 40` (40 copper cells of 32 atoms, 3.3 MB of
+ * factors each), ns per pair, forces / tangent: 339–348 / 192–197 before
+ * (a13cf17), 223–247 / 128–140 with the hint; with the factors in the cache (2
+ * cells) 143–183 / 125–159 either way.  1 or 3–16 pairs ahead, or a hint
+ * into L1, was slower.  Changes no number. */
 #define MTT_SOAP_PREFETCH_PAIRS 2
 
 /* A hint for the `bytes` bytes from `at`. */
