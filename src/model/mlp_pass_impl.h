@@ -59,6 +59,16 @@ static void SFX(linear_rows)(mtt_mlp_work *ws, size_t n, size_t fan_in, const RE
                          fan_in, X, fan_in, (REAL)0, T, n);
         for (size_t i = 0; i < n; i++)
             for (size_t j = 0; j < H; j++) out[i * H + j] = T[j * n + i];
+    } else if (fan_in >= 4 * H && n * H > MTT_MLP_ROW_BLOCK) {
+        /* in nearly equal chunks of rows, each with at most MTT_MLP_ROW_BLOCK
+         * outputs (no sum changes: the rows are independent) */
+        const size_t most = MTT_MLP_ROW_BLOCK / H > 4 ? MTT_MLP_ROW_BLOCK / H : 4;
+        const size_t count = (n + most - 1) / most, chunk = (n + count - 1) / count;
+        for (size_t i0 = 0; i0 < n; i0 += chunk) {
+            const size_t m = n - i0 < chunk ? n - i0 : chunk;
+            SFX(gemm_pieces)(ws, 'k', MTT_BLAS_NOTRANS, MTT_BLAS_TRANS, m, H, fan_in, (REAL)1,
+                             X + i0 * fan_in, fan_in, W, fan_in, (REAL)0, out + i0 * H, H);
+        }
     } else {
         SFX(gemm_pieces)(ws, 'k', MTT_BLAS_NOTRANS, MTT_BLAS_TRANS, n, H, fan_in, (REAL)1, X,
                          fan_in, W, fan_in, (REAL)0, out, H);
