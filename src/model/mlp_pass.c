@@ -154,12 +154,15 @@ static size_t width(const mtt_mlp *net, size_t l)
 
 /* Largest m·n·k of one first-layer product (see the header). */
 #define MTT_MLP_GEMM_PIECE ((size_t)500000)
-/* Largest n·H of one first-layer forward product X·Wᵀ below 64 rows: more
- * rows go in chunks.  Measured (OpenBLAS 0.3.21 Cooperlake, one thread, a
- * stand-alone loop, D = 2100 in pieces, H = 32): n = 48 rows 35.6 GFLOP/s
- * whole, 50.3 in two chunks of 24; n = 40 34.5 vs 51.0 (chunks of 20); n = 32
- * 51.7 whole (1,024 outputs, below the size where OpenBLAS's NT product
- * leaves its small-matrix kernel); float n = 48 80 vs 97 GFLOP/s. */
+/* Largest n·H of one first-layer forward product X·Wᵀ: more rows go in
+ * chunks.  Measured (OpenBLAS 0.3.21 Cooperlake, one thread, a stand-alone
+ * loop, D = 2100 in pieces, H = 32, GFLOP/s): n = 48 rows 35.6 whole, 50.3
+ * in two chunks of 24; n = 40 34.5 vs 51.0 (chunks of 20); n = 32 51.7
+ * whole (1,024 outputs, below the size where OpenBLAS's NT product leaves
+ * its small-matrix kernel); float n = 48 80 vs 97.  From 64 rows on it
+ * replaces the transposed product W·Xᵀ that was used there: n = 64 39.7
+ * transposed vs 48.3 in chunks, n = 256 40.4 vs 47.6, n = 4096 27.7 vs
+ * 37.0. */
 #define MTT_MLP_ROW_BLOCK ((size_t)768)
 
 /* ---- double precision ------------------------------------------------------ */

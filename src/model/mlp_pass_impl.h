@@ -45,33 +45,24 @@ static void SFX(gemm_pieces)(const mtt_mlp_work *ws, char split, mtt_blas_trans 
     }
 }
 
-/* out (n×H) = X (n×fan_in) · Wᵀ.  For the wide first layer OpenBLAS runs the
- * transposed product W · Xᵀ (H×n) about 35% faster (bench/mlp: 33 vs 24
- * GFLOP/s at n = 4096, D = 2100, H = 32), so compute that into the scratch M
- * and transpose the small result. */
+/* out (n×H) = X (n×fan_in) · Wᵀ.  For the wide first layer (fan_in ≥ 4H) in
+ * nearly equal chunks of rows with at most MTT_MLP_ROW_BLOCK outputs each,
+ * which OpenBLAS runs in its small-matrix kernel (no sum changes: the rows
+ * are independent; mlp_pass.c has the measurement). */
 static void SFX(linear_rows)(mtt_mlp_work *ws, size_t n, size_t fan_in, const REAL *X,
                              const REAL *W, REAL *out)
 {
     size_t H = ws->net->cfg.n_neurons;
-    if (fan_in >= 4 * H && n >= 64) {
-        REAL *T = ws->M;
-        SFX(gemm_pieces)(ws, 'k', MTT_BLAS_NOTRANS, MTT_BLAS_TRANS, H, n, fan_in, (REAL)1, W,
-                         fan_in, X, fan_in, (REAL)0, T, n);
-        for (size_t i = 0; i < n; i++)
-            for (size_t j = 0; j < H; j++) out[i * H + j] = T[j * n + i];
-    } else if (fan_in >= 4 * H && n * H > MTT_MLP_ROW_BLOCK) {
-        /* in nearly equal chunks of rows, each with at most MTT_MLP_ROW_BLOCK
-         * outputs (no sum changes: the rows are independent) */
+    size_t chunk = n;
+    if (fan_in >= 4 * H && n * H > MTT_MLP_ROW_BLOCK) {
         const size_t most = MTT_MLP_ROW_BLOCK / H > 4 ? MTT_MLP_ROW_BLOCK / H : 4;
-        const size_t count = (n + most - 1) / most, chunk = (n + count - 1) / count;
-        for (size_t i0 = 0; i0 < n; i0 += chunk) {
-            const size_t m = n - i0 < chunk ? n - i0 : chunk;
-            SFX(gemm_pieces)(ws, 'k', MTT_BLAS_NOTRANS, MTT_BLAS_TRANS, m, H, fan_in, (REAL)1,
-                             X + i0 * fan_in, fan_in, W, fan_in, (REAL)0, out + i0 * H, H);
-        }
-    } else {
-        SFX(gemm_pieces)(ws, 'k', MTT_BLAS_NOTRANS, MTT_BLAS_TRANS, n, H, fan_in, (REAL)1, X,
-                         fan_in, W, fan_in, (REAL)0, out, H);
+        const size_t count = (n + most - 1) / most;
+        chunk = (n + count - 1) / count;
+    }
+    for (size_t i0 = 0; i0 < n; i0 += chunk) {
+        const size_t m = n - i0 < chunk ? n - i0 : chunk;
+        SFX(gemm_pieces)(ws, 'k', MTT_BLAS_NOTRANS, MTT_BLAS_TRANS, m, H, fan_in, (REAL)1,
+                         X + i0 * fan_in, fan_in, W, fan_in, (REAL)0, out + i0 * H, H);
     }
 }
 
