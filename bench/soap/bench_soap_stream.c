@@ -76,7 +76,8 @@ int main(int argc, char **argv)
     mtt_nlist *nl = calloc((size_t)cells, sizeof *nl);
     mtt_soap_work *work = calloc((size_t)cells, sizeof *work);
     double *p = malloc(ATOMS * D * sizeof *p), *g = malloc(ATOMS * D * sizeof *g);
-    double *pdot = malloc(ATOMS * D * sizeof *pdot), forces[3 * ATOMS], disp[3 * ATOMS], pos[3 * ATOMS];
+    double *pdot = malloc(ATOMS * D * sizeof *pdot);
+    double forces[3 * ATOMS], disp[3 * ATOMS], pos[3 * ATOMS];
     if (!nl || !work || !p || !g || !pdot) {
         fprintf(stderr, "bench_soap_stream: out of memory\n");
         return 1;
@@ -91,7 +92,8 @@ int main(int argc, char **argv)
         mtt_nlist_init(&nl[c]);
         mtt_soap_work_init(&work[c]);
         if (mtt_nlist_build(&nl[c], ATOMS, pos, box, pbc, 5.0, &err) != MTT_OK ||
-            mtt_soap_compute(soap, &nl[c], spec, p, &work[c], MTT_SOAP_STORE_GRAD, &err) != MTT_OK) {
+            mtt_soap_compute(soap, &nl[c], spec, p, &work[c], MTT_SOAP_STORE_GRAD, &err) !=
+                MTT_OK) {
             fprintf(stderr, "bench_soap_stream: %s\n", err.msg);
             return 1;
         }

@@ -92,13 +92,17 @@ MTT_VECTOR_INLINE void SFX(small_product)(int ta, int tb, size_t m, size_t n, si
         REAL *c = C + i * ldc;
         size_t j0 = 0;
         if (!tb) {
-            for (; j0 + 8 <= n; j0 += 8) SFX(small_block)(8, ta, i, j0, k, alpha, A, lda, B, ldb, c);
-            for (; j0 + 4 <= n; j0 += 4) SFX(small_block)(4, ta, i, j0, k, alpha, A, lda, B, ldb, c);
+            for (; j0 + 8 <= n; j0 += 8)
+                SFX(small_block)(8, ta, i, j0, k, alpha, A, lda, B, ldb, c);
+            for (; j0 + 4 <= n; j0 += 4)
+                SFX(small_block)(4, ta, i, j0, k, alpha, A, lda, B, ldb, c);
         }
-        for (; j0 < n; ++j0) {
+        for (; j0 < n; ++j0) { /* the rest, and every column of op(B) = Bᵀ */
             REAL acc = 0;
-            for (size_t p = 0; p < k; ++p)
-                acc += (ta ? A[p * lda + i] : A[i * lda + p]) * (tb ? B[j0 * ldb + p] : B[p * ldb + j0]);
+            for (size_t p = 0; p < k; ++p) {
+                const REAL a = ta ? A[p * lda + i] : A[i * lda + p];
+                acc += a * (tb ? B[j0 * ldb + p] : B[p * ldb + j0]);
+            }
             c[j0] = alpha == (REAL)1 ? acc : alpha * acc;
         }
     }
@@ -160,7 +164,7 @@ MTT_VECTOR_INLINE void SFX(backward)(const mtt_soap *soap, const REAL *c, const 
  * order (vp; with NP = N its rows l²..l²+2l are Ċ_lᵀ, else ċ is first
  * reordered into cdot).  The per-l products go through SFX(product): BLAS
  * for K > MTT_SOAP_SMALL_K (the scalar loops BLAS replaced there were bound
- * by the latency of their short m-sums), a vector loop below. */
+ * by the latency of their short m-sums), else the vector loop above. */
 MTT_VECTOR_INLINE void SFX(pdot)(const mtt_soap *soap, const REAL *c, const REAL *vp,
                                  double *pdot, float *pf, double scale, REAL *M, REAL *cdot)
 {
