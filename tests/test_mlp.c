@@ -394,8 +394,9 @@ static void test_gemm_vs_reference(void)
     }
 }
 
-/* A large batch (takes the transposed first-layer product, n ≥ 64 and
- * D ≥ 4H) equals the same atoms pushed through one at a time. */
+/* A batch of 70 atoms equals the same atoms pushed through one at a time
+ * (a small network: one first-layer product; test_pieces_equal_atoms covers
+ * the row chunks and pieces of the wide one). */
 static void test_batch_equals_rows(void)
 {
     enum { NB = 70, DB = 24, HB = 5 };
@@ -443,7 +444,7 @@ static void test_batch_equals_rows(void)
 /* ---- single precision -------------------------------------------------------- */
 
 /* Everything the float network computes agrees with the double network to
- * float accuracy, for a small batch and a large one (transposed first layer). */
+ * float accuracy, for a small batch and a large one (80 rows). */
 static void check_f32_matches_f64(size_t n, size_t d, size_t hidden, int ln)
 {
     mtt_mlp *net = NULL;
@@ -604,10 +605,10 @@ static void test_backward_set(void)
 }
 
 /* The first layer's products go to BLAS in pieces along D for a batch
- * (n = 16, 48 at D = 2100, as ethanol's species; n = 80 takes the
- * transposed product), never for one atom: a batch's outputs, input
- * gradient and parameter gradient equal the atoms pushed through one at a
- * time, to rounding. */
+ * (n = 16, 48 at D = 2100, as ethanol's species; the forward of n = 48 and
+ * 80 also in row chunks of 24 and 20), never for one atom: a batch's
+ * outputs, input gradient and parameter gradient equal the atoms pushed
+ * through one at a time, to rounding. */
 static void test_pieces_equal_atoms(void)
 {
     enum { DW = 2100, HW = 32, NMAX = 80 };

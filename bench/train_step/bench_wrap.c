@@ -49,197 +49,106 @@ void __wrap_mtt_blas_gemm(mtt_blas_trans ta, mtt_blas_trans tb, size_t m, size_t
 }
 
 /* Time one call into bucket. */
-#define TIMED(bucket, call)                                 \
-    do {                                                    \
-        double t0_ = bench_now();                           \
-        mtt_status st_ = (call);                            \
+#define TIMED(bucket, call)                                          \
+    do {                                                             \
+        double t0_ = bench_now();                                    \
+        mtt_status st_ = (call);                                     \
         if (bench_counting) bench_count.bucket += bench_now() - t0_; \
-        return st_;                                         \
+        return st_;                                                  \
     } while (0)
 
-mtt_status __real_mtt_mlp_forward(mtt_mlp_work *ws, const double *params, size_t s, size_t n,
-                                  const double *p, double *y, mtt_error *err);
-mtt_status __wrap_mtt_mlp_forward(mtt_mlp_work *ws, const double *params, size_t s, size_t n,
-                                  const double *p, double *y, mtt_error *err);
-mtt_status __wrap_mtt_mlp_forward(mtt_mlp_work *ws, const double *params, size_t s, size_t n,
-                                  const double *p, double *y, mtt_error *err)
-{
+/* Declares __real_NAME and __wrap_NAME with the parameter list PARAMS and
+ * defines the wrapper: the statement PRE (may be empty), then the real call
+ * with the arguments ARGS, timed into BUCKET. */
+#define WRAP(bucket, pre, name, PARAMS, ARGS) \
+    mtt_status __real_##name PARAMS;          \
+    mtt_status __wrap_##name PARAMS;          \
+    mtt_status __wrap_##name PARAMS           \
+    {                                         \
+        pre                                   \
+        TIMED(bucket, __real_##name ARGS);    \
+    }
+/* The PRE of the forward passes: their rows, for the GEMM model's count. */
+#define COUNT_ROWS \
     if (bench_counting) bench_count.net_rows += (double)n;
-    TIMED(net_s, __real_mtt_mlp_forward(ws, params, s, n, p, y, err));
-}
 
-mtt_status __real_mtt_mlp_input_gradient(mtt_mlp_work *ws, double *dydp, mtt_error *err);
-mtt_status __wrap_mtt_mlp_input_gradient(mtt_mlp_work *ws, double *dydp, mtt_error *err);
-mtt_status __wrap_mtt_mlp_input_gradient(mtt_mlp_work *ws, double *dydp, mtt_error *err)
-{
-    TIMED(net_s, __real_mtt_mlp_input_gradient(ws, dydp, err));
-}
+WRAP(net_s, COUNT_ROWS, mtt_mlp_forward,
+     (mtt_mlp_work *ws, const double *params, size_t s, size_t n, const double *p, double *y,
+      mtt_error *err),
+     (ws, params, s, n, p, y, err))
 
-mtt_status __real_mtt_mlp_backward(mtt_mlp_work *ws, const double *a, const double *v,
-                                   double *ydot, double *grad, mtt_error *err);
-mtt_status __wrap_mtt_mlp_backward(mtt_mlp_work *ws, const double *a, const double *v,
-                                   double *ydot, double *grad, mtt_error *err);
-mtt_status __wrap_mtt_mlp_backward(mtt_mlp_work *ws, const double *a, const double *v,
-                                   double *ydot, double *grad, mtt_error *err)
-{
-    TIMED(net_s, __real_mtt_mlp_backward(ws, a, v, ydot, grad, err));
-}
+WRAP(net_s, , mtt_mlp_input_gradient,
+     (mtt_mlp_work *ws, double *dydp, mtt_error *err),
+     (ws, dydp, err))
+
+WRAP(net_s, , mtt_mlp_backward,
+     (mtt_mlp_work *ws, const double *a, const double *v, double *ydot, double *grad,
+      mtt_error *err),
+     (ws, a, v, ydot, grad, err))
 
 /* The float passes of base_precision: 32 (bench_train --f32). */
-mtt_status __real_mtt_mlp_forward_f32(mtt_mlp_work *ws, const float *params, size_t s, size_t n,
-                                      const float *p, float *y, mtt_error *err);
-mtt_status __wrap_mtt_mlp_forward_f32(mtt_mlp_work *ws, const float *params, size_t s, size_t n,
-                                      const float *p, float *y, mtt_error *err);
-mtt_status __wrap_mtt_mlp_forward_f32(mtt_mlp_work *ws, const float *params, size_t s, size_t n,
-                                      const float *p, float *y, mtt_error *err)
-{
-    TIMED(net_s, __real_mtt_mlp_forward_f32(ws, params, s, n, p, y, err));
-}
+WRAP(net_s, , mtt_mlp_forward_f32,
+     (mtt_mlp_work *ws, const float *params, size_t s, size_t n, const float *p, float *y,
+      mtt_error *err),
+     (ws, params, s, n, p, y, err))
 
-mtt_status __real_mtt_mlp_input_gradient_f32(mtt_mlp_work *ws, float *dydp, mtt_error *err);
-mtt_status __wrap_mtt_mlp_input_gradient_f32(mtt_mlp_work *ws, float *dydp, mtt_error *err);
-mtt_status __wrap_mtt_mlp_input_gradient_f32(mtt_mlp_work *ws, float *dydp, mtt_error *err)
-{
-    TIMED(net_s, __real_mtt_mlp_input_gradient_f32(ws, dydp, err));
-}
+WRAP(net_s, , mtt_mlp_input_gradient_f32,
+     (mtt_mlp_work *ws, float *dydp, mtt_error *err),
+     (ws, dydp, err))
 
-mtt_status __real_mtt_mlp_backward_f32(mtt_mlp_work *ws, const float *a, const float *v,
-                                       float *ydot, float *grad, mtt_error *err);
-mtt_status __wrap_mtt_mlp_backward_f32(mtt_mlp_work *ws, const float *a, const float *v,
-                                       float *ydot, float *grad, mtt_error *err);
-mtt_status __wrap_mtt_mlp_backward_f32(mtt_mlp_work *ws, const float *a, const float *v,
-                                       float *ydot, float *grad, mtt_error *err)
-{
-    TIMED(net_s, __real_mtt_mlp_backward_f32(ws, a, v, ydot, grad, err));
-}
+WRAP(net_s, , mtt_mlp_backward_f32,
+     (mtt_mlp_work *ws, const float *a, const float *v, float *ydot, float *grad, mtt_error *err),
+     (ws, a, v, ydot, grad, err))
 
-mtt_status __real_mtt_soap_forces(const mtt_soap *soap, const double *g, mtt_soap_work *w,
-                                  double *forces, double *dE_deps, mtt_error *err);
-mtt_status __wrap_mtt_soap_forces(const mtt_soap *soap, const double *g, mtt_soap_work *w,
-                                  double *forces, double *dE_deps, mtt_error *err);
-mtt_status __wrap_mtt_soap_forces(const mtt_soap *soap, const double *g, mtt_soap_work *w,
-                                  double *forces, double *dE_deps, mtt_error *err)
-{
-    TIMED(soap_s, __real_mtt_soap_forces(soap, g, w, forces, dE_deps, err));
-}
+WRAP(soap_s, , mtt_soap_forces,
+     (const mtt_soap *soap, const double *g, mtt_soap_work *w, double *forces, double *dE_deps,
+      mtt_error *err),
+     (soap, g, w, forces, dE_deps, err))
 
-mtt_status __real_mtt_soap_tangent_strain(const mtt_soap *soap, const double *wvec,
-                                          const double *strain, mtt_soap_work *w, double *pdot,
-                                          mtt_error *err);
-mtt_status __wrap_mtt_soap_tangent_strain(const mtt_soap *soap, const double *wvec,
-                                          const double *strain, mtt_soap_work *w, double *pdot,
-                                          mtt_error *err);
-mtt_status __wrap_mtt_soap_tangent_strain(const mtt_soap *soap, const double *wvec,
-                                          const double *strain, mtt_soap_work *w, double *pdot,
-                                          mtt_error *err)
-{
-    TIMED(soap_s, __real_mtt_soap_tangent_strain(soap, wvec, strain, w, pdot, err));
-}
+WRAP(soap_s, , mtt_soap_tangent_strain,
+     (const mtt_soap *soap, const double *wvec, const double *strain, mtt_soap_work *w,
+      double *pdot, mtt_error *err),
+     (soap, wvec, strain, w, pdot, err))
 
 /* base_precision 32: the passes over the networks' float rows */
-mtt_status __real_mtt_soap_forces_f32(const mtt_soap *soap, const float *g, const size_t *rows,
-                                      double scale, mtt_soap_work *w, double *forces,
-                                      double *dE_deps, mtt_error *err);
-mtt_status __wrap_mtt_soap_forces_f32(const mtt_soap *soap, const float *g, const size_t *rows,
-                                      double scale, mtt_soap_work *w, double *forces,
-                                      double *dE_deps, mtt_error *err);
-mtt_status __wrap_mtt_soap_forces_f32(const mtt_soap *soap, const float *g, const size_t *rows,
-                                      double scale, mtt_soap_work *w, double *forces,
-                                      double *dE_deps, mtt_error *err)
-{
-    TIMED(soap_s, __real_mtt_soap_forces_f32(soap, g, rows, scale, w, forces, dE_deps, err));
-}
+WRAP(soap_s, , mtt_soap_forces_f32,
+     (const mtt_soap *soap, const float *g, const size_t *rows, double scale, mtt_soap_work *w,
+      double *forces, double *dE_deps, mtt_error *err),
+     (soap, g, rows, scale, w, forces, dE_deps, err))
 
-mtt_status __real_mtt_soap_tangent_strain_f32(const mtt_soap *soap, const double *wvec,
-                                              const double *strain, mtt_soap_work *w, float *out,
-                                              const size_t *rows, double scale, mtt_error *err);
-mtt_status __wrap_mtt_soap_tangent_strain_f32(const mtt_soap *soap, const double *wvec,
-                                              const double *strain, mtt_soap_work *w, float *out,
-                                              const size_t *rows, double scale, mtt_error *err);
-mtt_status __wrap_mtt_soap_tangent_strain_f32(const mtt_soap *soap, const double *wvec,
-                                              const double *strain, mtt_soap_work *w, float *out,
-                                              const size_t *rows, double scale, mtt_error *err)
-{
-    TIMED(soap_s,
-          __real_mtt_soap_tangent_strain_f32(soap, wvec, strain, w, out, rows, scale, err));
-}
+WRAP(soap_s, , mtt_soap_tangent_strain_f32,
+     (const mtt_soap *soap, const double *wvec, const double *strain, mtt_soap_work *w, float *out,
+      const size_t *rows, double scale, mtt_error *err),
+     (soap, wvec, strain, w, out, rows, scale, err))
 
 /* The entry points soap_bpnn uses since the passes read the species rows in
  * place: the layer norm on the cached rows, the backward that sets the
  * gradient, the SOAP passes over double rows. */
-mtt_status __real_mtt_mlp_forward_rows(mtt_mlp_work *ws, const double *params, size_t s,
-                                       size_t n, const double *const *rows, double *y,
-                                       mtt_error *err);
-mtt_status __wrap_mtt_mlp_forward_rows(mtt_mlp_work *ws, const double *params, size_t s,
-                                       size_t n, const double *const *rows, double *y,
-                                       mtt_error *err);
-mtt_status __wrap_mtt_mlp_forward_rows(mtt_mlp_work *ws, const double *params, size_t s,
-                                       size_t n, const double *const *rows, double *y,
-                                       mtt_error *err)
-{
-    if (bench_counting) bench_count.net_rows += (double)n;
-    TIMED(net_s, __real_mtt_mlp_forward_rows(ws, params, s, n, rows, y, err));
-}
+WRAP(net_s, COUNT_ROWS, mtt_mlp_forward_rows,
+     (mtt_mlp_work *ws, const double *params, size_t s, size_t n, const double *const *rows,
+      double *y, mtt_error *err),
+     (ws, params, s, n, rows, y, err))
 
-mtt_status __real_mtt_mlp_forward_rows_f32(mtt_mlp_work *ws, const float *params, size_t s,
-                                           size_t n, const float *const *rows, float *y,
-                                           mtt_error *err);
-mtt_status __wrap_mtt_mlp_forward_rows_f32(mtt_mlp_work *ws, const float *params, size_t s,
-                                           size_t n, const float *const *rows, float *y,
-                                           mtt_error *err);
-mtt_status __wrap_mtt_mlp_forward_rows_f32(mtt_mlp_work *ws, const float *params, size_t s,
-                                           size_t n, const float *const *rows, float *y,
-                                           mtt_error *err)
-{
-    TIMED(net_s, __real_mtt_mlp_forward_rows_f32(ws, params, s, n, rows, y, err));
-}
+WRAP(net_s, , mtt_mlp_forward_rows_f32,
+     (mtt_mlp_work *ws, const float *params, size_t s, size_t n, const float *const *rows,
+      float *y, mtt_error *err),
+     (ws, params, s, n, rows, y, err))
 
-mtt_status __real_mtt_mlp_backward_set(mtt_mlp_work *ws, const double *a, const double *v,
-                                       double *ydot, double *grad, mtt_error *err);
-mtt_status __wrap_mtt_mlp_backward_set(mtt_mlp_work *ws, const double *a, const double *v,
-                                       double *ydot, double *grad, mtt_error *err);
-mtt_status __wrap_mtt_mlp_backward_set(mtt_mlp_work *ws, const double *a, const double *v,
-                                       double *ydot, double *grad, mtt_error *err)
-{
-    TIMED(net_s, __real_mtt_mlp_backward_set(ws, a, v, ydot, grad, err));
-}
+WRAP(net_s, , mtt_mlp_backward_set,
+     (mtt_mlp_work *ws, const double *a, const double *v, double *ydot, double *grad,
+      mtt_error *err),
+     (ws, a, v, ydot, grad, err))
 
-mtt_status __real_mtt_mlp_backward_set_f32(mtt_mlp_work *ws, const float *a, const float *v,
-                                           float *ydot, float *grad, mtt_error *err);
-mtt_status __wrap_mtt_mlp_backward_set_f32(mtt_mlp_work *ws, const float *a, const float *v,
-                                           float *ydot, float *grad, mtt_error *err);
-mtt_status __wrap_mtt_mlp_backward_set_f32(mtt_mlp_work *ws, const float *a, const float *v,
-                                           float *ydot, float *grad, mtt_error *err)
-{
-    TIMED(net_s, __real_mtt_mlp_backward_set_f32(ws, a, v, ydot, grad, err));
-}
+WRAP(net_s, , mtt_mlp_backward_set_f32,
+     (mtt_mlp_work *ws, const float *a, const float *v, float *ydot, float *grad, mtt_error *err),
+     (ws, a, v, ydot, grad, err))
 
-mtt_status __real_mtt_soap_forces_rows(const mtt_soap *soap, const double *g, const size_t *rows,
-                                       double scale, mtt_soap_work *w, double *forces,
-                                       double *dE_deps, mtt_error *err);
-mtt_status __wrap_mtt_soap_forces_rows(const mtt_soap *soap, const double *g, const size_t *rows,
-                                       double scale, mtt_soap_work *w, double *forces,
-                                       double *dE_deps, mtt_error *err);
-mtt_status __wrap_mtt_soap_forces_rows(const mtt_soap *soap, const double *g, const size_t *rows,
-                                       double scale, mtt_soap_work *w, double *forces,
-                                       double *dE_deps, mtt_error *err)
-{
-    TIMED(soap_s, __real_mtt_soap_forces_rows(soap, g, rows, scale, w, forces, dE_deps, err));
-}
+WRAP(soap_s, , mtt_soap_forces_rows,
+     (const mtt_soap *soap, const double *g, const size_t *rows, double scale, mtt_soap_work *w,
+      double *forces, double *dE_deps, mtt_error *err),
+     (soap, g, rows, scale, w, forces, dE_deps, err))
 
-mtt_status __real_mtt_soap_tangent_strain_rows(const mtt_soap *soap, const double *wvec,
-                                               const double *strain, mtt_soap_work *w,
-                                               double *out, const size_t *rows, double scale,
-                                               mtt_error *err);
-mtt_status __wrap_mtt_soap_tangent_strain_rows(const mtt_soap *soap, const double *wvec,
-                                               const double *strain, mtt_soap_work *w,
-                                               double *out, const size_t *rows, double scale,
-                                               mtt_error *err);
-mtt_status __wrap_mtt_soap_tangent_strain_rows(const mtt_soap *soap, const double *wvec,
-                                               const double *strain, mtt_soap_work *w,
-                                               double *out, const size_t *rows, double scale,
-                                               mtt_error *err)
-{
-    TIMED(soap_s,
-          __real_mtt_soap_tangent_strain_rows(soap, wvec, strain, w, out, rows, scale, err));
-}
+WRAP(soap_s, , mtt_soap_tangent_strain_rows,
+     (const mtt_soap *soap, const double *wvec, const double *strain, mtt_soap_work *w,
+      double *out, const size_t *rows, double scale, mtt_error *err),
+     (soap, wvec, strain, w, out, rows, scale, err))
