@@ -451,6 +451,95 @@ static void test_double_rows(void)
     mtt_soap_free(soap);
 }
 
+/* One direction of each pair i↔j (MTT_SOAP_HALF_PAIRS, soap_half.c): the
+ * forces, ∂E/∂ε, per-atom virial and tangent (displacements and strain)
+ * equal the passes over both directions to rounding, with the factors
+ * stored (double, float) or recomputed, on a molecule and on a cell small
+ * enough for atoms to see their own images; half the factors are stored.
+ * A list with a centre's pairs dropped (an MD domain's ghosts) keeps both
+ * directions. */
+static void check_half(const mtt_soap *soap, system_t *s, const char *label)
+{
+    const size_t D = soap->dim, n = (size_t)s->n;
+    double *p = malloc(n * D * sizeof *p), *g = malloc(n * D * sizeof *g);
+    double *pd = malloc(n * D * sizeof *pd), *pd2 = malloc(n * D * sizeof *pd2);
+    double *F = malloc(3 * n * sizeof *F), *F2 = malloc(3 * n * sizeof *F2);
+    double *A = malloc(9 * n * sizeof *A), *A2 = malloc(9 * n * sizeof *A2);
+    double *w = malloc(3 * n * sizeof *w), eps[9], S[9], S2[9];
+    mtt_error err;
+    for (size_t k = 0; k < n * D; ++k) g[k] = urand() - 0.5;
+    for (size_t k = 0; k < 3 * n; ++k) w[k] = urand() - 0.5;
+    for (int k = 0; k < 9; ++k) eps[k] = 0.1 * (urand() - 0.5);
+    compute(soap, s, p, MTT_SOAP_STORE_GRAD);
+    CU_ASSERT(!g_w.half);
+    CU_ASSERT_EQUAL_FATAL(mtt_soap_forces_virial(soap, g, &g_w, F, S, A, &err), MTT_OK);
+    CU_ASSERT_EQUAL_FATAL(mtt_soap_tangent_strain(soap, w, eps, &g_w, pd, &err), MTT_OK);
+    const double fs = max_abs(F, 3 * n), ss = max_abs(S, 9), as = max_abs(A, 9 * n);
+    const double ts = max_abs(pd, n * D);
+    const int flags[3] = {MTT_SOAP_STORE_GRAD, 0, MTT_SOAP_STORE_GRAD_F32};
+    const char *names[3] = {"stored", "recomputed", "float"};
+    for (int t = 0; t < 3; ++t) {
+        compute(soap, s, p, flags[t] | MTT_SOAP_HALF_PAIRS);
+        CU_ASSERT(g_w.half && 2 * g_w.n_half == g_nl.n_pairs);
+        CU_ASSERT_EQUAL_FATAL(mtt_soap_forces_virial(soap, g, &g_w, F2, S2, A2, &err), MTT_OK);
+        CU_ASSERT_EQUAL_FATAL(mtt_soap_tangent_strain(soap, w, eps, &g_w, pd2, &err), MTT_OK);
+        const double ef = max_diff(F, F2, 3 * n) / fs, es = max_diff(S, S2, 9) / ss;
+        const double ea = max_diff(A, A2, 9 * n) / as, et = max_diff(pd, pd2, n * D) / ts;
+        printf("# half pairs, %s, %s: forces %.3g, dE/deps %.3g, per-atom %.3g, tangent %.3g\n",
+               label, names[t], ef, es, ea, et);
+        const double tol = t == 2 ? 1e-5 : 1e-13;
+        CU_ASSERT(ef <= tol && es <= tol && ea <= tol && et <= tol);
+        if (t == 0) {
+            /* a work lent a too small buffer grows its own */
+            double small[1];
+            mtt_soap_work_lend_pass(&g_w, small, 1);
+            CU_ASSERT_EQUAL_FATAL(mtt_soap_tangent_strain(soap, w, eps, &g_w, pd2, &err), MTT_OK);
+            CU_ASSERT(max_diff(pd, pd2, n * D) <= 1e-13 * ts);
+            mtt_soap_work_lend_pass(&g_w, NULL, 0);
+        }
+    }
+    /* centre 0's pairs dropped: not symmetric, both directions kept */
+    compute(soap, s, p, 0);
+    const size_t drop = g_nl.first[1];
+    for (size_t q = drop; q < g_nl.n_pairs; ++q) {
+        g_nl.j[q - drop] = g_nl.j[q];
+        g_nl.r[q - drop] = g_nl.r[q];
+        for (int x = 0; x < 3; ++x) {
+            g_nl.rij[3 * (q - drop) + x] = g_nl.rij[3 * q + x];
+            g_nl.shift[3 * (q - drop) + x] = g_nl.shift[3 * q + x];
+        }
+    }
+    for (size_t i = 1; i <= n; ++i) g_nl.first[i] -= drop;
+    g_nl.n_pairs -= drop;
+    CU_ASSERT_EQUAL_FATAL(mtt_soap_compute(soap, &g_nl, s->spec, p, &g_w, 0, &err), MTT_OK);
+    CU_ASSERT_EQUAL_FATAL(mtt_soap_forces(soap, g, &g_w, F, S, &err), MTT_OK);
+    CU_ASSERT_EQUAL_FATAL(mtt_soap_compute(soap, &g_nl, s->spec, p, &g_w,
+                                           MTT_SOAP_STORE_GRAD | MTT_SOAP_HALF_PAIRS, &err),
+                          MTT_OK);
+    CU_ASSERT(!g_w.half);
+    CU_ASSERT_EQUAL_FATAL(mtt_soap_forces(soap, g, &g_w, F2, S2, &err), MTT_OK);
+    CU_ASSERT(max_diff(F, F2, 3 * n) <= 1e-14 * max_abs(F, 3 * n));
+    free(p), free(g), free(pd), free(pd2), free(F), free(F2), free(A), free(A2), free(w);
+}
+
+static void test_half_pairs(void)
+{
+    mtt_soap *soap = make_soap(3, chno, 7, 6, 0.0);
+    system_t s = make_system(soap, 9, ethanol_pos, ethanol_z, NULL, NULL);
+    check_half(soap, &s, "ethanol");
+    free_system(&s);
+    mtt_soap_free(soap);
+    soap = make_soap(1, chno + 1, 8, 6, MTT_SOAP_DEFAULT_GRID); /* N = 9: padded blocks */
+    s = make_system(soap, 4, carbon_pos, carbon_z, carbon_cell, all_pbc);
+    compute(soap, &s, NULL, 0);
+    int self = 0;
+    for (size_t q = 0; q < g_nl.first[1]; ++q) self += g_nl.j[q] == 0;
+    CU_ASSERT(self > 0); /* atom 0 sees its own images */
+    check_half(soap, &s, "carbon cell");
+    free_system(&s);
+    mtt_soap_free(soap);
+}
+
 int main(void)
 {
     mtt_nlist_init(&g_nl);
@@ -465,6 +554,7 @@ int main(void)
     CU_add_test(s, "forces and tangent with padded radial blocks (N = 9, 3)", test_radial_blocks);
     CU_add_test(s, "dense Jacobian of a small cell equals the factored passes", test_dense_small_cell);
     CU_add_test(s, "double rows in place equal a scaled copy, bit for bit", test_double_rows);
+    CU_add_test(s, "one direction of each pair equals both directions", test_half_pairs);
     int rc = mtt_cunit_run_tap();
     mtt_soap_work_free(&g_w);
     mtt_nlist_free(&g_nl);

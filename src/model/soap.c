@@ -112,6 +112,9 @@ void mtt_soap_work_free(mtt_soap_work *w)
     free(w->jac);
     free(w->jac32);
     free(w->dense_acc);
+    free(w->half_pair);
+    free(w->half_centre);
+    free(w->pass);
     memset(w, 0, sizeof *w);
 }
 
@@ -273,13 +276,13 @@ void mtt_soap_power_spectrum_f32(const mtt_soap *soap, mtt_soap_work *w, float *
     }
 }
 
-const double *mtt_soap_pair_factors_(const mtt_soap *soap, mtt_soap_work *w, size_t q,
+const double *mtt_soap_pair_factors_(const mtt_soap *soap, mtt_soap_work *w, size_t h, size_t q,
                                      soap_scratch *s)
 {
     const size_t per = MTT_SOAP_FAC_SIZE(soap);
-    if (w->stored == 1) return w->fac + q * per;
+    if (w->stored == 1) return w->fac + h * per;
     if (w->stored == 2) {  /* widen the stored floats (slow paths only) */
-        const float *d = w->fac32 + q * per;
+        const float *d = w->fac32 + h * per;
         for (size_t k = 0; k < per; ++k) s->fac[k] = d[k];
         return s->fac;
     }
@@ -291,7 +294,9 @@ const double *mtt_soap_pair_factors_(const mtt_soap *soap, mtt_soap_work *w, siz
 const double *mtt_soap_pair_grad_(const mtt_soap *soap, mtt_soap_work *w, size_t q, soap_scratch *s)
 {
     const int N = soap->N, NP = soap->NP, L = soap->L, LM = soap->LM;
-    const double *fac = mtt_soap_pair_factors_(soap, w, q, s);
+    const mtt_nlist *nl = w->nl;
+    const double *fac = s->fac;
+    mtt_soap_pair_(soap, nl->rij + 3 * q, nl->r[q], s, s->phi, s->fac);
     const double *a = fac + MTT_SOAP_FAC_A(soap), *b = fac + MTT_SOAP_FAC_B(soap);
     const double *y = fac + MTT_SOAP_FAC_Y(soap), *dy = fac + MTT_SOAP_FAC_DY(soap);
     const double *u = fac + MTT_SOAP_FAC_U(soap);
@@ -310,13 +315,18 @@ mtt_status mtt_soap_compute(const mtt_soap *soap, const mtt_nlist *nl, const int
     const int n = nl->n_atoms, N = soap->N, L = soap->L, K = soap->K, LM = soap->LM;
     const int store32 = (flags & MTT_SOAP_STORE_GRAD_F32) != 0;
     const int store = !store32 && (flags & MTT_SOAP_STORE_GRAD) != 0;
+    if (flags & MTT_SOAP_HALF_PAIRS) MTT_FORWARD_IF_ERROR(mtt_soap_half_build_(w, nl, err));
+    else w->half = 0;
+    mtt_soap_work_lend_pass(w, NULL, 0); /* a lent buffer may not outlive this compute */
+    const int half = w->half;
     for (int i = 0; i < n; ++i)
         MTT_RETURN_ERROR_IF(species_index[i] < 0 || species_index[i] >= soap->n_species, err,
                             MTT_ERR_DATA,
                             "soap: atom %d has species index %d outside 0..%d; the species list must "
                             "contain every element of the dataset",
                             i, species_index[i], soap->n_species - 1);
-    MTT_FORWARD_IF_ERROR(grow_work(soap, w, n, nl->n_pairs, store, store32, err));
+    MTT_FORWARD_IF_ERROR(grow_work(soap, w, n, half ? w->n_half : nl->n_pairs, store, store32,
+                                   err));
     w->nl = nl;
     w->species_index = species_index;
     w->n_atoms = n;
@@ -324,25 +334,27 @@ mtt_status mtt_soap_compute(const mtt_soap *soap, const mtt_nlist *nl, const int
     soap_scratch s;
     mtt_soap_scratch_(soap, w, &s);
     const size_t per = MTT_SOAP_FAC_SIZE(soap);
+    size_t h = 0; /* the stored pairs so far: every pair, or the kept directions */
     for (int i = 0; i < n; ++i) {
         double *c = w->c + (size_t)i * soap->NC;
         memset(c, 0, (size_t)soap->NC * sizeof *c);
         for (size_t q = nl->first[i]; q < nl->first[i + 1]; ++q) {
             double r = nl->r[q];
-            double *fac = store ? w->fac + q * per : store32 ? s.fac : NULL;
+            const int keep = (store || store32) && (!half || mtt_soap_pair_kept_(nl, i, q));
+            double *fac = !keep ? NULL : store ? w->fac + h * per : s.fac;
+            float *fac32 = keep && store32 ? w->fac32 + h * per : NULL;
+            h += keep;
             if (r >= soap->cutoff) {
-                if (store) memset(fac, 0, per * sizeof *fac);
-                if (store32) memset(w->fac32 + q * per, 0, per * sizeof *w->fac32);
+                if (fac) memset(fac, 0, per * sizeof *fac);
+                if (fac32) memset(fac32, 0, per * sizeof *fac32);
                 continue;
             }
             MTT_RETURN_ERROR_IF(r < 1e-8, err, MTT_ERR_DATA,
                                 "soap: atoms %d and %d overlap (distance %g Å); check the positions", i,
                                 nl->j[q], r);
             mtt_soap_pair_(soap, nl->rij + 3 * q, r, &s, s.phi, fac);
-            if (store32) {
-                float *d32 = w->fac32 + q * per;
-                for (size_t k = 0; k < per; ++k) d32[k] = (float)fac[k];
-            }
+            if (fac32)
+                for (size_t k = 0; k < per; ++k) fac32[k] = (float)fac[k];
             const int a = species_index[nl->j[q]];
             for (int l = 0; l <= L; ++l) {
                 const int wl = 2 * l + 1;

@@ -67,7 +67,7 @@ typedef struct mtt_soap_work {
                               pair), 1 pair gradients in fac, 2 in fac32
                               (MTT_SOAP_STORE_GRAD_F32), 3 a dense Jacobian in jac,
                               4 in jac32 (mtt_soap_dense_build; c and fac dropped) */
-    double *fac;           /* n_pairs × mtt_soap_pair_gradient_size() when stored: each
+    double *fac;           /* n_pairs (n_half when half) × mtt_soap_pair_gradient_size() when stored: each
                               pair's ∂φ/∂r_ij in factored form (soap_internal.h) */
     float *fac32;          /* the same, rounded to float */
     size_t cap_fac32;      /* capacity in floats */
@@ -79,6 +79,15 @@ typedef struct mtt_soap_work {
     float *jac32;          /* stored 4: the same in float */
     size_t cap_jac, cap_jac32;
     double *dense_acc;     /* 3n + 9: the dense passes' accumulator */
+    int half;              /* MTT_SOAP_HALF_PAIRS took effect: the stored factors and the
+                              passes cover the pairs of half_pair only (soap_half.c) */
+    size_t n_half, cap_half;
+    size_t *half_pair;     /* n_half: the kept direction q of each pair i↔j, in list order */
+    int *half_centre;      /* n_half: its centre i */
+    double *pass;          /* the half passes' per-atom ḡ or ċ (mtt_soap_pass_size), own */
+    size_t cap_pass;       /* capacity in doubles */
+    double *pass_lent;     /* the same lent by the caller (mtt_soap_work_lend_pass), or NULL */
+    size_t cap_pass_lent;
 } mtt_soap_work;
 
 /* Flags for mtt_soap_compute.  STORE_GRAD keeps each pair's gradient
@@ -87,10 +96,25 @@ typedef struct mtt_soap_work {
  * not recompute it; STORE_GRAD_F32 keeps those factors and a copy of c
  * rounded to float (computed in double), and the force and tangent passes
  * then run in float with double accumulation (base_precision: 32). */
-enum { MTT_SOAP_STORE_GRAD = 1, MTT_SOAP_STORE_GRAD_F32 = 2 };
+enum { MTT_SOAP_STORE_GRAD = 1, MTT_SOAP_STORE_GRAD_F32 = 2, MTT_SOAP_HALF_PAIRS = 4 };
+/* MTT_SOAP_HALF_PAIRS, for a full list as mtt_nlist_build makes it (each
+ * i→j with its j→i): the stored factors and the force and tangent passes
+ * cover one direction of each pair i↔j, the other following from
+ * φ_nlm(−r) = (−1)^l φ_nlm(r) (soap_half.c): half the stored values and
+ * about half the per-pair work.  The passes then need n_atoms ×
+ * mtt_soap_pass_size() doubles, grown in the work on first use or lent by
+ * the caller.  A list that is not symmetric (an MD domain whose ghost
+ * centres were dropped) is detected, and then both directions are kept. */
 
 /* Values stored per pair by MTT_SOAP_STORE_GRAD(_F32): 2·N·(L+1) + 4·(L+1)² + 3. */
 size_t mtt_soap_pair_gradient_size(const mtt_soap *soap);
+
+/* Doubles the passes of a MTT_SOAP_HALF_PAIRS work of n_atoms need. */
+size_t mtt_soap_pass_size(const mtt_soap *soap, int n_atoms);
+/* Lend w a buffer of cap doubles for those passes (one per thread, shared by
+ * the works it serves in turn), so the works do not grow their own; NULL
+ * takes it back. */
+void mtt_soap_work_lend_pass(mtt_soap_work *w, double *buffer, size_t cap);
 
 /* The forms the position derivatives of one structure's descriptors can be
  * kept in, and the values each takes (docs/performance.md, "Descriptor

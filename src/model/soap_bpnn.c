@@ -144,13 +144,15 @@ mtt_status mtt_sbp_features_compute_once(const mtt_sbp_model *m, const mtt_struc
     const int dense =
         keep_gradients == MTT_SBP_KEEP_SMALLEST && mtt_soap_prefers_dense(m->soap, &f->nl);
     if (!f32) {
-        MTT_FORWARD_IF_ERROR(mtt_soap_compute(m->soap, &f->nl, f->species_index, f->p, &f->sw,
-                                              keep_gradients ? MTT_SOAP_STORE_GRAD : 0, err));
+        MTT_FORWARD_IF_ERROR(mtt_soap_compute(
+            m->soap, &f->nl, f->species_index, f->p, &f->sw,
+            MTT_SOAP_HALF_PAIRS | (keep_gradients ? MTT_SOAP_STORE_GRAD : 0), err));
         return dense ? mtt_soap_dense_build(m->soap, &f->sw, 0, err) : MTT_OK;
     }
     /* double expansion, float storage of p and of the position derivatives */
     MTT_FORWARD_IF_ERROR(mtt_soap_compute(m->soap, &f->nl, f->species_index, NULL, &f->sw,
-                                          dense ? MTT_SOAP_STORE_GRAD : MTT_SOAP_STORE_GRAD_F32,
+                                          MTT_SOAP_HALF_PAIRS | (dense ? MTT_SOAP_STORE_GRAD
+                                                                       : MTT_SOAP_STORE_GRAD_F32),
                                           err));
     mtt_soap_power_spectrum_f32(m->soap, &f->sw, f->p_f32);
     return dense ? mtt_soap_dense_build(m->soap, &f->sw, 1, err) : MTT_OK;
@@ -173,6 +175,7 @@ size_t mtt_sbp_features_bytes(const mtt_sbp_features *f)
     b += (f->sw.cap_c + f->sw.cap_fac + f->sw.cap_scratch) * sizeof(double);
     b += (f->sw.cap_fac32 + f->sw.cap_c32 + f->sw.cap_jac32) * sizeof(float);
     b += f->sw.cap_jac * sizeof(double);
+    b += f->sw.cap_half * (sizeof(size_t) + sizeof(int)) + f->sw.cap_pass * sizeof(double);
     if (f->sw.dense_acc) b += (3 * (size_t)f->n_atoms + 9) * sizeof(double);
     return b;
 }
@@ -204,6 +207,7 @@ void mtt_sbp_work_free(mtt_sbp_work *w)
     free(w->af);
     free(w->params_f32);
     free(w->grad_f32);
+    free(w->soap_pass);
     free(w);
 }
 
@@ -260,7 +264,7 @@ cleanup:
 mtt_status mtt_sbp_gather_rows_(const mtt_sbp_model *m, mtt_sbp_features *const *f, size_t n,
                               mtt_sbp_work *w, mtt_error *err)
 {
-    size_t total = 0;
+    size_t total = 0, pass = 0;
     memset(w->count, 0, m->n_species * sizeof *w->count);
     for (size_t b = 0; b < n; ++b) {
         total += (size_t)f[b]->n_atoms;
@@ -268,7 +272,21 @@ mtt_status mtt_sbp_gather_rows_(const mtt_sbp_model *m, mtt_sbp_features *const 
         /* the soap work borrows these; the features may have moved since */
         f[b]->sw.nl = &f[b]->nl;
         f[b]->sw.species_index = f[b]->species_index;
+        if (f[b]->sw.half) {
+            const size_t need = mtt_soap_pass_size(m->soap, f[b]->n_atoms);
+            if (need > pass) pass = need;
+        }
     }
+    if (pass > w->cap_soap_pass) { /* a larger structure than so far: once per size */
+        double *buf = realloc(w->soap_pass, pass * sizeof *buf);
+        MTT_RETURN_ERROR_IF(!buf, err, MTT_ERR_NOMEM,
+                            "out of memory for the SOAP passes of a structure (%zu MB)",
+                            pass * sizeof *buf >> 20);
+        w->soap_pass = buf;
+        w->cap_soap_pass = pass;
+    }
+    for (size_t b = 0; b < n; ++b)
+        if (f[b]->sw.half) mtt_soap_work_lend_pass(&f[b]->sw, w->soap_pass, w->cap_soap_pass);
     MTT_RETURN_ERROR_IF(total > w->max_atoms, err, MTT_ERR_INTERNAL,
                         "batch of %zu atoms exceeds the workspace (%zu)", total, w->max_atoms);
     size_t acc = 0;

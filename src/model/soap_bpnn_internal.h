@@ -28,6 +28,9 @@ struct mtt_sbp_work {
     float *params_f32;    /* n_params: float copy of the parameters of the last predict */
     float *grad_f32;      /* n_params: float parameter gradient of one backward */
     size_t n_params;
+    double *soap_pass;    /* the SOAP half passes' buffer, lent to the batch's features
+                             (mtt_soap_work_lend_pass); grown to the largest structure */
+    size_t cap_soap_pass; /* doubles */
 };
 
 /* Group the batch's atoms by species: rows, starts, counts. */

@@ -66,6 +66,10 @@ mtt_status mtt_soap_dense_build(const mtt_soap *soap, mtt_soap_work *w, int stor
     /* the Jacobian replaces the pair gradients and the coefficients */
     free(w->fac), w->fac = NULL, w->cap_fac = 0;
     free(w->c), w->c = NULL, w->cap_c = 0;
+    free(w->pass), w->pass = NULL, w->cap_pass = 0; /* and what only the pair passes use */
+    free(w->half_pair), w->half_pair = NULL;
+    free(w->half_centre), w->half_centre = NULL;
+    w->half = 0, w->n_half = w->cap_half = 0;
     free(w->jac), free(w->jac32), free(w->dense_acc);
     w->jac = NULL, w->jac32 = NULL;
     w->dense_acc = acc, acc = NULL;

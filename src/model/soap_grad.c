@@ -21,9 +21,9 @@
 #define GEMM mtt_blas_gemm
 #define COEFFICIENTS(w) ((const double *)(w)->c)
 /* stored factors inline (the hot path), else recomputed by soap.c */
-#define PAIR_FACTORS(soap, w, q, s)                                                 \
-    ((w)->stored == 1 ? (const double *)(w)->fac + (q) * MTT_SOAP_FAC_SIZE(soap)   \
-                      : mtt_soap_pair_factors_(soap, w, q, s))
+#define PAIR_FACTORS(soap, w, h, q, s)                                              \
+    ((w)->stored == 1 ? (const double *)(w)->fac + (h) * MTT_SOAP_FAC_SIZE(soap)   \
+                      : mtt_soap_pair_factors_(soap, w, h, q, s))
 #define STORED_FACTORS(w) ((w)->stored == 1 ? (const double *)(w)->fac : NULL)
 #include "model/soap_grad_impl.h"
 
@@ -40,10 +40,20 @@ static mtt_status check_ready(const mtt_soap_work *w, mtt_error *err)
 
 static int is_dense(const mtt_soap_work *w) { return w->stored == 3 || w->stored == 4; }
 
-/* The float-row entries need float position derivatives (stored 2 or 4). */
-static mtt_status check_float(const mtt_soap_work *w, mtt_error *err)
+/* Ready, and the half passes' buffer (NULL when not needed). */
+static mtt_status check_pass(const mtt_soap *soap, mtt_soap_work *w, double **pass,
+                             mtt_error *err)
 {
+    *pass = NULL;
     MTT_FORWARD_IF_ERROR(check_ready(w, err));
+    return is_dense(w) ? MTT_OK : mtt_soap_pass_buffer_(soap, w, pass, err);
+}
+
+/* The float-row entries need float position derivatives (stored 2 or 4). */
+static mtt_status check_float(const mtt_soap *soap, mtt_soap_work *w, double **pass,
+                              mtt_error *err)
+{
+    MTT_FORWARD_IF_ERROR(check_pass(soap, w, pass, err));
     MTT_RETURN_ERROR_IF(w->stored != 2 && w->stored != 4, err, MTT_ERR_INTERNAL,
                         "soap: float rows used with a workspace without float position "
                         "derivatives; this is a bug, please report it");
@@ -60,16 +70,17 @@ mtt_status mtt_soap_forces_virial(const mtt_soap *soap, const double *g, mtt_soa
                                   double *forces, double *dE_deps, double *atom_dE_deps,
                                   mtt_error *err)
 {
-    MTT_FORWARD_IF_ERROR(check_ready(w, err));
+    double *pass;
+    MTT_FORWARD_IF_ERROR(check_pass(soap, w, &pass, err));
     if (is_dense(w)) {
         MTT_RETURN_ERROR_IF(atom_dE_deps, err, MTT_ERR_INTERNAL,
                             "soap: the per-atom virial needs the pair gradients, which a dense "
                             "Jacobian replaced; this is a bug, please report it");
         mtt_soap_dense_forces_(soap, w, g, NULL, NULL, 1.0, forces, dE_deps);
     } else if (w->stored == 2) {
-        mtt_soap_forces_f32_(soap, g, w, forces, dE_deps, atom_dE_deps);
+        mtt_soap_forces_f32_(soap, g, w, forces, dE_deps, atom_dE_deps, pass);
     } else {
-        forces_f64(soap, g, NULL, NULL, 1.0, w, forces, dE_deps, atom_dE_deps);
+        forces_f64(soap, g, NULL, NULL, 1.0, w, forces, dE_deps, atom_dE_deps, pass);
     }
     return MTT_OK;
 }
@@ -83,21 +94,23 @@ mtt_status mtt_soap_tangent(const mtt_soap *soap, const double *wvec, mtt_soap_w
 mtt_status mtt_soap_tangent_strain(const mtt_soap *soap, const double *wvec, const double *strain,
                                    mtt_soap_work *w, double *pdot, mtt_error *err)
 {
-    MTT_FORWARD_IF_ERROR(check_ready(w, err));
+    double *pass;
+    MTT_FORWARD_IF_ERROR(check_pass(soap, w, &pass, err));
     if (is_dense(w))
         mtt_soap_dense_tangent_(soap, w, wvec, strain, pdot, NULL, NULL, 1.0);
     else if (w->stored == 2)
-        mtt_soap_tangent_strain_f32_(soap, wvec, strain, w, pdot);
+        mtt_soap_tangent_strain_f32_(soap, wvec, strain, w, pdot, pass);
     else
-        tangent_f64(soap, wvec, strain, w, pdot, NULL, NULL, 1.0);
+        tangent_f64(soap, wvec, strain, w, pdot, NULL, NULL, 1.0, pass);
     return MTT_OK;
 }
 
 /* The double-row entries need double position derivatives (stored 1 or 3,
  * or recomputed). */
-static mtt_status check_double(const mtt_soap_work *w, mtt_error *err)
+static mtt_status check_double(const mtt_soap *soap, mtt_soap_work *w, double **pass,
+                               mtt_error *err)
 {
-    MTT_FORWARD_IF_ERROR(check_ready(w, err));
+    MTT_FORWARD_IF_ERROR(check_pass(soap, w, pass, err));
     MTT_RETURN_ERROR_IF(w->stored == 2 || w->stored == 4, err, MTT_ERR_INTERNAL,
                         "soap: double rows used with a workspace of float position "
                         "derivatives; this is a bug, please report it");
@@ -108,9 +121,10 @@ mtt_status mtt_soap_forces_rows(const mtt_soap *soap, const double *g, const siz
                                 double scale, mtt_soap_work *w, double *forces,
                                 double *dE_deps, mtt_error *err)
 {
-    MTT_FORWARD_IF_ERROR(check_double(w, err));
+    double *pass;
+    MTT_FORWARD_IF_ERROR(check_double(soap, w, &pass, err));
     if (is_dense(w)) mtt_soap_dense_forces_(soap, w, g, NULL, rows, scale, forces, dE_deps);
-    else forces_f64(soap, g, NULL, rows, scale, w, forces, dE_deps, NULL);
+    else forces_f64(soap, g, NULL, rows, scale, w, forces, dE_deps, NULL, pass);
     return MTT_OK;
 }
 
@@ -118,9 +132,10 @@ mtt_status mtt_soap_tangent_strain_rows(const mtt_soap *soap, const double *wvec
                                         const double *strain, mtt_soap_work *w, double *out,
                                         const size_t *rows, double scale, mtt_error *err)
 {
-    MTT_FORWARD_IF_ERROR(check_double(w, err));
+    double *pass;
+    MTT_FORWARD_IF_ERROR(check_double(soap, w, &pass, err));
     if (is_dense(w)) mtt_soap_dense_tangent_(soap, w, wvec, strain, out, NULL, rows, scale);
-    else tangent_f64(soap, wvec, strain, w, out, NULL, rows, scale);
+    else tangent_f64(soap, wvec, strain, w, out, NULL, rows, scale, pass);
     return MTT_OK;
 }
 
@@ -128,11 +143,12 @@ mtt_status mtt_soap_forces_f32(const mtt_soap *soap, const float *g, const size_
                                double scale, mtt_soap_work *w, double *forces, double *dE_deps,
                                mtt_error *err)
 {
-    MTT_FORWARD_IF_ERROR(check_float(w, err));
+    double *pass;
+    MTT_FORWARD_IF_ERROR(check_float(soap, w, &pass, err));
     if (w->stored == 4)
         mtt_soap_dense_forces_(soap, w, NULL, g, rows, scale, forces, dE_deps);
     else
-        mtt_soap_forces_rows_f32_(soap, g, rows, scale, w, forces, dE_deps);
+        mtt_soap_forces_rows_f32_(soap, g, rows, scale, w, forces, dE_deps, pass);
     return MTT_OK;
 }
 
@@ -140,11 +156,12 @@ mtt_status mtt_soap_tangent_strain_f32(const mtt_soap *soap, const double *wvec,
                                        const double *strain, mtt_soap_work *w, float *out,
                                        const size_t *rows, double scale, mtt_error *err)
 {
-    MTT_FORWARD_IF_ERROR(check_float(w, err));
+    double *pass;
+    MTT_FORWARD_IF_ERROR(check_float(soap, w, &pass, err));
     if (w->stored == 4)
         mtt_soap_dense_tangent_(soap, w, wvec, strain, NULL, out, rows, scale);
     else
-        mtt_soap_tangent_rows_f32_(soap, wvec, strain, w, out, rows, scale);
+        mtt_soap_tangent_rows_f32_(soap, wvec, strain, w, out, rows, scale, pass);
     return MTT_OK;
 }
 

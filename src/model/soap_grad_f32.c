@@ -7,7 +7,7 @@
  * Inputs g (∂E/∂p) and the displacements are rounded to float where they
  * enter.  Scratch: the double scratch of the work, reinterpreted as float
  * (each region then holds twice the floats it needs; nothing reads it as
- * double in between).
+ * double in between), and so is the half passes' buffer.
  */
 #include "config.h"
 
@@ -21,30 +21,32 @@
 #define SFX(name) name##_f32
 #define GEMM mtt_blas_sgemm
 #define COEFFICIENTS(w) ((const float *)(w)->c32)
-#define PAIR_FACTORS(soap, w, q, s) ((w)->fac32 + (q) * MTT_SOAP_FAC_SIZE(soap))
+#define PAIR_FACTORS(soap, w, h, q, s) ((w)->fac32 + (h) * MTT_SOAP_FAC_SIZE(soap))
 #define STORED_FACTORS(w) ((const float *)(w)->fac32)
 #include "model/soap_grad_impl.h"
 
 void mtt_soap_forces_f32_(const mtt_soap *soap, const double *g, mtt_soap_work *w,
-                          double *forces, double *dE_deps, double *atom_dE_deps)
+                          double *forces, double *dE_deps, double *atom_dE_deps, double *pass)
 {
-    forces_f32(soap, g, NULL, NULL, 1.0, w, forces, dE_deps, atom_dE_deps);
+    forces_f32(soap, g, NULL, NULL, 1.0, w, forces, dE_deps, atom_dE_deps, (float *)pass);
 }
 
 void mtt_soap_tangent_strain_f32_(const mtt_soap *soap, const double *wvec, const double *strain,
-                                  mtt_soap_work *w, double *pdot)
+                                  mtt_soap_work *w, double *pdot, double *pass)
 {
-    tangent_f32(soap, wvec, strain, w, pdot, NULL, NULL, 1.0);
+    tangent_f32(soap, wvec, strain, w, pdot, NULL, NULL, 1.0, (float *)pass);
 }
 
 void mtt_soap_forces_rows_f32_(const mtt_soap *soap, const float *g, const size_t *rows,
-                               double scale, mtt_soap_work *w, double *forces, double *dE_deps)
+                               double scale, mtt_soap_work *w, double *forces, double *dE_deps,
+                               double *pass)
 {
-    forces_f32(soap, NULL, g, rows, scale, w, forces, dE_deps, NULL);
+    forces_f32(soap, NULL, g, rows, scale, w, forces, dE_deps, NULL, (float *)pass);
 }
 
 void mtt_soap_tangent_rows_f32_(const mtt_soap *soap, const double *wvec, const double *strain,
-                                mtt_soap_work *w, float *out, const size_t *rows, double scale)
+                                mtt_soap_work *w, float *out, const size_t *rows, double scale,
+                                double *pass)
 {
-    tangent_f32(soap, wvec, strain, w, NULL, out, rows, scale);
+    tangent_f32(soap, wvec, strain, w, NULL, out, rows, scale, (float *)pass);
 }

@@ -202,9 +202,9 @@ MTT_VECTOR_INLINE void SFX(pdot)(const mtt_soap *soap, const REAL *c, const REAL
  * every step is a product of `width` independent lanes, and the sums over
  * lanes come last in a fixed order, so every vector clone rounds alike. */
 MTT_VECTOR_INLINE void SFX(contract_block)(const mtt_soap *soap, int width, const REAL *restrict v,
-                                         const REAL *restrict a, const REAL *restrict b,
-                                         const REAL *restrict y, const REAL *restrict dy,
-                                         double sum[4])
+                                         const REAL *restrict vr, const REAL *restrict a,
+                                         const REAL *restrict b, const REAL *restrict y,
+                                         const REAL *restrict dy, double sum[4])
 {
     const int NP = soap->NP, L = soap->L;
     const size_t KP = SFX_KP(soap);
@@ -212,7 +212,17 @@ MTT_VECTOR_INLINE void SFX(contract_block)(const mtt_soap *soap, int width, cons
     for (int l = 0; l <= L; ++l) {
         REAL w0[8] = {0}, w1[8] = {0}, w2[8] = {0}, w3[8] = {0};
         for (int lm = l * l; lm < (l + 1) * (l + 1); ++lm) {
-            const REAL *x = v + (size_t)lm * KP;
+            const REAL *vl = v + (size_t)lm * KP;
+            REAL x[8];
+            if (!vr) { /* one direction */
+                for (int k = 0; k < width; ++k) x[k] = vl[k];
+            } else { /* both (soap_half.c): v_i + (−1)^l v_j */
+                const REAL *xr = vr + (size_t)lm * KP;
+                if (l & 1)
+                    for (int k = 0; k < width; ++k) x[k] = vl[k] - xr[k];
+                else
+                    for (int k = 0; k < width; ++k) x[k] = vl[k] + xr[k];
+            }
             const REAL c0 = y[lm], c1 = dy[3 * lm], c2 = dy[3 * lm + 1], c3 = dy[3 * lm + 2];
             for (int k = 0; k < width; ++k) {
                 w0[k] += c0 * x[k];
@@ -238,9 +248,11 @@ MTT_VECTOR_INLINE void SFX(contract_block)(const mtt_soap *soap, int width, cons
 }
 
 /* f = ḡ·∂φ/∂r_ij for one pair: v is ḡ in pair order from the neighbour's
- * species block on (vp + a·NP), fac the pair's factors. */
+ * species block on (vp + a·NP), fac the pair's factors; with vr (ḡ(j) from
+ * i's species block on), both directions' (ḡ(i) + (−1)^l ḡ(j))·∂φ/∂r_ij. */
 MTT_VECTOR_INLINE void SFX(contract_pair)(const mtt_soap *soap, const REAL *restrict v,
-                                        const REAL *restrict fac, double f[3])
+                                        const REAL *restrict vr, const REAL *restrict fac,
+                                        double f[3])
 {
     const int NP = soap->NP;
     const REAL *a = fac + MTT_SOAP_FAC_A(soap), *b = fac + MTT_SOAP_FAC_B(soap);
@@ -248,33 +260,55 @@ MTT_VECTOR_INLINE void SFX(contract_pair)(const mtt_soap *soap, const REAL *rest
     const REAL *u = fac + MTT_SOAP_FAC_U(soap);
     double sum[4] = {0.0, 0.0, 0.0, 0.0};
     int n0 = 0;
-    for (; n0 + 8 <= NP; n0 += 8) SFX(contract_block)(soap, 8, v + n0, a + n0, b + n0, y, dy, sum);
-    if (n0 < NP) SFX(contract_block)(soap, 4, v + n0, a + n0, b + n0, y, dy, sum);
+    for (; n0 + 8 <= NP; n0 += 8)
+        SFX(contract_block)(soap, 8, v + n0, vr ? vr + n0 : NULL, a + n0, b + n0, y, dy, sum);
+    if (n0 < NP)
+        SFX(contract_block)(soap, 4, v + n0, vr ? vr + n0 : NULL, a + n0, b + n0, y, dy, sum);
     f[0] = sum[0] * (double)u[0] + sum[1];
     f[1] = sum[0] * (double)u[1] + sum[2];
     f[2] = sum[0] * (double)u[2] + sum[3];
 }
 
-/* v_n,lm += a_nl Y_lm (û·δ) + b_nl (∇𝒴_lm·δ) over one block of `width` channels. */
+/* t_n,lm = a_nl Y_lm (û·δ) + b_nl (∇𝒴_lm·δ) over one block of `width`
+ * channels, added to v; with vr (soap_half.c) also (−1)^l t to vr, or, for
+ * an atom's own image (self, vr NULL), t + (−1)^l t to v. */
 MTT_VECTOR_INLINE void SFX(tangent_block)(const mtt_soap *soap, int width, REAL *restrict v,
-                                        const REAL *restrict a, const REAL *restrict b,
-                                        const REAL *restrict ys, const REAL *restrict gd)
+                                        REAL *restrict vr, int self, const REAL *restrict a,
+                                        const REAL *restrict b, const REAL *restrict ys,
+                                        const REAL *restrict gd)
 {
     const int NP = soap->NP, L = soap->L;
     const size_t KP = SFX_KP(soap);
     for (int l = 0; l <= L; ++l) {
+        if (self && (l & 1)) continue; /* t − t */
         const REAL *al = a + (size_t)l * NP, *bl = b + (size_t)l * NP;
         for (int lm = l * l; lm < (l + 1) * (l + 1); ++lm) {
             REAL *x = v + (size_t)lm * KP;
             const REAL s = ys[lm], g = gd[lm];
-            for (int k = 0; k < width; ++k) x[k] += al[k] * s + bl[k] * g;
+            if (vr) {
+                REAL *xr = vr + (size_t)lm * KP;
+                for (int k = 0; k < width; ++k) {
+                    const REAL t = al[k] * s + bl[k] * g;
+                    x[k] += t;
+                    xr[k] = (l & 1) ? xr[k] - t : xr[k] + t;
+                }
+            } else if (self) {
+                for (int k = 0; k < width; ++k) {
+                    const REAL t = al[k] * s + bl[k] * g;
+                    x[k] += t + t;
+                }
+            } else {
+                for (int k = 0; k < width; ++k) x[k] += al[k] * s + bl[k] * g;
+            }
         }
     }
 }
 
 /* v += ∂φ/∂r_ij · δ for one pair (v in pair order from the neighbour's species
- * block on); E scratch of 2·LM. */
+ * block on), and with vr or self the reverse direction (tangent_block); E
+ * scratch of 2·LM. */
 MTT_VECTOR_INLINE void SFX(accumulate_tangent)(const mtt_soap *soap, REAL *restrict v,
+                                             REAL *restrict vr, int self,
                                              const REAL *restrict fac, const double delta[3],
                                              REAL *restrict E)
 {
@@ -290,8 +324,10 @@ MTT_VECTOR_INLINE void SFX(accumulate_tangent)(const mtt_soap *soap, REAL *restr
         Gd[lm] = dy[3 * lm] * d0 + dy[3 * lm + 1] * d1 + dy[3 * lm + 2] * d2;
     }
     int n0 = 0;
-    for (; n0 + 8 <= NP; n0 += 8) SFX(tangent_block)(soap, 8, v + n0, a + n0, b + n0, Ys, Gd);
-    if (n0 < NP) SFX(tangent_block)(soap, 4, v + n0, a + n0, b + n0, Ys, Gd);
+    for (; n0 + 8 <= NP; n0 += 8)
+        SFX(tangent_block)(soap, 8, v + n0, vr ? vr + n0 : NULL, self, a + n0, b + n0, Ys, Gd);
+    if (n0 < NP)
+        SFX(tangent_block)(soap, 4, v + n0, vr ? vr + n0 : NULL, self, a + n0, b + n0, Ys, Gd);
 }
 
 /* The stored factors of pair q (2.5 KB in double at the defaults) into the
@@ -316,17 +352,76 @@ MTT_VECTOR_INLINE void SFX(prefetch_bytes)(const void *at, size_t bytes)
 MTT_VECTOR_INLINE void SFX(prefetch_pair)(const mtt_soap *soap, const mtt_soap_work *w, size_t q)
 {
     const REAL *base = STORED_FACTORS(w);
-    if (!base || q >= w->nl->n_pairs) return;
+    if (!base || q >= (w->half ? w->n_half : w->nl->n_pairs)) return;
     SFX(prefetch_bytes)(base + q * MTT_SOAP_FAC_SIZE(soap), MTT_SOAP_FAC_SIZE(soap) * sizeof *base);
+}
+
+/* One pair's force term f (both directions' with the half passes): to the
+ * forces of i and j, ∂E/∂ε and its per-atom split. */
+MTT_VECTOR_INLINE void SFX(add_pair_force)(const double f[3], const double *r, int i, int j,
+                                           double *forces, double *dE_deps,
+                                           double *atom_dE_deps)
+{
+    for (int x = 0; x < 3; ++x) {
+        forces[3 * j + x] -= f[x];
+        forces[3 * i + x] += f[x];
+    }
+    if (dE_deps)
+        for (int a = 0; a < 3; ++a)
+            for (int b = 0; b < 3; ++b) dE_deps[3 * a + b] += f[a] * r[b];
+    if (atom_dE_deps) {  /* the pair's term, half to each end */
+        double *ai = atom_dE_deps + 9 * (size_t)i, *aj = atom_dE_deps + 9 * (size_t)j;
+        for (int a = 0; a < 3; ++a)
+            for (int b = 0; b < 3; ++b) {
+                const double t = 0.5 * f[a] * r[b];
+                ai[3 * a + b] += t;
+                aj[3 * a + b] += t;
+            }
+    }
+}
+
+/* The forces over the kept directions (w->half, soap_half.c): ḡ of every
+ * atom first, into all (n_atoms × the pair-order size), then one
+ * contraction per pair i↔j. */
+MTT_VECTOR_INLINE void SFX(forces_half)(const mtt_soap *soap, const double *g, const float *gf,
+                                        const size_t *rows, double scale, mtt_soap_work *w,
+                                        double *forces, double *dE_deps, double *atom_dE_deps,
+                                        REAL *all, soap_scratch *s)
+{
+    const mtt_nlist *nl = w->nl;
+    const int n = w->n_atoms, NP = soap->NP;
+    const size_t per = MTT_SOAP_PAIR_ORDER_SIZE(soap);
+    REAL *cbar = (REAL *)s->vec, *G = (REAL *)s->kk1;
+    for (int i = 0; i < n; ++i) {
+        if (nl->first[i] == nl->first[i + 1]) continue;
+        const size_t row = (rows ? rows[i] : (size_t)i) * soap->dim;
+        if (i + 1 < n)
+            SFX(prefetch_bytes)(COEFFICIENTS(w) + (size_t)(i + 1) * soap->NC,
+                                soap->NC * sizeof(REAL));
+        SFX(backward)(soap, COEFFICIENTS(w) + (size_t)i * soap->NC, g ? g + row : NULL,
+                      g ? NULL : gf + row, scale, all + (size_t)i * per, cbar, G);
+    }
+    for (size_t h = 0; h < w->n_half; ++h) {
+        SFX(prefetch_pair)(soap, w, h + MTT_SOAP_PREFETCH_PAIRS);
+        const size_t q = w->half_pair[h];
+        if (nl->r[q] >= soap->cutoff) continue;
+        const int i = w->half_centre[h], j = nl->j[q];
+        const REAL *vi = all + (size_t)i * per + (size_t)w->species_index[j] * NP;
+        const REAL *vj = all + (size_t)j * per + (size_t)w->species_index[i] * NP;
+        double f[3];
+        SFX(contract_pair)(soap, vi, vj, PAIR_FACTORS(soap, w, h, q, s), f);
+        SFX(add_pair_force)(f, nl->rij + 3 * q, i, j, forces, dE_deps, atom_dE_deps);
+    }
 }
 
 /* Forces, ∂E/∂ε and its per-atom split (each may be NULL but forces) from
  * scale · ∂E/∂p: atom i's row at g + r·D (double) or, when g is NULL, at
- * gf + r·D (float), r = rows[i] (or i when rows is NULL). */
+ * gf + r·D (float), r = rows[i] (or i when rows is NULL).  all: the half
+ * passes' buffer (mtt_soap_pass_buffer_), NULL when !w->half. */
 MTT_VECTOR_CLONES
 static void SFX(forces)(const mtt_soap *soap, const double *g, const float *gf,
                         const size_t *rows, double scale, mtt_soap_work *w, double *forces,
-                        double *dE_deps, double *atom_dE_deps)
+                        double *dE_deps, double *atom_dE_deps, REAL *all)
 {
     const mtt_nlist *nl = w->nl;
     const int n = w->n_atoms;
@@ -336,6 +431,10 @@ static void SFX(forces)(const mtt_soap *soap, const double *g, const float *gf,
     memset(forces, 0, 3 * (size_t)n * sizeof *forces);
     if (dE_deps) memset(dE_deps, 0, 9 * sizeof *dE_deps);
     if (atom_dE_deps) memset(atom_dE_deps, 0, 9 * (size_t)n * sizeof *atom_dE_deps);
+    if (w->half) {
+        SFX(forces_half)(soap, g, gf, rows, scale, w, forces, dE_deps, atom_dE_deps, all, &s);
+        return;
+    }
     for (int i = 0; i < n; ++i) {
         if (nl->first[i] == nl->first[i + 1]) continue;
         const size_t row = (rows ? rows[i] : (size_t)i) * soap->dim;
@@ -349,26 +448,56 @@ static void SFX(forces)(const mtt_soap *soap, const double *g, const float *gf,
             if (nl->r[q] >= soap->cutoff) continue;
             const int j = nl->j[q];
             double f[3];
-            SFX(contract_pair)(soap, vp + (size_t)w->species_index[j] * soap->NP,
-                               PAIR_FACTORS(soap, w, q, &s), f);
-            for (int x = 0; x < 3; ++x) {
-                forces[3 * j + x] -= f[x];
-                forces[3 * i + x] += f[x];
-            }
-            const double *r = nl->rij + 3 * q;
-            if (dE_deps)
-                for (int a = 0; a < 3; ++a)
-                    for (int b = 0; b < 3; ++b) dE_deps[3 * a + b] += f[a] * r[b];
-            if (atom_dE_deps) {  /* the pair's term, half to each end */
-                double *ai = atom_dE_deps + 9 * (size_t)i, *aj = atom_dE_deps + 9 * (size_t)j;
-                for (int a = 0; a < 3; ++a)
-                    for (int b = 0; b < 3; ++b) {
-                        const double t = 0.5 * f[a] * r[b];
-                        ai[3 * a + b] += t;
-                        aj[3 * a + b] += t;
-                    }
-            }
+            SFX(contract_pair)(soap, vp + (size_t)w->species_index[j] * soap->NP, NULL,
+                               PAIR_FACTORS(soap, w, q, q, &s), f);
+            SFX(add_pair_force)(f, nl->rij + 3 * q, i, j, forces, dE_deps, atom_dE_deps);
         }
+    }
+}
+
+/* δ = w_j − w_i + ε r_ij for pair q (either part may be absent). */
+MTT_VECTOR_INLINE void SFX(pair_delta)(const mtt_nlist *nl, size_t q, int i, int j,
+                                       const double *wvec, const double *strain,
+                                       double delta[3])
+{
+    delta[0] = delta[1] = delta[2] = 0.0;
+    if (wvec)
+        for (int a = 0; a < 3; ++a) delta[a] = wvec[3 * j + a] - wvec[3 * i + a];
+    if (strain) {  /* r_ij → (1 + ε) r_ij moves r_ij by ε r_ij */
+        const double *r = nl->rij + 3 * q;
+        for (int a = 0; a < 3; ++a)
+            delta[a] += strain[3 * a] * r[0] + strain[3 * a + 1] * r[1] + strain[3 * a + 2] * r[2];
+    }
+}
+
+/* The tangent over the kept directions (w->half): ċ of every atom into all,
+ * then ṗ per atom. */
+MTT_VECTOR_INLINE void SFX(tangent_half)(const mtt_soap *soap, const double *wvec,
+                                         const double *strain, mtt_soap_work *w, double *pdot,
+                                         float *pf, const size_t *rows, double scale, REAL *all,
+                                         soap_scratch *s)
+{
+    const mtt_nlist *nl = w->nl;
+    const int n = w->n_atoms, NP = soap->NP;
+    const size_t per = MTT_SOAP_PAIR_ORDER_SIZE(soap);
+    REAL *cdot = (REAL *)s->vec, *M = (REAL *)s->kk1, *E = (REAL *)s->ab;
+    memset(all, 0, (size_t)n * per * sizeof *all);
+    for (size_t h = 0; h < w->n_half; ++h) {
+        SFX(prefetch_pair)(soap, w, h + MTT_SOAP_PREFETCH_PAIRS);
+        const size_t q = w->half_pair[h];
+        if (nl->r[q] >= soap->cutoff) continue;
+        const int i = w->half_centre[h], j = nl->j[q];
+        double delta[3];
+        SFX(pair_delta)(nl, q, i, j, wvec, strain, delta);
+        if (delta[0] == 0.0 && delta[1] == 0.0 && delta[2] == 0.0) continue;
+        REAL *vi = all + (size_t)i * per + (size_t)w->species_index[j] * NP;
+        REAL *vj = i == j ? NULL : all + (size_t)j * per + (size_t)w->species_index[i] * NP;
+        SFX(accumulate_tangent)(soap, vi, vj, i == j, PAIR_FACTORS(soap, w, h, q, s), delta, E);
+    }
+    for (int i = 0; i < n; ++i) {
+        const size_t row = (rows ? rows[i] : (size_t)i) * soap->dim;
+        SFX(pdot)(soap, COEFFICIENTS(w) + (size_t)i * soap->NC, all + (size_t)i * per,
+                  pdot ? pdot + row : NULL, pdot ? NULL : pf + row, scale, M, cdot);
     }
 }
 
@@ -378,11 +507,15 @@ static void SFX(forces)(const mtt_soap *soap, const double *g, const float *gf,
 MTT_VECTOR_CLONES
 static void SFX(tangent)(const mtt_soap *soap, const double *wvec, const double *strain,
                          mtt_soap_work *w, double *pdot, float *pf, const size_t *rows,
-                         double scale)
+                         double scale, REAL *all)
 {
     const mtt_nlist *nl = w->nl;
     soap_scratch s;
     mtt_soap_scratch_(soap, w, &s);
+    if (w->half) {
+        SFX(tangent_half)(soap, wvec, strain, w, pdot, pf, rows, scale, all, &s);
+        return;
+    }
     REAL *cdot = (REAL *)s.vec, *vp = (REAL *)s.vp, *M = (REAL *)s.kk1, *E = (REAL *)s.ab;
     for (int i = 0; i < w->n_atoms; ++i) {
         memset(vp, 0, MTT_SOAP_PAIR_ORDER_SIZE(soap) * sizeof *vp);
@@ -390,18 +523,11 @@ static void SFX(tangent)(const mtt_soap *soap, const double *wvec, const double 
             SFX(prefetch_pair)(soap, w, q + MTT_SOAP_PREFETCH_PAIRS);
             if (nl->r[q] >= soap->cutoff) continue;
             const int j = nl->j[q];
-            double delta[3] = {0.0, 0.0, 0.0};
-            if (wvec)
-                for (int a = 0; a < 3; ++a) delta[a] = wvec[3 * j + a] - wvec[3 * i + a];
-            if (strain) {  /* r_ij → (1 + ε) r_ij moves r_ij by ε r_ij */
-                const double *r = nl->rij + 3 * q;
-                for (int a = 0; a < 3; ++a)
-                    delta[a] += strain[3 * a] * r[0] + strain[3 * a + 1] * r[1] +
-                                strain[3 * a + 2] * r[2];
-            }
+            double delta[3];
+            SFX(pair_delta)(nl, q, i, j, wvec, strain, delta);
             if (delta[0] == 0.0 && delta[1] == 0.0 && delta[2] == 0.0) continue;
-            SFX(accumulate_tangent)(soap, vp + (size_t)w->species_index[j] * soap->NP,
-                                    PAIR_FACTORS(soap, w, q, &s), delta, E);
+            SFX(accumulate_tangent)(soap, vp + (size_t)w->species_index[j] * soap->NP, NULL, 0,
+                                    PAIR_FACTORS(soap, w, q, q, &s), delta, E);
         }
         const size_t row = (rows ? rows[i] : (size_t)i) * soap->dim;
         SFX(pdot)(soap, COEFFICIENTS(w) + (size_t)i * soap->NC, vp, pdot ? pdot + row : NULL,

@@ -45,22 +45,31 @@ void mtt_soap_scratch_(const mtt_soap *soap, mtt_soap_work *w, soap_scratch *s);
 void mtt_soap_pair_(const mtt_soap *soap, const double *rij, double r, soap_scratch *s,
                     double *phi, double *fac);
 
-/* The factors of pair q of the last compute: stored (double), or
- * recomputed into s->fac. */
-const double *mtt_soap_pair_factors_(const mtt_soap *soap, mtt_soap_work *w, size_t q,
+/* The factors of pair q of the last compute, the h-th stored (h = q
+ * unless w->half): stored (double), or recomputed into s->fac. */
+const double *mtt_soap_pair_factors_(const mtt_soap *soap, mtt_soap_work *w, size_t h, size_t q,
                                      soap_scratch *s);
 
-/* The expanded ∂φ/∂r of pair q ([n][lm][xyz], N·LM·3) into s->dphi (the
- * dense Jacobian of the tests). */
+/* soap_half.c: whether the list keeps direction q (centre i) of its pair
+ * i↔j; the kept directions of nl into w (w->half = 0 when nl is not
+ * symmetric); the half passes' per-atom buffer (NULL when !w->half). */
+int mtt_soap_pair_kept_(const mtt_nlist *nl, int i, size_t q);
+mtt_status mtt_soap_half_build_(mtt_soap_work *w, const mtt_nlist *nl, mtt_error *err);
+mtt_status mtt_soap_pass_buffer_(const mtt_soap *soap, mtt_soap_work *w, double **out,
+                                 mtt_error *err);
+
+/* The expanded ∂φ/∂r of pair q ([n][lm][xyz], N·LM·3), recomputed from the
+ * list into s->dphi (the dense Jacobian of the tests). */
 const double *mtt_soap_pair_grad_(const mtt_soap *soap, mtt_soap_work *w, size_t q, soap_scratch *s);
 
 /* The float passes of work computed with MTT_SOAP_STORE_GRAD_F32
  * (soap_grad_f32.c); same contracts as mtt_soap_forces_virial and
- * mtt_soap_tangent_strain, after their checks. */
+ * mtt_soap_tangent_strain, after their checks; pass from
+ * mtt_soap_pass_buffer_. */
 void mtt_soap_forces_f32_(const mtt_soap *soap, const double *g, mtt_soap_work *w,
-                          double *forces, double *dE_deps, double *atom_dE_deps);
+                          double *forces, double *dE_deps, double *atom_dE_deps, double *pass);
 void mtt_soap_tangent_strain_f32_(const mtt_soap *soap, const double *wvec, const double *strain,
-                                  mtt_soap_work *w, double *pdot);
+                                  mtt_soap_work *w, double *pdot, double *pass);
 /* The passes over a dense Jacobian (stored 3 or 4, soap_dense.c): forces
  * and ∂E/∂ε from scale · g (double rows g + r·D, or float rows gf + r·D
  * when g is NULL, r = rows[i] or i); the tangent into double rows pdot, or
@@ -74,8 +83,10 @@ void mtt_soap_dense_tangent_(const mtt_soap *soap, mtt_soap_work *w, const doubl
 
 /* The same from and into float rows (mtt_soap_forces_f32, mtt_soap_tangent_strain_f32). */
 void mtt_soap_forces_rows_f32_(const mtt_soap *soap, const float *g, const size_t *rows,
-                               double scale, mtt_soap_work *w, double *forces, double *dE_deps);
+                               double scale, mtt_soap_work *w, double *forces, double *dE_deps,
+                               double *pass);
 void mtt_soap_tangent_rows_f32_(const mtt_soap *soap, const double *wvec, const double *strain,
-                                mtt_soap_work *w, float *out, const size_t *rows, double scale);
+                                mtt_soap_work *w, float *out, const size_t *rows, double scale,
+                                double *pass);
 
 #endif
