@@ -1,8 +1,8 @@
 /* bench_soap_stream.c — the SOAP force and tangent passes over stored pair
  * factors that do not fit in the cache, as in a training epoch.
  *
- * usage: bench_soap_stream [CELLS] [REPEATS] [SPECIES]
- *        (default 40 cells, 10 repeats, 1 species)
+ * usage: bench_soap_stream [CELLS] [REPEATS] [SPECIES] [half|both]
+ *        (default 40 cells, 10 repeats, 1 species, half)
  *
  * Builds CELLS periodic fcc cells of 32 atoms (a = 3.61 Å, every atom
  * rattled by up to ±0.05 Å, a fixed seed; SPECIES 1: copper; 2 or 3: atom i
@@ -11,8 +11,10 @@
  * about 42 neighbours per atom, 3.3 MB of factors per cell), then runs the
  * force pass (from a fixed ∂E/∂p) and the tangent pass (along a fixed
  * displacement) over all cells in turn, REPEATS times, and prints ns per
- * pair of each.  40 cells (~130 MB) stream from memory on every pass; 2
- * cells stay in the cache.  Compare both on one idle core:
+ * (directed) pair of each.  "half" stores and runs one direction of each
+ * pair i↔j (MTT_SOAP_HALF_PAIRS, as training does), "both" every direction.
+ * 40 cells (~65 MB half, ~130 MB both) stream from memory on every pass; 2
+ * cells stay in the cache.  Compare on one idle core:
  *     taskset -c 0 bench/soap/bench_soap_stream 40
  *     taskset -c 0 bench/soap/bench_soap_stream 2 200
  */
@@ -57,10 +59,14 @@ int main(int argc, char **argv)
 {
     const int cells = argc > 1 ? atoi(argv[1]) : 40, repeats = argc > 2 ? atoi(argv[2]) : 10;
     const int n_species = argc > 3 ? atoi(argv[3]) : 1;
-    if (cells < 1 || repeats < 1 || n_species < 1 || n_species > 3) {
-        fprintf(stderr, "usage: bench_soap_stream [CELLS >= 1] [REPEATS >= 1] [SPECIES 1-3]\n");
+    const int both = argc > 4 && strcmp(argv[4], "both") == 0;
+    if (cells < 1 || repeats < 1 || n_species < 1 || n_species > 3 ||
+        (argc > 4 && !both && strcmp(argv[4], "half") != 0)) {
+        fprintf(stderr, "usage: bench_soap_stream [CELLS >= 1] [REPEATS >= 1] [SPECIES 1-3] "
+                        "[half|both]\n");
         return 2;
     }
+    const int flags = MTT_SOAP_STORE_GRAD | (both ? 0 : MTT_SOAP_HALF_PAIRS);
     int species[3] = {13, 28, 29}, spec[ATOMS], pbc[3] = {1, 1, 1};
     if (n_species == 1) species[0] = 29;
     for (int i = 0; i < ATOMS; ++i) spec[i] = i % n_species;
@@ -92,15 +98,13 @@ int main(int argc, char **argv)
         mtt_nlist_init(&nl[c]);
         mtt_soap_work_init(&work[c]);
         if (mtt_nlist_build(&nl[c], ATOMS, pos, box, pbc, 5.0, &err) != MTT_OK ||
-            mtt_soap_compute(soap, &nl[c], spec, p, &work[c], MTT_SOAP_STORE_GRAD, &err) !=
-                MTT_OK) {
+            mtt_soap_compute(soap, &nl[c], spec, p, &work[c], flags, &err) != MTT_OK) {
             fprintf(stderr, "bench_soap_stream: %s\n", err.msg);
             return 1;
         }
         pairs += (long)nl[c].n_pairs;
-        double forms[MTT_SOAP_FORMS];
-        mtt_soap_gradient_forms(soap, &nl[c], forms);
-        factors += forms[MTT_SOAP_FORM_FACTORED];
+        factors += (double)(work[c].half ? work[c].n_half : nl[c].n_pairs) *
+                   (double)mtt_soap_pair_gradient_size(soap);
     }
     double t_force = 0, t_tangent = 0, dE[9];
     for (int r = 0; r < repeats; ++r)
@@ -113,9 +117,9 @@ int main(int argc, char **argv)
             t_tangent += now() - t1;
         }
     const double n = (double)repeats * (double)pairs;
-    printf("%d cells of %d atoms, %d species, %.0f pairs per cell, %.1f MB of pair factors per "
-           "cell: forces %.1f ns per pair, tangent %.1f ns per pair\n",
-           cells, ATOMS, n_species, (double)pairs / cells,
+    printf("%d cells of %d atoms, %d species, %.0f pairs per cell, %s, %.1f MB of pair factors "
+           "per cell: forces %.1f ns per pair, tangent %.1f ns per pair\n",
+           cells, ATOMS, n_species, (double)pairs / cells, both ? "both directions" : "half",
            8e-6 * factors / cells, 1e9 * t_force / n,
            1e9 * t_tangent / n);
     for (int c = 0; c < cells; ++c) {

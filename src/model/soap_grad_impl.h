@@ -195,6 +195,28 @@ MTT_VECTOR_INLINE void SFX(pdot)(const mtt_soap *soap, const REAL *c, const REAL
     }
 }
 
+/* The W sums of one l over `width` lanes: x = v (sign 0), v + vr (sign 1) or
+ * v − vr (sign −1), a constant after inlining. */
+MTT_VECTOR_INLINE void SFX(contract_l)(const mtt_soap *soap, int width, int l, int sign,
+                                       const REAL *restrict v, const REAL *restrict vr,
+                                       const REAL *restrict y, const REAL *restrict dy,
+                                       REAL *restrict w0, REAL *restrict w1, REAL *restrict w2,
+                                       REAL *restrict w3)
+{
+    const size_t KP = SFX_KP(soap);
+    for (int lm = l * l; lm < (l + 1) * (l + 1); ++lm) {
+        const REAL *xl = v + (size_t)lm * KP, *xr = sign ? vr + (size_t)lm * KP : NULL;
+        const REAL c0 = y[lm], c1 = dy[3 * lm], c2 = dy[3 * lm + 1], c3 = dy[3 * lm + 2];
+        for (int k = 0; k < width; ++k) {
+            const REAL x = sign == 0 ? xl[k] : sign > 0 ? xl[k] + xr[k] : xl[k] - xr[k];
+            w0[k] += c0 * x;
+            w1[k] += c1 * x;
+            w2[k] += c2 * x;
+            w3[k] += c3 * x;
+        }
+    }
+}
+
 /* One block of `width` (8 or 4, a constant after inlining) radial channels
  * n0.. of the pair force: with W_l(n) = Σ_m Y_lm v_nlm and
  * W^x_l(n) = Σ_m ∂_x𝒴_lm v_nlm,
@@ -207,30 +229,15 @@ MTT_VECTOR_INLINE void SFX(contract_block)(const mtt_soap *soap, int width, cons
                                          const REAL *restrict dy, double sum[4])
 {
     const int NP = soap->NP, L = soap->L;
-    const size_t KP = SFX_KP(soap);
     REAL ta[8] = {0}, tx[8] = {0}, ty[8] = {0}, tz[8] = {0};
     for (int l = 0; l <= L; ++l) {
         REAL w0[8] = {0}, w1[8] = {0}, w2[8] = {0}, w3[8] = {0};
-        for (int lm = l * l; lm < (l + 1) * (l + 1); ++lm) {
-            const REAL *vl = v + (size_t)lm * KP;
-            REAL x[8];
-            if (!vr) { /* one direction */
-                for (int k = 0; k < width; ++k) x[k] = vl[k];
-            } else { /* both (soap_half.c): v_i + (−1)^l v_j */
-                const REAL *xr = vr + (size_t)lm * KP;
-                if (l & 1)
-                    for (int k = 0; k < width; ++k) x[k] = vl[k] - xr[k];
-                else
-                    for (int k = 0; k < width; ++k) x[k] = vl[k] + xr[k];
-            }
-            const REAL c0 = y[lm], c1 = dy[3 * lm], c2 = dy[3 * lm + 1], c3 = dy[3 * lm + 2];
-            for (int k = 0; k < width; ++k) {
-                w0[k] += c0 * x[k];
-                w1[k] += c1 * x[k];
-                w2[k] += c2 * x[k];
-                w3[k] += c3 * x[k];
-            }
-        }
+        if (!vr) /* one direction */
+            SFX(contract_l)(soap, width, l, 0, v, NULL, y, dy, w0, w1, w2, w3);
+        else if (l & 1) /* both (soap_half.c): v_i + (−1)^l v_j */
+            SFX(contract_l)(soap, width, l, -1, v, vr, y, dy, w0, w1, w2, w3);
+        else
+            SFX(contract_l)(soap, width, l, 1, v, vr, y, dy, w0, w1, w2, w3);
         const REAL *al = a + (size_t)l * NP, *bl = b + (size_t)l * NP;
         for (int k = 0; k < width; ++k) {
             ta[k] += al[k] * w0[k];
@@ -269,6 +276,28 @@ MTT_VECTOR_INLINE void SFX(contract_pair)(const mtt_soap *soap, const REAL *rest
     f[2] = sum[0] * (double)u[2] + sum[3];
 }
 
+/* t over one l, added to v and, by mode, nothing else (0), +t (1) or −t (−1)
+ * to vr, or t again to v (2: an atom's own image, even l); a constant after
+ * inlining. */
+MTT_VECTOR_INLINE void SFX(tangent_l)(const mtt_soap *soap, int width, int l, int mode,
+                                      REAL *restrict v, REAL *restrict vr,
+                                      const REAL *restrict al, const REAL *restrict bl,
+                                      const REAL *restrict ys, const REAL *restrict gd)
+{
+    const size_t KP = SFX_KP(soap);
+    for (int lm = l * l; lm < (l + 1) * (l + 1); ++lm) {
+        REAL *x = v + (size_t)lm * KP, *xr = mode == 1 || mode == -1 ? vr + (size_t)lm * KP : NULL;
+        const REAL s = ys[lm], g = gd[lm];
+        for (int k = 0; k < width; ++k) {
+            const REAL t = al[k] * s + bl[k] * g;
+            if (mode == 2) x[k] += t + t;
+            else x[k] += t;
+            if (mode == 1) xr[k] += t;
+            if (mode == -1) xr[k] -= t;
+        }
+    }
+}
+
 /* t_n,lm = a_nl Y_lm (û·δ) + b_nl (∇𝒴_lm·δ) over one block of `width`
  * channels, added to v; with vr (soap_half.c) also (−1)^l t to vr, or, for
  * an atom's own image (self, vr NULL), t + (−1)^l t to v. */
@@ -278,28 +307,16 @@ MTT_VECTOR_INLINE void SFX(tangent_block)(const mtt_soap *soap, int width, REAL 
                                         const REAL *restrict gd)
 {
     const int NP = soap->NP, L = soap->L;
-    const size_t KP = SFX_KP(soap);
     for (int l = 0; l <= L; ++l) {
-        if (self && (l & 1)) continue; /* t − t */
         const REAL *al = a + (size_t)l * NP, *bl = b + (size_t)l * NP;
-        for (int lm = l * l; lm < (l + 1) * (l + 1); ++lm) {
-            REAL *x = v + (size_t)lm * KP;
-            const REAL s = ys[lm], g = gd[lm];
-            if (vr) {
-                REAL *xr = vr + (size_t)lm * KP;
-                for (int k = 0; k < width; ++k) {
-                    const REAL t = al[k] * s + bl[k] * g;
-                    x[k] += t;
-                    xr[k] = (l & 1) ? xr[k] - t : xr[k] + t;
-                }
-            } else if (self) {
-                for (int k = 0; k < width; ++k) {
-                    const REAL t = al[k] * s + bl[k] * g;
-                    x[k] += t + t;
-                }
-            } else {
-                for (int k = 0; k < width; ++k) x[k] += al[k] * s + bl[k] * g;
-            }
+        if (self) {
+            if (!(l & 1)) SFX(tangent_l)(soap, width, l, 2, v, NULL, al, bl, ys, gd);
+        } else if (!vr) {
+            SFX(tangent_l)(soap, width, l, 0, v, NULL, al, bl, ys, gd);
+        } else if (l & 1) {
+            SFX(tangent_l)(soap, width, l, -1, v, vr, al, bl, ys, gd);
+        } else {
+            SFX(tangent_l)(soap, width, l, 1, v, vr, al, bl, ys, gd);
         }
     }
 }
