@@ -1,7 +1,7 @@
 /* bench_train.c — wall time of soap_bpnn training epochs, the C side of the
  * comparison with the PyTorch reference (bench/train_step/run.sh).
  *
- * usage: bench_train [DATA.xyz] [epochs] [--exact] [--f32] [--pairs]
+ * usage: bench_train [DATA.xyz] [epochs] [--exact] [--f32] [--pairs] [--small-pages]
  *   defaults: examples/ethanol/ethanol_reduced_100.xyz, 20 epochs, the
  *   tabulated radial basis (--exact: exact Bessel functions), base
  *   precision 64 (--f32: the mixed-precision model of base_precision: 32,
@@ -10,7 +10,8 @@
  *   only the double products left, i.e. the SOAP per-l ones), and the
  *   descriptor path of mtt train's cache (per structure the smallest form:
  *   dense Jacobians for small cells; --pairs: factored pair gradients for
- *   every structure).
+ *   every structure), kept in 2 MiB pages as mtt train's cache keeps them
+ *   (util/arena.h; --small-pages: where they were computed, 4 KiB pages).
  * What it does, as the reference torch_soap_bpnn.py with its defaults:
  * cutoff 5 Å, width 0.5 Å, max_radial 7, max_angular 6, 2 hidden layers × 32,
  * LayerNorm, batch 8 (last partial batch dropped), Adam lr 1e-3 with 1 %
@@ -91,10 +92,12 @@ int main(int argc, char **argv)
 {
     const char *path = "examples/ethanol/ethanol_reduced_100.xyz";
     int epochs = 20, exact = 0, npos = 0, precision = 64, keep = MTT_SBP_KEEP_SMALLEST;
+    int small_pages = 0;
     for (int k = 1; k < argc; ++k) {
         if (!strcmp(argv[k], "--exact")) exact = 1;
         else if (!strcmp(argv[k], "--f32")) precision = 32;
         else if (!strcmp(argv[k], "--pairs")) keep = MTT_SBP_KEEP_PAIRS;
+        else if (!strcmp(argv[k], "--small-pages")) small_pages = 1;
         else if (npos++ == 0) path = argv[k];
         else epochs = atoi(argv[k]);
     }
@@ -157,12 +160,16 @@ int main(int argc, char **argv)
     /* descriptor cache: every structure (train + val, as the reference's --cache) */
     mtt_sbp_features *feat = calloc(n_all, sizeof *feat);
     size_t cache_bytes = 0;
+    mtt_arena arena;
+    mtt_arena_init(&arena);
     double t0 = bench_now();
     for (size_t s = 0; s < n_all; ++s) {
         mtt_structure st = structure_of(ds, s);
         mtt_sbp_features_init(&feat[s]);
         if (mtt_sbp_features_compute_once(m, &st, &feat[s], keep, &err) != MTT_OK)
             return fail("features", &err);
+        mtt_sbp_features_trim(&feat[s]);
+        if (!small_pages) (void)mtt_sbp_features_move(&feat[s], &arena);
         cache_bytes += mtt_sbp_features_bytes(&feat[s]);
     }
     const double cache_s = bench_now() - t0;
@@ -324,6 +331,7 @@ int main(int argc, char **argv)
            f_rmse, m->n_params, m->dim);
 
     for (size_t s = 0; s < n_all; ++s) mtt_sbp_features_free(&feat[s]);
+    mtt_arena_free(&arena);
     mtt_sbp_work_free(w);
     mtt_sbp_free(m);
     mtt_dataset_free(ds);

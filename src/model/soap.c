@@ -101,9 +101,52 @@ void mtt_soap_work_init(mtt_soap_work *w)
     memset(w, 0, sizeof *w);
 }
 
+/* Forget the arrays an arena holds (it frees them). */
+static void leave_arena(mtt_soap_work *w)
+{
+    if (!w->in_arena) return;
+    w->c = NULL, w->fac = NULL, w->fac32 = NULL, w->c32 = NULL, w->jac = NULL, w->jac32 = NULL;
+    w->cap_c = w->cap_fac = w->cap_fac32 = w->cap_c32 = w->cap_jac = w->cap_jac32 = 0;
+    w->in_arena = 0;
+}
+
+/* Copy n elements of `size` bytes from *p into the block at *at, point *p there. */
+static void move_array(void **p, size_t n, size_t size, char **at)
+{
+    if (!*p || !n) return;
+    memcpy(*at, *p, n * size);
+    free(*p);
+    *p = *at;
+    *at += (n * size + 63) / 64 * 64;
+}
+
+int mtt_soap_work_move_to_arena(mtt_soap_work *w, mtt_arena *arena)
+{
+    if (w->in_arena) return 1;
+    size_t caps[6] = {w->c ? w->cap_c : 0,       w->fac ? w->cap_fac : 0,
+                      w->fac32 ? w->cap_fac32 : 0, w->c32 ? w->cap_c32 : 0,
+                      w->jac ? w->cap_jac : 0,   w->jac32 ? w->cap_jac32 : 0};
+    const size_t sizes[6] = {sizeof(double), sizeof(double), sizeof(float),
+                             sizeof(float),  sizeof(double), sizeof(float)};
+    size_t bytes = 0;
+    for (int k = 0; k < 6; ++k) bytes += (caps[k] * sizes[k] + 63) / 64 * 64;
+    if (!bytes) return 1;
+    char *at = mtt_arena_alloc(arena, bytes);
+    if (!at) return 0;
+    move_array((void **)&w->c, caps[0], sizes[0], &at);
+    move_array((void **)&w->fac, caps[1], sizes[1], &at);
+    move_array((void **)&w->fac32, caps[2], sizes[2], &at);
+    move_array((void **)&w->c32, caps[3], sizes[3], &at);
+    move_array((void **)&w->jac, caps[4], sizes[4], &at);
+    move_array((void **)&w->jac32, caps[5], sizes[5], &at);
+    w->in_arena = 1;
+    return 1;
+}
+
 void mtt_soap_work_free(mtt_soap_work *w)
 {
     if (!w) return;
+    leave_arena(w);
     free(w->c);
     free(w->fac);
     free(w->fac32);
@@ -131,7 +174,7 @@ void mtt_soap_gradient_forms(const mtt_soap *soap, const mtt_nlist *nl, double v
 void mtt_soap_work_drop_double(mtt_soap_work *w)
 {
     if (w->stored != 2) return;
-    free(w->c);
+    if (!w->in_arena) free(w->c);
     w->c = NULL;
     w->cap_c = 0;
 }
@@ -200,6 +243,7 @@ void mtt_soap_pair_(const mtt_soap *soap, const double *rij, double r, soap_scra
 static mtt_status grow_work(const mtt_soap *soap, mtt_soap_work *w, int n_atoms, size_t n_pairs,
                             int store, int store32, mtt_error *err)
 {
+    leave_arena(w); /* a new compute: the arena keeps the old arrays until it goes */
     /* capacities count doubles: one workspace may serve several mtt_soap */
     size_t need_c = (size_t)n_atoms * soap->NC;
     if (need_c > w->cap_c) {

@@ -26,6 +26,7 @@
 
 #include "model/neighbors.h"
 #include "model/radial.h"
+#include "util/arena.h"
 #include "util/status.h"
 
 typedef struct mtt_soap_params {
@@ -88,6 +89,8 @@ typedef struct mtt_soap_work {
     size_t cap_pass;       /* capacity in doubles */
     double *pass_lent;     /* the same lent by the caller (mtt_soap_work_lend_pass), or NULL */
     size_t cap_pass_lent;
+    int in_arena;          /* c, c32, fac, fac32, jac, jac32 live in an arena
+                              (mtt_soap_work_move_to_arena), not in the work */
 } mtt_soap_work;
 
 /* Flags for mtt_soap_compute.  STORE_GRAD keeps each pair's gradient
@@ -138,6 +141,12 @@ size_t mtt_soap_feature(const mtt_soap *soap, int k1, int k2, int l);
 
 void mtt_soap_work_init(mtt_soap_work *w);
 void mtt_soap_work_free(mtt_soap_work *w);
+/* Move what a compute stored (coefficients, pair factors or dense Jacobian)
+ * into one block of the arena, which then owns it (util/arena.h: 2 MiB
+ * pages for data streamed at every epoch); the work keeps the rest.  A
+ * later compute on w allocates anew.  Returns 0 and leaves w as it was when
+ * the arena has no memory. */
+int mtt_soap_work_move_to_arena(mtt_soap_work *w, mtt_arena *arena);
 
 /* Power spectrum p (n_atoms × D; may be NULL to get only c) for the pairs of nl.
  * species_index: n_atoms indices into the species list.  With

@@ -86,8 +86,10 @@ void mtt_sbp_features_free(mtt_sbp_features *f)
 {
     if (!f) return;
     free(f->species_index);
-    free(f->p);
-    free(f->p_f32);
+    if (!f->in_arena) {
+        free(f->p);
+        free(f->p_f32);
+    }
     mtt_nlist_free(&f->nl);
     mtt_soap_work_free(&f->sw);
     mtt_sbp_features_init(f);
@@ -104,6 +106,11 @@ mtt_status mtt_sbp_features_compute_once(const mtt_sbp_model *m, const mtt_struc
 {
     const size_t n = (size_t)s->n_atoms, D = m->dim;
     const int f32 = m->precision == 32;
+    if (f->in_arena) { /* the arena keeps the old descriptors */
+        f->p = NULL, f->p_f32 = NULL;
+        f->in_arena = 0;
+        f->cap_atoms = 0; /* grows p (and species_index) anew below */
+    }
     if (n > f->cap_atoms) {
         int *si = realloc(f->species_index, n * sizeof *si);
         if (si) f->species_index = si;
@@ -156,6 +163,24 @@ mtt_status mtt_sbp_features_compute_once(const mtt_sbp_model *m, const mtt_struc
                                           err));
     mtt_soap_power_spectrum_f32(m->soap, &f->sw, f->p_f32);
     return dense ? mtt_soap_dense_build(m->soap, &f->sw, 1, err) : MTT_OK;
+}
+
+int mtt_sbp_features_move(mtt_sbp_features *f, mtt_arena *arena)
+{
+    if (!mtt_soap_work_move_to_arena(&f->sw, arena)) return 0;
+    if (f->in_arena) return 1;
+    const size_t n = f->cap_atoms * f->dim;
+    void *src = f->p_f32 ? (void *)f->p_f32 : (void *)f->p;
+    const size_t bytes = n * (f->p_f32 ? sizeof(float) : sizeof(double));
+    if (!src || !bytes) return 1;
+    void *dst = mtt_arena_alloc(arena, bytes);
+    if (!dst) return 0;
+    memcpy(dst, src, bytes);
+    free(src);
+    if (f->p_f32) f->p_f32 = dst;
+    else f->p = dst;
+    f->in_arena = 1;
+    return 1;
 }
 
 void mtt_sbp_features_trim(mtt_sbp_features *f)

@@ -86,6 +86,7 @@ typedef struct mtt_sbp_features {
     double volume;                 /* Å³ of the cell, 0 when not periodic in 3D */
     size_t dim;                    /* D of the model that computed p */
     size_t cap_atoms;
+    int in_arena;                  /* p or p_f32 lives in an arena (mtt_sbp_features_move) */
 } mtt_sbp_features;
 
 typedef struct mtt_sbp_work mtt_sbp_work;
@@ -98,6 +99,11 @@ void mtt_sbp_init_params(const mtt_sbp_model *m, double *params, uint64_t seed);
 
 void mtt_sbp_features_init(mtt_sbp_features *f);
 void mtt_sbp_features_free(mtt_sbp_features *f);
+/* Move f's descriptors and stored SOAP data into one arena (2 MiB pages,
+ * util/arena.h), which then owns them: for features kept for a whole run
+ * (the descriptor cache).  0 when the arena had no memory (f unchanged, or
+ * only its SOAP data moved). */
+int mtt_sbp_features_move(mtt_sbp_features *f, mtt_arena *arena);
 /* As mtt_sbp_features_compute, with keep_gradients one of:
  *   MTT_SBP_KEEP_NONE      no pair gradients (precision 64: the force and
  *                          tangent passes recompute them per pair; for

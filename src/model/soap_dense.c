@@ -39,9 +39,9 @@ int mtt_soap_prefers_dense(const mtt_soap *soap, const mtt_nlist *nl)
 mtt_status mtt_soap_dense_build(const mtt_soap *soap, mtt_soap_work *w, int store32,
                                 mtt_error *err)
 {
-    MTT_RETURN_ERROR_IF(w->stored != 1 || !w->c, err, MTT_ERR_INTERNAL,
-                        "soap: the dense Jacobian is built from stored double pair gradients; "
-                        "this is a bug, please report it");
+    MTT_RETURN_ERROR_IF(w->stored != 1 || !w->c || w->in_arena, err, MTT_ERR_INTERNAL,
+                        "soap: the dense Jacobian is built from stored double pair gradients, "
+                        "before they move to an arena; this is a bug, please report it");
     const size_t n = (size_t)w->n_atoms, D = soap->dim, R = 3 * n + 9, rows = n * D;
     double *jac = malloc((rows ? rows * R : 1) * sizeof *jac);
     double *u = calloc(R, sizeof *u);

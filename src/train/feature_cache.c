@@ -28,6 +28,7 @@ mtt_status mtt_feature_cache_build(mtt_feature_cache *c, const mtt_sbp_model *m,
                                    mtt_error *err)
 {
     memset(c, 0, sizeof *c);
+    mtt_arena_init(&c->arena);
     c->ds = ds;
     c->n = ds ? ds->n_structures : 0;
     if (n_scratch < 1) n_scratch = 1;
@@ -77,6 +78,7 @@ mtt_status mtt_feature_cache_build(mtt_feature_cache *c, const mtt_sbp_model *m,
             mtt_sbp_features_trim(f);
             size_t b = mtt_sbp_features_bytes(f) + sizeof *f;
             if (c->bytes + b <= budget_bytes) {
+                (void)mtt_sbp_features_move(f, &c->arena); /* else it stays where it is */
                 c->entry[s] = f;
                 c->bytes += b;
                 c->n_cached++;
@@ -130,6 +132,7 @@ void mtt_feature_cache_free(mtt_feature_cache *c)
             free(c->entry[s]);
         }
     for (size_t k = 0; c->scratch && k < c->n_scratch; ++k) mtt_sbp_features_free(&c->scratch[k]);
+    mtt_arena_free(&c->arena); /* after the entries that pointed into it */
     free(c->entry);
     free(c->scratch);
     free(c->min_distance);

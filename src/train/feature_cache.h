@@ -37,6 +37,8 @@ typedef struct mtt_feature_cache {
     size_t n_dense;               /* structures whose derivatives are a dense Jacobian */
     double chosen_values[2];      /* values kept: [0] factored pair gradients of the others,
                                      [1] dense Jacobians (mtt_soap_prefers_dense) */
+    mtt_arena arena;              /* the cached entries' descriptors and SOAP data, in 2 MiB
+                                     pages (util/arena.h) */
 } mtt_feature_cache;
 
 /* A view of structure s of ds for the model (arrays borrowed).  A cell is

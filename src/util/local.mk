@@ -3,7 +3,8 @@ libmttcore_la_SOURCES += \
   src/util/status.c src/util/status.h \
   src/util/cell.c src/util/cell.h \
   src/util/log.c src/util/log.h \
-  src/util/progress.c src/util/progress.h
+  src/util/progress.c src/util/progress.h \
+  src/util/arena.c src/util/arena.h
 libmttcore_la_SOURCES += src/util/file.c src/util/file.h src/util/vector.h \
   src/util/convert.c src/util/convert.h
 # Counter-based RNG and the run folder.
