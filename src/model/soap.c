@@ -163,10 +163,16 @@ void mtt_soap_work_free(mtt_soap_work *w)
 
 void mtt_soap_gradient_forms(const mtt_soap *soap, const mtt_nlist *nl, double values[MTT_SOAP_FORMS])
 {
-    double pairs = 0.0, n = (double)nl->n_atoms, D = (double)soap->dim;
-    for (size_t q = 0; q < nl->n_pairs; ++q) pairs += nl->r[q] < soap->cutoff;
-    values[MTT_SOAP_FORM_FACTORED] = pairs * (double)MTT_SOAP_FAC_SIZE(soap);
-    values[MTT_SOAP_FORM_EXPANDED] = pairs * 3.0 * soap->N * soap->LM;
+    double pairs = 0.0, kept = 0.0, n = (double)nl->n_atoms, D = (double)soap->dim;
+    for (int i = 0; i < nl->n_atoms; ++i)
+        for (size_t q = nl->first[i]; q < nl->first[i + 1]; ++q)
+            if (nl->r[q] < soap->cutoff) {
+                pairs += 1.0;
+                kept += mtt_soap_pair_kept_(nl, i, q);
+            }
+    /* one direction per pair i↔j (MTT_SOAP_HALF_PAIRS), for both gradient forms */
+    values[MTT_SOAP_FORM_FACTORED] = kept * (double)MTT_SOAP_FAC_SIZE(soap);
+    values[MTT_SOAP_FORM_EXPANDED] = kept * 3.0 * soap->N * soap->LM;
     values[MTT_SOAP_FORM_DESCRIPTOR] = pairs * 3.0 * D;
     values[MTT_SOAP_FORM_DENSE] = n * D * (3.0 * n + 9.0);  /* positions and strain */
 }

@@ -121,8 +121,9 @@ void mtt_soap_work_lend_pass(mtt_soap_work *w, double *buffer, size_t cap);
 
 /* The forms the position derivatives of one structure's descriptors can be
  * kept in, and the values each takes (docs/performance.md, "Descriptor
- * path"): the factored pair gradients mtt stores, the expanded pair
- * gradients ∂φ/∂r_ij (N·(L+1)²·3 per pair), the per-pair descriptor
+ * path"): the factored pair gradients mtt stores and the expanded pair
+ * gradients ∂φ/∂r_ij (N·(L+1)²·3 per pair), both for one direction of each
+ * pair i↔j (MTT_SOAP_HALF_PAIRS), the per-pair descriptor
  * gradients ∂p_i/∂r_ij (3·D per pair) and a dense per-structure Jacobian
  * (n·D·(3n + 9), positions and strain; mtt keeps it for small cells,
  * mtt_soap_prefers_dense).  Recomputing on the fly keeps none of them. */
@@ -221,7 +222,8 @@ mtt_status mtt_soap_tangent_strain_f32(const mtt_soap *soap, const double *wvec,
 
 /* Small cells: 1 when a dense Jacobian of the structure's descriptors
  * (n·D·(3n + 9) values: positions and strain) is smaller than its factored
- * pair gradients; mtt_soap_dense_build then replaces the stored double pair
+ * pair gradients over both directions (twice what MTT_SOAP_HALF_PAIRS
+ * stores: its passes are cheaper per value, soap_dense.c); mtt_soap_dense_build then replaces the stored double pair
  * gradients of a compute (MTT_SOAP_STORE_GRAD) with it, as doubles or
  * (store32) floats, and frees the pair gradients and the coefficients: the
  * force and tangent passes (double or float rows alike) then read it

@@ -110,8 +110,8 @@ int mtt_sbp_features_move(mtt_sbp_features *f, mtt_arena *arena);
  *                          features used once);
  *   MTT_SBP_KEEP_PAIRS     the factored pair gradients (what
  *                          mtt_sbp_features_compute keeps);
- *   MTT_SBP_KEEP_SMALLEST  the form with the fewest values: for cells of a
- *                          few atoms a dense Jacobian, built from the pair
+ *   MTT_SBP_KEEP_SMALLEST  for cells of a few atoms a dense Jacobian (where
+ *                          mtt_soap_prefers_dense), built from the pair
  *                          gradients at a cost of 3n + 9 tangent passes, so
  *                          for features kept and used many times (the
  *                          training cache; soap.h, mtt_soap_prefers_dense). */

@@ -5,8 +5,10 @@
  * included), the factored pair gradients take pairs × (2·NP·(L+1) + 4·LM + 3)
  * values, while the Jacobian of its descriptors with respect to the n atoms'
  * positions and the homogeneous strain takes n·D·(3n + 9): for copper (45
- * neighbours, D = 252) the Jacobian is smaller below 18 atoms, and its
- * passes need neither the per-pair kernels nor the per-atom per-l products.
+ * neighbours, D = 252) the Jacobian is smaller below 18 atoms than the
+ * factors of both directions of its pairs (below 9 than those of one, which
+ * is what MTT_SOAP_HALF_PAIRS stores), and its passes need neither the
+ * per-pair kernels nor the per-atom per-l products.
  * mtt_soap_prefers_dense() makes that comparison; the feature set-up
  * (soap_bpnn.c) then builds the Jacobian once from the factored passes —
  * column c of J is the tangent along the unit displacement (or strain) c —
@@ -29,11 +31,17 @@
 #include "model/soap_internal.h"
 #include "util/vector.h"
 
+/* The factored form stores one direction of each pair (MTT_SOAP_HALF_PAIRS)
+ * but its passes still do per-pair and per-atom products, which the dense
+ * passes do not: against twice its values (both directions), the dense
+ * Jacobian is kept up to ~14 atoms for copper.  Measured with bench_train
+ * (docs/performance.md, "Descriptor path"): 2x faster SOAP passes than the
+ * factored form on cells of 4 and 8 atoms, the same on 12-16. */
 int mtt_soap_prefers_dense(const mtt_soap *soap, const mtt_nlist *nl)
 {
     double v[MTT_SOAP_FORMS];
     mtt_soap_gradient_forms(soap, nl, v);
-    return v[MTT_SOAP_FORM_DENSE] < v[MTT_SOAP_FORM_FACTORED];
+    return v[MTT_SOAP_FORM_DENSE] < 2.0 * v[MTT_SOAP_FORM_FACTORED];
 }
 
 mtt_status mtt_soap_dense_build(const mtt_soap *soap, mtt_soap_work *w, int store32,

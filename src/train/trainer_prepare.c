@@ -68,11 +68,12 @@ static mtt_status warn_close_contacts(mtt_trainer *t, int set, mtt_error *err)
 }
 
 /* The descriptor path and why (docs/performance.md, "Descriptor path"):
- * per structure, the position derivatives are kept in the form with the
- * fewest values — factored pair gradients (2·NP·(L+1) + 4·(L+1)² + 3 per
- * pair, the fewest operations per pair too), or, for cells of a few atoms
- * with many neighbours, one dense Jacobian (n·D·(3n + 9), whose passes need
- * no per-pair or per-atom products); structures over the cache budget
+ * per structure, the position derivatives are kept as factored pair
+ * gradients of one direction per pair (2·NP·(L+1) + 4·(L+1)² + 3 per pair,
+ * the fewest operations per pair too), or, for cells of a few atoms with
+ * many neighbours, as one dense Jacobian (n·D·(3n + 9)) when it has fewer
+ * values than the factored gradients of both directions (its passes need no
+ * per-pair or per-atom products); structures over the cache budget
  * recompute the pair gradients at each use.  The sizes of the other forms
  * for the whole set are logged so the choice can be checked. */
 static void log_descriptor_path(const mtt_trainer *t, int set)
@@ -97,9 +98,11 @@ static void log_descriptor_path(const mtt_trainer *t, int set)
     else
         snprintf(chosen, sizeof chosen, "as factored pair gradients, %.1f MiB",
                  v[MTT_SOAP_FORMS] * mib);
-    mtt_log_info("Descriptor path (%s set): position derivatives %s (per structure the form "
-                 "with the fewest values; for the whole set factored pair gradients would "
-                 "take %.1f MiB, expanded pair gradients %.1f MiB, per-pair descriptor "
+    mtt_log_info("Descriptor path (%s set): position derivatives %s (factored for one "
+                 "direction of each pair; a dense Jacobian where it has fewer values than the "
+                 "factored gradients of both directions; for the whole set factored pair "
+                 "gradients would take %.1f MiB, expanded pair gradients %.1f MiB, per-pair "
+                 "descriptor "
                  "gradients %.1f MiB, dense per-structure Jacobians %.1f MiB); structures "
                  "beyond the cache budget recompute them at each use",
                  t->set[set].name, chosen, v[MTT_SOAP_FORM_FACTORED] * mib,
