@@ -1,8 +1,8 @@
 /* bench_soap_stream.c — the SOAP force and tangent passes over stored pair
  * factors that do not fit in the cache, as in a training epoch.
  *
- * usage: bench_soap_stream [CELLS] [REPEATS] [SPECIES] [half|both]
- *        (default 40 cells, 10 repeats, 1 species, half)
+ * usage: bench_soap_stream [CELLS] [REPEATS] [SPECIES] [half|both] [2m|4k]
+ *        (default 40 cells, 10 repeats, 1 species, half, 2m)
  *
  * Builds CELLS periodic fcc cells of 32 atoms (a = 3.61 Å, every atom
  * rattled by up to ±0.05 Å, a fixed seed; SPECIES 1: copper; 2 or 3: atom i
@@ -12,7 +12,9 @@
  * force pass (from a fixed ∂E/∂p) and the tangent pass (along a fixed
  * displacement) over all cells in turn, REPEATS times, and prints ns per
  * (directed) pair of each.  "half" stores and runs one direction of each
- * pair i↔j (MTT_SOAP_HALF_PAIRS, as training does), "both" every direction.
+ * pair i↔j (MTT_SOAP_HALF_PAIRS, as training does), "both" every direction;
+ * "2m" moves each cell's stored data into an arena of 2 MiB pages, as the
+ * training cache does (util/arena.h), "4k" leaves it in 4 KiB pages.
  * 40 cells (~65 MB half, ~130 MB both) stream from memory on every pass; 2
  * cells stay in the cache.  Compare on one idle core:
  *     taskset -c 0 bench/soap/bench_soap_stream 40
@@ -60,12 +62,16 @@ int main(int argc, char **argv)
     const int cells = argc > 1 ? atoi(argv[1]) : 40, repeats = argc > 2 ? atoi(argv[2]) : 10;
     const int n_species = argc > 3 ? atoi(argv[3]) : 1;
     const int both = argc > 4 && strcmp(argv[4], "both") == 0;
+    const int small_pages = argc > 5 && strcmp(argv[5], "4k") == 0;
     if (cells < 1 || repeats < 1 || n_species < 1 || n_species > 3 ||
-        (argc > 4 && !both && strcmp(argv[4], "half") != 0)) {
+        (argc > 4 && !both && strcmp(argv[4], "half") != 0) ||
+        (argc > 5 && !small_pages && strcmp(argv[5], "2m") != 0)) {
         fprintf(stderr, "usage: bench_soap_stream [CELLS >= 1] [REPEATS >= 1] [SPECIES 1-3] "
-                        "[half|both]\n");
+                        "[half|both] [2m|4k]\n");
         return 2;
     }
+    mtt_arena arena;
+    mtt_arena_init(&arena);
     const int flags = MTT_SOAP_STORE_GRAD | (both ? 0 : MTT_SOAP_HALF_PAIRS);
     int species[3] = {13, 28, 29}, spec[ATOMS], pbc[3] = {1, 1, 1};
     if (n_species == 1) species[0] = 29;
@@ -105,6 +111,7 @@ int main(int argc, char **argv)
         pairs += (long)nl[c].n_pairs;
         factors += (double)(work[c].half ? work[c].n_half : nl[c].n_pairs) *
                    (double)mtt_soap_pair_gradient_size(soap);
+        if (!small_pages) (void)mtt_soap_work_move_to_arena(&work[c], &arena);
     }
     double t_force = 0, t_tangent = 0, dE[9];
     for (int r = 0; r < repeats; ++r)
@@ -117,15 +124,17 @@ int main(int argc, char **argv)
             t_tangent += now() - t1;
         }
     const double n = (double)repeats * (double)pairs;
-    printf("%d cells of %d atoms, %d species, %.0f pairs per cell, %s, %.1f MB of pair factors "
-           "per cell: forces %.1f ns per pair, tangent %.1f ns per pair\n",
+    printf("%d cells of %d atoms, %d species, %.0f pairs per cell, %s, %s pages, %.1f MB of pair "
+           "factors per cell: forces %.1f ns per pair, tangent %.1f ns per pair\n",
            cells, ATOMS, n_species, (double)pairs / cells, both ? "both directions" : "half",
+           small_pages ? "4 KiB" : "2 MiB",
            8e-6 * factors / cells, 1e9 * t_force / n,
            1e9 * t_tangent / n);
     for (int c = 0; c < cells; ++c) {
         mtt_soap_work_free(&work[c]);
         mtt_nlist_free(&nl[c]);
     }
+    mtt_arena_free(&arena);
     free(nl), free(work), free(p), free(g), free(pdot);
     mtt_soap_free(soap);
     return 0;
