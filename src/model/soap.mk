@@ -13,6 +13,7 @@ libmttcore_la_SOURCES += \
   src/model/sph.c src/model/sph.h \
   src/model/soap.c src/model/soap.h src/model/soap_internal.h \
   src/model/soap_grad.c src/model/soap_grad_f32.c src/model/soap_grad_impl.h \
+  src/model/soap_pass_impl.h \
   src/model/soap_dense.c src/model/soap_half.c
 
 check_PROGRAMS += tests/test_soap

@@ -26,6 +26,7 @@
                       : mtt_soap_pair_factors_(soap, w, h, q, s))
 #define STORED_FACTORS(w) ((w)->stored == 1 ? (const double *)(w)->fac : NULL)
 #include "model/soap_grad_impl.h"
+#include "model/soap_pass_impl.h"
 
 static mtt_status check_ready(const mtt_soap_work *w, mtt_error *err)
 {

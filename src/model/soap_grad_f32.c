@@ -24,6 +24,7 @@
 #define PAIR_FACTORS(soap, w, h, q, s) ((w)->fac32 + (h) * MTT_SOAP_FAC_SIZE(soap))
 #define STORED_FACTORS(w) ((const float *)(w)->fac32)
 #include "model/soap_grad_impl.h"
+#include "model/soap_pass_impl.h"
 
 void mtt_soap_forces_f32_(const mtt_soap *soap, const double *g, mtt_soap_work *w,
                           double *forces, double *dE_deps, double *atom_dE_deps, double *pass)
