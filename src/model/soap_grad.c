@@ -1,8 +1,9 @@
 /* soap_grad.c — forces, strain derivative, tangent and dense Jacobian of SOAP.
  *
  * The force and tangent passes work through c(i) and the factored pair
- * gradients (soap_grad_impl.h has the equations, docs/math.md §2–3), so no
- * D×3 Jacobian is ever formed except by mtt_soap_jacobian (tests only).
+ * gradients (soap_grad_impl.h has the equations and kernels, soap_pass_impl.h
+ * the passes, docs/math.md §2–3), so no D×3 Jacobian is ever formed except
+ * by mtt_soap_jacobian (tests only).
  * Here they are instantiated for double: the factors stored by the compute
  * (MTT_SOAP_STORE_GRAD) or recomputed per pair; work whose factors were
  * stored as floats (MTT_SOAP_STORE_GRAD_F32) goes to the float instance in

@@ -4,7 +4,7 @@
  * Both directions share the radial factors, and the angular ones differ by
  * the parity of l (docs/math.md §1):
  *     φ_nlm(r_ji) = (−1)^l φ_nlm(r_ij),   ∂φ_nlm/∂r (r_ji) = (−1)^(l+1) ∂φ_nlm/∂r (r_ij),
- * so the factors of i→j serve both.  The passes (soap_grad_impl.h) then run
+ * so the factors of i→j serve both.  The passes (soap_pass_impl.h) then run
  * over the kept directions only, with ḡ or ċ of every atom of the structure
  * at hand (n_atoms × the pair-order size):
  *     forces   f = (ḡ_i[s_j] + (−1)^l ḡ_j[s_i]) · ∂φ/∂r_ij,  F_i += f, F_j −= f,
