@@ -68,8 +68,9 @@ typedef struct mtt_soap_work {
                               pair), 1 pair gradients in fac, 2 in fac32
                               (MTT_SOAP_STORE_GRAD_F32), 3 a dense Jacobian in jac,
                               4 in jac32 (mtt_soap_dense_build; c and fac dropped) */
-    double *fac;           /* n_pairs (n_half when half) × mtt_soap_pair_gradient_size() when stored: each
-                              pair's ∂φ/∂r_ij in factored form (soap_internal.h) */
+    double *fac;           /* n_pairs (n_half when half) × mtt_soap_pair_gradient_size()
+                              when stored: each pair's ∂φ/∂r_ij in factored form
+                              (soap_internal.h) */
     float *fac32;          /* the same, rounded to float */
     size_t cap_fac32;      /* capacity in floats */
     float *c32;            /* with fac32: c rounded to float, for the float passes */
@@ -223,12 +224,12 @@ mtt_status mtt_soap_tangent_strain_f32(const mtt_soap *soap, const double *wvec,
 /* Small cells: 1 when a dense Jacobian of the structure's descriptors
  * (n·D·(3n + 9) values: positions and strain) is smaller than its factored
  * pair gradients over both directions (twice what MTT_SOAP_HALF_PAIRS
- * stores: its passes are cheaper per value, soap_dense.c); mtt_soap_dense_build then replaces the stored double pair
- * gradients of a compute (MTT_SOAP_STORE_GRAD) with it, as doubles or
- * (store32) floats, and frees the pair gradients and the coefficients: the
- * force and tangent passes (double or float rows alike) then read it
- * (soap_dense.c).  The per-atom virial split of mtt_soap_forces_virial is
- * not available from it. */
+ * stores: its passes are cheaper per value, soap_dense.c).
+ * mtt_soap_dense_build then replaces the stored double pair gradients of a
+ * compute (MTT_SOAP_STORE_GRAD) with it, as doubles or (store32) floats, and
+ * frees the pair gradients and the coefficients: the force and tangent
+ * passes (double or float rows alike) then read it (soap_dense.c).  The
+ * per-atom virial split of mtt_soap_forces_virial is not available from it. */
 int mtt_soap_prefers_dense(const mtt_soap *soap, const mtt_nlist *nl);
 mtt_status mtt_soap_dense_build(const mtt_soap *soap, mtt_soap_work *w, int store32,
                                 mtt_error *err);

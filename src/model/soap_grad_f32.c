@@ -1,9 +1,10 @@
 /* soap_grad_f32.c — forces, strain derivative and tangent of SOAP over
  * float-stored factored pair gradients (MTT_SOAP_STORE_GRAD_F32,
  * base_precision: 32): the kernels and passes of soap_grad_impl.h and
- * soap_pass_impl.h instantiated for float.  c, the factors, ḡ, ċ and the per-l K×K products (sgemm) are
- * float; each pair force's sums over lm (about 50 terms for the defaults,
- * each a float sum of N products) and every force, ∂E/∂ε and ṗ are double.
+ * soap_pass_impl.h instantiated for float.  c, the factors, ḡ, ċ and the
+ * per-l K×K products (sgemm) are float; each pair force's sums over lm
+ * (about 50 terms for the defaults, each a float sum of N products) and
+ * every force, ∂E/∂ε and ṗ are double.
  * Inputs g (∂E/∂p) and the displacements are rounded to float where they
  * enter.  Scratch: the double scratch of the work, reinterpreted as float
  * (each region then holds twice the floats it needs; nothing reads it as
