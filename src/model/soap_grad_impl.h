@@ -350,9 +350,10 @@ MTT_VECTOR_INLINE void SFX(accumulate_tangent)(const mtt_soap *soap, REAL *restr
         SFX(tangent_block)(soap, 4, v + n0, vr ? vr + n0 : NULL, self, a + n0, b + n0, Ys, Gd);
 }
 
-/* The stored factors of pair q (2.5 KB in double at the defaults) into the
- * L2 cache ahead of use, MTT_SOAP_PREFETCH_PAIRS pairs ahead of the pair
- * being contracted.  The passes stream the factors of a whole batch, far
+/* The stored factors of the h-th stored pair (2.5 KB in double at the
+ * defaults; h = q unless one direction per pair is kept) into the L2 cache
+ * ahead of use, MTT_SOAP_PREFETCH_PAIRS stored pairs ahead of the one being
+ * contracted.  The passes stream the factors of a whole batch, far
  * more than the cache holds, and the hardware prefetchers did not keep up.
  * `bench/soap/bench_soap_stream 40` (40 copper cells of 32 atoms, 3.3 MB of
  * factors each), ns per pair, forces / tangent: 339–348 / 192–197 before
@@ -369,9 +370,9 @@ MTT_VECTOR_INLINE void SFX(prefetch_bytes)(const void *at, size_t bytes)
     MTT_PREFETCH(p + bytes - 1);
 }
 
-MTT_VECTOR_INLINE void SFX(prefetch_pair)(const mtt_soap *soap, const mtt_soap_work *w, size_t q)
+MTT_VECTOR_INLINE void SFX(prefetch_pair)(const mtt_soap *soap, const mtt_soap_work *w, size_t h)
 {
     const REAL *base = STORED_FACTORS(w);
-    if (!base || q >= (w->half ? w->n_half : w->nl->n_pairs)) return;
-    SFX(prefetch_bytes)(base + q * MTT_SOAP_FAC_SIZE(soap), MTT_SOAP_FAC_SIZE(soap) * sizeof *base);
+    if (!base || h >= (w->half ? w->n_half : w->nl->n_pairs)) return;
+    SFX(prefetch_bytes)(base + h * MTT_SOAP_FAC_SIZE(soap), MTT_SOAP_FAC_SIZE(soap) * sizeof *base);
 }
