@@ -189,7 +189,7 @@ static size_t scratch_size(const mtt_soap *s)
 {
     size_t NL = (size_t)s->N * (s->L + 1), NLM = (size_t)s->N * s->LM;
     return 2 * NL + 4 * (size_t)s->LM + 4 * NLM + (size_t)s->NC + s->dim +
-           (size_t)s->K * s->K + MTT_SOAP_PAIR_ORDER_SIZE(s) + MTT_SOAP_FAC_SIZE(s) +
+           MTT_SOAP_KK_SIZE(s) + MTT_SOAP_PAIR_ORDER_SIZE(s) + MTT_SOAP_FAC_SIZE(s) +
            2 * (size_t)s->LM;
 }
 
@@ -205,7 +205,7 @@ void mtt_soap_scratch_(const mtt_soap *soap, mtt_soap_work *w, soap_scratch *s)
     s->dphi = p, p += 3 * NLM;
     s->vec = p, p += soap->NC;
     s->pdot = p, p += soap->dim;
-    s->kk1 = p, p += (size_t)soap->K * soap->K;
+    s->kk1 = p, p += MTT_SOAP_KK_SIZE(soap);
     s->vp = p, p += MTT_SOAP_PAIR_ORDER_SIZE(soap);
     s->fac = p, p += MTT_SOAP_FAC_SIZE(soap);
     s->ab = p;

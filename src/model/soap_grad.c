@@ -18,6 +18,7 @@
 #include "model/soap_internal.h"
 
 #define REAL double
+#define SOAP_GRAD_DOUBLE 1
 #define SFX(name) name##_f64
 #define GEMM mtt_blas_gemm
 #define COEFFICIENTS(w) ((const double *)(w)->c)

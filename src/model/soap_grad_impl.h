@@ -111,11 +111,188 @@ MTT_VECTOR_INLINE void SFX(small_product)(int ta, int tb, size_t m, size_t n, si
     }
 }
 
-/* The per-l product through BLAS, or the loop above for small K. */
+#if defined(__GNUC__)
+/* Eight lanes of REAL, aligned as REAL (loads and stores need no alignment). */
+typedef REAL SFX(lanes) __attribute__((vector_size(8 * sizeof(REAL)), aligned(sizeof(REAL))));
+#define SFX_BLOCK_PRODUCTS 1
+
+/* Rows r < R (R ≤ 4) of C (rows of K = 8·KB values, KB ≤ 4; both constants
+ * after inlining) = alpha · Σ_p a(r, p) B_p, a(r, p) = A[r·ai + p·ap], B_p
+ * the p-th row of B (K values), the sum over p in order: R·KB independent
+ * sums of eight lanes, in registers once the loops over r and the lane
+ * blocks are unrolled. */
+MTT_VECTOR_INLINE void SFX(block_rows)(int R, int KB, size_t P, REAL alpha,
+                                       const REAL *restrict A, size_t ai, size_t ap,
+                                       const REAL *restrict B, REAL *restrict C)
+{
+    const size_t K = 8 * (size_t)KB;
+    SFX(lanes) acc[4][4];
+#pragma GCC unroll 4
+    for (int r = 0; r < R; ++r)
+#pragma GCC unroll 4
+        for (int q = 0; q < KB; ++q) acc[r][q] = (SFX(lanes)){0};
+    for (size_t p = 0; p < P; ++p) {
+        const SFX(lanes) *b = (const SFX(lanes) *)(B + p * K);
+        SFX(lanes) row[4];
+#pragma GCC unroll 4
+        for (int q = 0; q < KB; ++q) row[q] = b[q];
+#pragma GCC unroll 4
+        for (int r = 0; r < R; ++r) {
+            const REAL a = A[r * ai + p * ap];
+#pragma GCC unroll 4
+            for (int q = 0; q < KB; ++q) acc[r][q] += a * row[q];
+        }
+    }
+#pragma GCC unroll 4
+    for (int r = 0; r < R; ++r)
+#pragma GCC unroll 4
+        for (int q = 0; q < KB; ++q)
+            *(SFX(lanes) *)(C + r * K + 8 * (size_t)q) =
+                alpha == (REAL)1 ? acc[r][q] : alpha * acc[r][q];
+}
+
+/* C (m rows of K = 8·KB) = alpha · Σ_p a(i, p) B_p in blocks of 4 rows. */
+MTT_VECTOR_INLINE void SFX(block_product)(int KB, size_t m, size_t P, REAL alpha, const REAL *A,
+                                          size_t ai, size_t ap, const REAL *B, REAL *C)
+{
+    const size_t K = 8 * (size_t)KB;
+    size_t i = 0;
+    for (; i + 4 <= m; i += 4) SFX(block_rows)(4, KB, P, alpha, A + i * ai, ai, ap, B, C + i * K);
+    if (m - i == 3) SFX(block_rows)(3, KB, P, alpha, A + i * ai, ai, ap, B, C + i * K);
+    if (m - i == 2) SFX(block_rows)(2, KB, P, alpha, A + i * ai, ai, ap, B, C + i * K);
+    if (m - i == 1) SFX(block_rows)(1, KB, P, alpha, A + i * ai, ai, ap, B, C + i * K);
+}
+#endif
+
+#if defined(SFX_BLOCK_PRODUCTS) && defined(SOAP_GRAD_DOUBLE)
+#define SOAP_PACK_VECTORS 1
+typedef long long soap_lane_index __attribute__((vector_size(64)));
+
+/* An 8×8 block in registers: row t in, column t out (three rounds of
+ * two-source shuffles). */
+MTT_VECTOR_INLINE void soap_transpose8(SFX(lanes) r[8])
+{
+    const soap_lane_index even = {0, 8, 2, 10, 4, 12, 6, 14}, odd = {1, 9, 3, 11, 5, 13, 7, 15};
+    const soap_lane_index low2 = {0, 1, 8, 9, 4, 5, 12, 13}, high2 = {2, 3, 10, 11, 6, 7, 14, 15};
+    const soap_lane_index low4 = {0, 1, 2, 3, 8, 9, 10, 11}, high4 = {4, 5, 6, 7, 12, 13, 14, 15};
+    SFX(lanes) t[8], u[8];
+#pragma GCC unroll 4
+    for (int i = 0; i < 8; i += 2) {
+        t[i] = __builtin_shuffle(r[i], r[i + 1], even);
+        t[i + 1] = __builtin_shuffle(r[i], r[i + 1], odd);
+    }
+#pragma GCC unroll 2
+    for (int h = 0; h < 8; h += 4)
+#pragma GCC unroll 2
+        for (int e = 0; e < 2; ++e) {
+            u[h + e] = __builtin_shuffle(t[h + e], t[h + e + 2], low2);
+            u[h + e + 2] = __builtin_shuffle(t[h + e], t[h + e + 2], high2);
+        }
+#pragma GCC unroll 4
+    for (int e = 0; e < 4; ++e) {
+        r[e] = __builtin_shuffle(u[e], u[e + 4], low4);
+        r[e + 4] = __builtin_shuffle(u[e], u[e + 4], high4);
+    }
+}
+
+/* Ĝ_l for every l (L + 1 matrices K×K at G) from scale · g, whose pair
+ * k1 ≤ k2 holds its L + 1 values at (pair index)·(L + 1): for each row k1
+ * and block of 8 columns, the 8 pairs' values (one vector each, lanes = l)
+ * transposed into the rows k1 of the Ĝ_l.  Same values as the scalar loop
+ * (scale · g, doubled on the diagonal). */
+/* The last values of a row: n < 8 of them, zeros after. */
+MTT_VECTOR_INLINE void soap_load_tail(const double *x, int n, SFX(lanes) *v)
+{
+    double t[8] = {0};
+    for (int l = 0; l < n; ++l) t[l] = x[l];
+    *v = *(const SFX(lanes) *)t;
+}
+
+MTT_VECTOR_CLONES
+static void soap_unpack_g(const mtt_soap *soap, const double *g, double scale, double *G)
+{
+    const int K = soap->K, L1 = soap->L + 1;
+    const size_t KK = (size_t)K * K, n_values = (size_t)K * (K + 1) / 2 * L1;
+    size_t first[32]; /* where the pairs (k, k..K−1) start */
+    for (int k = 0; k < K; ++k) first[k] = (size_t)k * (2 * K - k + 1) / 2 * L1;
+    for (int k1 = 0; k1 < K; ++k1)
+        for (int j0 = 0; j0 < K; j0 += 8) {
+            SFX(lanes) r[8];
+#pragma GCC unroll 8
+            for (int t = 0; t < 8; ++t) {
+                const int k2 = j0 + t;
+                const size_t at = k1 <= k2 ? first[k1] + (size_t)(k2 - k1) * L1
+                                           : first[k2] + (size_t)(k1 - k2) * L1;
+                /* lanes from L + 1 on hold the next pairs: never stored */
+                SFX(lanes) v;
+                if (at + 8 <= n_values) v = *(const SFX(lanes) *)(g + at);
+                else soap_load_tail(g + at, L1, &v);
+                v = scale * v;
+                r[t] = k1 == k2 ? 2.0 * v : v;
+            }
+            soap_transpose8(r);
+#pragma GCC unroll 8
+            for (int l = 0; l < 8; ++l) /* constant indices keep r in registers */
+                if (l < L1) *(SFX(lanes) *)(G + l * KK + (size_t)k1 * K + j0) = r[l];
+        }
+}
+
+/* ṗ = scale · α_l (M_l + M_lᵀ) of every pair k1 ≤ k2 from the L + 1
+ * matrices at M: blocks of M transposed into F (K×K vectors of 8 lanes,
+ * lane l = M_l[k1][k2]), then one vector sum per pair, in the scalar loop's
+ * order. */
+MTT_VECTOR_CLONES
+static void soap_pack_pdot(const mtt_soap *soap, const double *M, double scale, double *F,
+                           double *pdot)
+{
+    const int K = soap->K, L1 = soap->L + 1;
+    const size_t KK = (size_t)K * K, n_values = (size_t)K * (K + 1) / 2 * L1;
+    for (int k1 = 0; k1 < K; ++k1)
+        for (int j0 = 0; j0 < K; j0 += 8) {
+            SFX(lanes) r[8];
+#pragma GCC unroll 8
+            for (int l = 0; l < 8; ++l)
+                r[l] = l < L1 ? *(const SFX(lanes) *)(M + l * KK + (size_t)k1 * K + j0)
+                              : (SFX(lanes)){0};
+            soap_transpose8(r);
+#pragma GCC unroll 8
+            for (int t = 0; t < 8; ++t) *(SFX(lanes) *)(F + 8 * ((size_t)k1 * K + j0 + t)) = r[t];
+        }
+    SFX(lanes) alpha = {0};
+    for (int l = 0; l < L1; ++l) alpha[l] = soap->alpha[l];
+    size_t at = 0;
+    for (int k1 = 0; k1 < K; ++k1)
+        for (int k2 = k1; k2 < K; ++k2, at += (size_t)L1) {
+            const SFX(lanes) upper = *(const SFX(lanes) *)(F + 8 * ((size_t)k1 * K + k2));
+            const SFX(lanes) lower = *(const SFX(lanes) *)(F + 8 * ((size_t)k2 * K + k1));
+            const SFX(lanes) v = scale * (alpha * (upper + lower));
+            if (at + 8 <= n_values) /* lanes from L + 1 on: rewritten by the next pairs */
+                *(SFX(lanes) *)(pdot + at) = v;
+            else
+                for (int l = 0; l < L1; ++l) pdot[at + (size_t)l] = v[l];
+        }
+}
+#endif
+
+/* The per-l product: the register blocks above when op(B) is B with rows of
+ * K = 8, 16, 24 or 32 values (every product of the pair-order layout), else
+ * BLAS or, for small K, the loop above. */
 MTT_VECTOR_INLINE void SFX(product)(const mtt_soap *soap, mtt_blas_trans ta, mtt_blas_trans tb,
                                     size_t m, size_t n, size_t k, REAL alpha, const REAL *A,
                                     size_t lda, const REAL *B, size_t ldb, REAL *C, size_t ldc)
 {
+#ifdef SFX_BLOCK_PRODUCTS
+    const size_t K = (size_t)soap->K;
+    if (tb == MTT_BLAS_NOTRANS && n == K && ldb == K && ldc == K && K % 8 == 0 && K <= 32) {
+        const size_t ai = ta == MTT_BLAS_TRANS ? 1 : lda, ap = ta == MTT_BLAS_TRANS ? lda : 1;
+        switch (K / 8) {
+        case 1: SFX(block_product)(1, m, k, alpha, A, ai, ap, B, C); return;
+        case 2: SFX(block_product)(2, m, k, alpha, A, ai, ap, B, C); return;
+        case 3: SFX(block_product)(3, m, k, alpha, A, ai, ap, B, C); return;
+        default: SFX(block_product)(4, m, k, alpha, A, ai, ap, B, C); return;
+        }
+    }
+#endif
     if (soap->K <= MTT_SOAP_SMALL_K)
         SFX(small_product)(ta == MTT_BLAS_TRANS, tb == MTT_BLAS_TRANS, m, n, k, alpha, A, lda, B,
                            ldb, C, ldc);
@@ -134,6 +311,19 @@ MTT_VECTOR_INLINE void SFX(backward)(const mtt_soap *soap, const REAL *c, const 
                                      REAL *G)
 {
     const int K = soap->K, L = soap->L, direct = soap->NP == soap->N;
+#ifdef SOAP_PACK_VECTORS
+    if (g && direct && MTT_SOAP_PACK_VECTORS(soap)) {
+        const size_t KK = (size_t)K * K;
+        soap_unpack_g(soap, g, scale, G);
+        for (int l = 0; l <= L; ++l) {
+            const size_t w = (size_t)(2 * l + 1), off = (size_t)K * l * l;
+            SFX(product)(soap, MTT_BLAS_TRANS, MTT_BLAS_NOTRANS, w, (size_t)K, (size_t)K,
+                         (REAL)soap->alpha[l], c + off, w, G + l * KK, (size_t)K, vp + off,
+                         (size_t)K);
+        }
+        return;
+    }
+#endif
     for (int l = 0; l <= L; ++l) {
         const size_t w = (size_t)(2 * l + 1), off = (size_t)K * l * l;
         size_t pair = 0;
@@ -172,6 +362,18 @@ MTT_VECTOR_INLINE void SFX(pdot)(const mtt_soap *soap, const REAL *c, const REAL
                                  double *pdot, float *pf, double scale, REAL *M, REAL *cdot)
 {
     const int K = soap->K, L = soap->L, direct = soap->NP == soap->N;
+#ifdef SOAP_PACK_VECTORS
+    if (pdot && direct && MTT_SOAP_PACK_VECTORS(soap)) {
+        const size_t KK = (size_t)K * K;
+        for (int l = 0; l <= L; ++l) {
+            const size_t w = (size_t)(2 * l + 1), off = (size_t)K * l * l;
+            SFX(product)(soap, MTT_BLAS_NOTRANS, MTT_BLAS_NOTRANS, (size_t)K, (size_t)K, w,
+                         (REAL)1, c + off, w, vp + off, (size_t)K, M + l * KK, (size_t)K);
+        }
+        soap_pack_pdot(soap, M, scale, M + (size_t)(L + 1) * KK, pdot);
+        return;
+    }
+#endif
     if (!direct) SFX(from_pair_order)(soap, vp, cdot);
     for (int l = 0; l <= L; ++l) {
         const size_t w = (size_t)(2 * l + 1), off = (size_t)K * l * l;

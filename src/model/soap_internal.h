@@ -13,7 +13,9 @@ typedef struct soap_scratch {
     double *dphi;     /* N·LM·3: ∂φ/∂r_ij of one pair (when not stored) */
     double *vec;      /* NC: ḡ(i) or ċ(i) */
     double *pdot;     /* D */
-    double *kk1;      /* K×K: the per-l matrix of the backward (Ĝ) or of the tangent (M) */
+    double *kk1;      /* MTT_SOAP_KK_SIZE: the per-l matrices of the backward (Ĝ) or of the
+                       * tangent (M), with MTT_SOAP_PACK_VECTORS all L+1 of them and the
+                       * pair-major copy [k1][k2][8 l-lanes] (soap_grad_impl.h) */
     double *vp;       /* MTT_SOAP_PAIR_ORDER_SIZE: ḡ or ċ in pair order [lm][species][NP] */
     double *fac;      /* MTT_SOAP_FAC_SIZE: the factors of one recomputed pair */
     double *ab;       /* 2·LM: Y·(û·δ) and ∇𝒴·δ of one pair (tangent) */
@@ -37,6 +39,14 @@ typedef struct soap_scratch {
 #define MTT_SOAP_PAIR_ORDER_SIZE(s) ((size_t)(s)->n_species * (s)->LM * (s)->NP)
 
 #define MTT_SOAP_FAC_SIZE(s) (MTT_SOAP_FAC_U(s) + 3)
+
+/* The double passes move between g or ṗ (pairs k1 ≤ k2, the L + 1 values of
+ * a pair contiguous) and the per-l K×K matrices with 8×8 transposes in
+ * vector registers when K is 8, 16, 24 or 32 and L + 1 ≤ 8 (soap_grad_impl.h). */
+#define MTT_SOAP_PACK_VECTORS(s) ((s)->K % 8 == 0 && (s)->K <= 32 && (s)->L + 1 <= 8)
+#define MTT_SOAP_KK_SIZE(s)                                                          \
+    (MTT_SOAP_PACK_VECTORS(s) ? (size_t)(s)->K * (s)->K * ((s)->L + 1 + 8)        \
+                              : (size_t)(s)->K * (s)->K)
 
 void mtt_soap_scratch_(const mtt_soap *soap, mtt_soap_work *w, soap_scratch *s);
 
