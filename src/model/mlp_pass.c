@@ -49,12 +49,13 @@ struct mtt_mlp_work {
     int have_eps;
     /* buffers of REAL, all inside `block` */
     void *block;
-    void *xhat;  /* 2·max_rows×D, layernorm only: x̂ of the n rows, then x̂̇ right after them */
+    void *xhat;  /* max_rows×D, layernorm only */
+    void *xdot;  /* max_rows×D, layernorm only */
     void *inv_s; /* max_rows, layernorm only */
-    void *M;     /* 2·max_rows×H scratch (the stacked signals of the first layer's gradient) */
+    void *M;     /* max_rows×H scratch */
     void **buf;  /* buf[b * (L+1) + l], l = 1..L: max_rows×H each */
     const void *x0;  /* A_0: xhat or the caller's p */
-    const void *xd0; /* Ȧ_0: x̂̇ (xhat + n·D) or the caller's v */
+    const void *xd0; /* Ȧ_0: xdot or the caller's v */
 };
 
 #define BUF(ws, b, l) ((ws)->buf[(size_t)(b) * ((ws)->net->cfg.n_hidden_layers + 1) + (l)])
@@ -63,7 +64,7 @@ struct mtt_mlp_work {
 static size_t work_reals(const mtt_mlp *net, size_t max_rows)
 {
     size_t D = net->cfg.n_input, H = net->cfg.n_neurons, L = net->cfg.n_hidden_layers;
-    size_t n = max_rows * H * (BUF_COUNT * L + 2);
+    size_t n = max_rows * H * (BUF_COUNT * L + 1);
     if (net->cfg.layernorm) n += max_rows * (2 * D + 1);
     return n;
 }
@@ -101,7 +102,7 @@ static mtt_status work_create(const mtt_mlp *net, size_t max_rows, size_t real_s
     if (!ws->block || !ws->buf) goto nomem;
     char *q = ws->block;
     ws->M = q;
-    q += 2 * max_rows * H * real_size;
+    q += max_rows * H * real_size;
     for (size_t b = 0; b < BUF_COUNT; b++)
         for (size_t l = 1; l <= L; l++) {
             BUF(ws, b, l) = q;
@@ -109,7 +110,9 @@ static mtt_status work_create(const mtt_mlp *net, size_t max_rows, size_t real_s
         }
     if (net->cfg.layernorm) {
         ws->xhat = q;
-        q += 2 * max_rows * D * real_size;
+        q += max_rows * D * real_size;
+        ws->xdot = q;
+        q += max_rows * D * real_size;
         ws->inv_s = q;
     }
     *out = ws;

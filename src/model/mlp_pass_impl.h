@@ -191,11 +191,8 @@ static void SFX(tangent_up)(mtt_mlp_work *ws, const REAL *v, REAL *ydot)
     size_t D = net->cfg.n_input, H = net->cfg.n_neurons, L = net->cfg.n_hidden_layers;
     size_t n = ws->n;
     if (net->cfg.layernorm) {
-        /* x̂̇ right after the n rows of x̂: the first layer's weight gradient
-         * reads both as one matrix of 2n rows (backward) */
-        REAL *xdot = (REAL *)ws->xhat + n * D;
-        LN_JVP(n, D, ws->xhat, ws->inv_s, v, xdot);
-        ws->xd0 = xdot;
+        LN_JVP(n, D, ws->xhat, ws->inv_s, v, ws->xdot);
+        ws->xd0 = ws->xdot;
     } else {
         ws->xd0 = v;
     }
@@ -223,7 +220,7 @@ static mtt_status SFX(backward)(mtt_mlp_work *ws, const REAL *a, const REAL *v, 
 {
     const mtt_mlp *net = ws->net;
     size_t H = net->cfg.n_neurons, L = net->cfg.n_hidden_layers, n = ws->n;
-    REAL *M = ws->M; /* scratch 2n×H */
+    REAL *M = ws->M; /* scratch n×H */
     const REAL *x0 = ws->x0;
     MTT_RETURN_ERROR_IF(ws->real_size != sizeof(REAL), err, MTT_ERR_INTERNAL,
                         "network workspace used with the wrong floating-point precision; "
@@ -275,20 +272,6 @@ static mtt_status SFX(backward)(mtt_mlp_work *ws, const REAL *a, const REAL *v, 
                 for (size_t e = 0; e < n * H; e++) K[e] = G[e] * S2[e] * Zd[e] + M[e] * S1[e];
             }
         }
-        /* With Ȧ_{l−1} stored right after A_{l−1} (x̂̇ after x̂), the two
-         * products below are one with 2n rows: [a ⊙ E_l + K_l; E_l]ᵀ [A; Ȧ]
-         * (for the wide first layer, half the passes over its gradient). */
-        const REAL *Adprev = v ? (l > 1 ? BUFR(ws, BUF_AD, l - 1) : xd0) : NULL;
-        if (v && Adprev == Aprev + n * fan_in) {
-            for (size_t e = 0; e < n * H; e++) {
-                M[e] = a ? a[e / H] * E[e] + K[e] : K[e];
-                M[n * H + e] = E[e];
-            }
-            SFX(gemm_pieces)(ws, 'n', MTT_BLAS_TRANS, MTT_BLAS_NOTRANS, H, fan_in, 2 * n,
-                             (REAL)1, M, H, Aprev, fan_in, overwrite ? (REAL)0 : (REAL)1, gW,
-                             fan_in);
-            continue;
-        }
         /* (a ⊙ E_l + K_l)ᵀ A_{l−1}: both losses share one GEMM. */
         const REAL *Mat;
         if (a) {
@@ -302,6 +285,7 @@ static mtt_status SFX(backward)(mtt_mlp_work *ws, const REAL *a, const REAL *v, 
         SFX(gemm_pieces)(ws, 'n', MTT_BLAS_TRANS, MTT_BLAS_NOTRANS, H, fan_in, n, (REAL)1, Mat,
                          H, Aprev, fan_in, overwrite ? (REAL)0 : (REAL)1, gW, fan_in);
         if (v) {
+            const REAL *Adprev = l > 1 ? BUFR(ws, BUF_AD, l - 1) : xd0;
             SFX(gemm_pieces)(ws, 'n', MTT_BLAS_TRANS, MTT_BLAS_NOTRANS, H, fan_in, n, (REAL)1, E,
                              H, Adprev, fan_in, (REAL)1, gW, fan_in);
         }
