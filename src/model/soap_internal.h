@@ -43,7 +43,7 @@ typedef struct soap_scratch {
 /* The double passes move between g or ṗ (pairs k1 ≤ k2, the L + 1 values of
  * a pair contiguous) and the per-l K×K matrices with 8×8 transposes in
  * vector registers when K is 8, 16, 24 or 32 and L + 1 ≤ 8 (soap_grad_impl.h). */
-#define MTT_SOAP_PACK_VECTORS(s) ((s)->K % 8 == 0 && (s)->K <= 32 && (s)->L + 1 <= 8)
+#define MTT_SOAP_PACK_VECTORS(s) ((s)->K % 8 == 0 && (s)->K >= 16 && (s)->K <= 32 && (s)->L + 1 <= 8)
 #define MTT_SOAP_KK_SIZE(s)                                                          \
     (MTT_SOAP_PACK_VECTORS(s) ? (size_t)(s)->K * (s)->K * ((s)->L + 1 + 8)        \
                               : (size_t)(s)->K * (s)->K)
