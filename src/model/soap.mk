@@ -13,8 +13,8 @@ libmttcore_la_SOURCES += \
   src/model/sph.c src/model/sph.h \
   src/model/soap.c src/model/soap.h src/model/soap_internal.h \
   src/model/soap_grad.c src/model/soap_grad_f32.c src/model/soap_grad_impl.h \
-  src/model/soap_pass_impl.h \
-  src/model/soap_dense.c src/model/soap_half.c
+  src/model/soap_pass_impl.h src/model/soap_product_impl.h \
+  src/model/soap_dense.c src/model/soap_half.c src/model/soap_scratch.c
 
 check_PROGRAMS += tests/test_soap
 TESTS += tests/test_soap
