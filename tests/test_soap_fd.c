@@ -496,6 +496,22 @@ static void check_half(const mtt_soap *soap, system_t *s, const char *label)
             CU_ASSERT_EQUAL_FATAL(mtt_soap_tangent_strain(soap, w, eps, &g_w, pd2, &err), MTT_OK);
             CU_ASSERT(max_diff(pd, pd2, n * D) <= 1e-14 * ts);
             mtt_soap_work_lend_pass(&g_w, NULL, 0);
+            /* its scratch dropped (a cached work): a lent one serves, bit for bit;
+             * one too small, and the work grows its own again */
+            const size_t ns = mtt_soap_scratch_size(soap);
+            double *lent = malloc(ns * sizeof *lent), *F3 = malloc(3 * n * sizeof *F3);
+            mtt_soap_work_drop_scratch(&g_w);
+            CU_ASSERT(g_w.scratch == NULL && g_w.cap_scratch == 0);
+            mtt_soap_work_lend_scratch(&g_w, lent, ns);
+            CU_ASSERT_EQUAL_FATAL(mtt_soap_forces_virial(soap, g, &g_w, F3, S2, A2, &err), MTT_OK);
+            CU_ASSERT(g_w.scratch == NULL);
+            CU_ASSERT(max_diff(F2, F3, 3 * n) == 0.0);
+            mtt_soap_work_lend_scratch(&g_w, small, 1);
+            CU_ASSERT_EQUAL_FATAL(mtt_soap_forces_virial(soap, g, &g_w, F3, S2, A2, &err), MTT_OK);
+            CU_ASSERT(g_w.scratch != NULL && g_w.cap_scratch >= ns);
+            CU_ASSERT(max_diff(F2, F3, 3 * n) == 0.0);
+            mtt_soap_work_lend_scratch(&g_w, NULL, 0);
+            free(lent), free(F3);
         }
     }
     /* centre 0's pairs dropped: not symmetric, both directions kept */

@@ -185,32 +185,6 @@ void mtt_soap_work_drop_double(mtt_soap_work *w)
     w->cap_c = 0;
 }
 
-static size_t scratch_size(const mtt_soap *s)
-{
-    size_t NL = (size_t)s->N * (s->L + 1), NLM = (size_t)s->N * s->LM;
-    return 2 * NL + 4 * (size_t)s->LM + 4 * NLM + (size_t)s->NC + s->dim +
-           MTT_SOAP_KK_SIZE(s) + MTT_SOAP_PAIR_ORDER_SIZE(s) + MTT_SOAP_FAC_SIZE(s) +
-           2 * (size_t)s->LM;
-}
-
-void mtt_soap_scratch_(const mtt_soap *soap, mtt_soap_work *w, soap_scratch *s)
-{
-    size_t NL = (size_t)soap->N * (soap->L + 1), NLM = (size_t)soap->N * soap->LM;
-    double *p = w->scratch;
-    s->g = p, p += NL;
-    s->dg = p, p += NL;
-    s->y = p, p += soap->LM;
-    s->dy = p, p += 3 * (size_t)soap->LM;
-    s->phi = p, p += NLM;
-    s->dphi = p, p += 3 * NLM;
-    s->vec = p, p += soap->NC;
-    s->pdot = p, p += soap->dim;
-    s->kk1 = p, p += MTT_SOAP_KK_SIZE(soap);
-    s->vp = p, p += MTT_SOAP_PAIR_ORDER_SIZE(soap);
-    s->fac = p, p += MTT_SOAP_FAC_SIZE(soap);
-    s->ab = p;
-}
-
 size_t mtt_soap_pair_gradient_size(const mtt_soap *soap)
 {
     return MTT_SOAP_FAC_SIZE(soap);
@@ -258,13 +232,7 @@ static mtt_status grow_work(const mtt_soap *soap, mtt_soap_work *w, int n_atoms,
         w->c = c;
         w->cap_c = need_c;
     }
-    size_t need = scratch_size(soap);
-    if (need > w->cap_scratch) {
-        double *sc = realloc(w->scratch, need * sizeof *sc);
-        if (!sc) return mtt_error_set(err, MTT_ERR_NOMEM, "soap: out of memory for scratch");
-        w->scratch = sc;
-        w->cap_scratch = need;
-    }
+    MTT_FORWARD_IF_ERROR(mtt_soap_scratch_ready_(soap, w, err));
     size_t need_d = n_pairs * MTT_SOAP_FAC_SIZE(soap);
     if (store && need_d > w->cap_fac) {
         double *d = realloc(w->fac, need_d * sizeof *d);
@@ -368,6 +336,7 @@ mtt_status mtt_soap_compute(const mtt_soap *soap, const mtt_nlist *nl, const int
     if (flags & MTT_SOAP_HALF_PAIRS) MTT_FORWARD_IF_ERROR(mtt_soap_half_build_(w, nl, err));
     else w->half = 0;
     mtt_soap_work_lend_pass(w, NULL, 0); /* a lent buffer may not outlive this compute */
+    mtt_soap_work_lend_scratch(w, NULL, 0);
     const int half = w->half;
     for (int i = 0; i < n; ++i)
         MTT_RETURN_ERROR_IF(species_index[i] < 0 || species_index[i] >= soap->n_species, err,

@@ -75,8 +75,10 @@ typedef struct mtt_soap_work {
     size_t cap_fac32;      /* capacity in floats */
     float *c32;            /* with fac32: c rounded to float, for the float passes */
     size_t cap_c32;        /* capacity in floats */
-    double *scratch;       /* per-call scratch (phi, radial, Y, ∇Y, ḡ/ċ, ṗ) */
+    double *scratch;       /* per-call scratch (phi, radial, Y, ∇Y, ḡ/ċ, ṗ), own */
     size_t cap_scratch;
+    double *scratch_lent;  /* the same lent by the caller (mtt_soap_work_lend_scratch) */
+    size_t cap_scratch_lent;
     double *jac;           /* stored 3: n·D rows of 3n + 9 (soap_dense.c) */
     float *jac32;          /* stored 4: the same in float */
     size_t cap_jac, cap_jac32;
@@ -119,6 +121,14 @@ size_t mtt_soap_pass_size(const mtt_soap *soap, int n_atoms);
  * the works it serves in turn), so the works do not grow their own; NULL
  * takes it back. */
 void mtt_soap_work_lend_pass(mtt_soap_work *w, double *buffer, size_t cap);
+
+/* Doubles of a work's per-call scratch (soap_scratch.c).  Lend w one of at
+ * least that many (shared by the works served in turn; NULL takes it back;
+ * mtt_soap_compute takes it back when it ends), or drop w's own: a work
+ * without either grows its own again on its next call. */
+size_t mtt_soap_scratch_size(const mtt_soap *soap);
+void mtt_soap_work_lend_scratch(mtt_soap_work *w, double *buffer, size_t cap);
+void mtt_soap_work_drop_scratch(mtt_soap_work *w);
 
 /* The forms the position derivatives of one structure's descriptors can be
  * kept in, and the values each takes (docs/performance.md, "Descriptor

@@ -186,6 +186,7 @@ int mtt_sbp_features_move(mtt_sbp_features *f, mtt_arena *arena)
 void mtt_sbp_features_trim(mtt_sbp_features *f)
 {
     mtt_soap_work_drop_double(&f->sw);
+    mtt_soap_work_drop_scratch(&f->sw); /* the batch workspace lends one (soap_scratch.c) */
 }
 
 size_t mtt_sbp_features_bytes(const mtt_sbp_features *f)
@@ -233,6 +234,7 @@ void mtt_sbp_work_free(mtt_sbp_work *w)
     free(w->params_f32);
     free(w->grad_f32);
     free(w->soap_pass);
+    free(w->soap_scratch);
     free(w);
 }
 
@@ -252,7 +254,9 @@ mtt_status mtt_sbp_work_create(const mtt_sbp_model *m, size_t max_atoms, mtt_sbp
     const int f32 = m->precision == 32;
     const int gather = !m->mlp->cfg.layernorm; /* else the layer norm reads the rows in place */
     w->wneg = malloc(3 * A * sizeof *w->wneg);
-    int ok = w->mlp && w->start && w->count && w->row && w->wneg;
+    w->cap_soap_scratch = mtt_soap_scratch_size(m->soap);
+    w->soap_scratch = malloc(w->cap_soap_scratch * sizeof *w->soap_scratch);
+    int ok = w->mlp && w->start && w->count && w->row && w->wneg && w->soap_scratch;
     if (f32) {
         const size_t np = m->n_params ? m->n_params : 1;
         w->n_params = m->n_params;
@@ -310,8 +314,10 @@ mtt_status mtt_sbp_gather_rows_(const mtt_sbp_model *m, mtt_sbp_features *const 
         w->soap_pass = buf;
         w->cap_soap_pass = pass;
     }
-    for (size_t b = 0; b < n; ++b)
+    for (size_t b = 0; b < n; ++b) {
         if (f[b]->sw.half) mtt_soap_work_lend_pass(&f[b]->sw, w->soap_pass, w->cap_soap_pass);
+        mtt_soap_work_lend_scratch(&f[b]->sw, w->soap_scratch, w->cap_soap_scratch);
+    }
     MTT_RETURN_ERROR_IF(total > w->max_atoms, err, MTT_ERR_INTERNAL,
                         "batch of %zu atoms exceeds the workspace (%zu)", total, w->max_atoms);
     size_t acc = 0;

@@ -124,8 +124,10 @@ mtt_status mtt_sbp_features_compute(const mtt_sbp_model *m, const mtt_structure 
                                     mtt_sbp_features *f, mtt_error *err);
 /* For features kept unchanged from now on (the descriptor cache): free
  * what the passes no longer read (at precision 32, the double SOAP
- * coefficients).  Features recomputed into the same f would allocate it
- * again, so scratch entries are not trimmed. */
+ * coefficients) and the SOAP work's own scratch, which the batch workspace
+ * lends from then on (a pass without one grows it again).  Features
+ * recomputed into the same f would allocate these again, so scratch entries
+ * are not trimmed. */
 void mtt_sbp_features_trim(mtt_sbp_features *f);
 /* Bytes f holds (for the cache budget). */
 size_t mtt_sbp_features_bytes(const mtt_sbp_features *f);

@@ -31,6 +31,9 @@ struct mtt_sbp_work {
     double *soap_pass;    /* the SOAP half passes' buffer, lent to the batch's features
                              (mtt_soap_work_lend_pass); grown to the largest structure */
     size_t cap_soap_pass; /* doubles */
+    double *soap_scratch; /* mtt_soap_scratch_size doubles, lent to the batch's features
+                             (mtt_soap_work_lend_scratch): cached works drop their own */
+    size_t cap_soap_scratch;
 };
 
 /* Group the batch's atoms by species: rows, starts, counts. */

@@ -49,6 +49,7 @@ static mtt_status check_pass(const mtt_soap *soap, mtt_soap_work *w, double **pa
 {
     *pass = NULL;
     MTT_FORWARD_IF_ERROR(check_ready(w, err));
+    MTT_FORWARD_IF_ERROR(mtt_soap_scratch_ready_(soap, w, err));
     return is_dense(w) ? MTT_OK : mtt_soap_pass_buffer_(soap, w, pass, err);
 }
 
@@ -171,6 +172,7 @@ mtt_status mtt_soap_tangent_strain_f32(const mtt_soap *soap, const double *wvec,
 mtt_status mtt_soap_jacobian(const mtt_soap *soap, mtt_soap_work *w, double *jac, mtt_error *err)
 {
     MTT_FORWARD_IF_ERROR(check_ready(w, err));
+    MTT_FORWARD_IF_ERROR(mtt_soap_scratch_ready_(soap, w, err));
     MTT_RETURN_ERROR_IF(!w->c, err, MTT_ERR_INTERNAL,
                         "soap: the dense Jacobian needs the double coefficients, which this "
                         "float workspace dropped");

@@ -48,6 +48,9 @@ typedef struct soap_scratch {
     (MTT_SOAP_PACK_VECTORS(s) ? (size_t)(s)->K * (s)->K * ((s)->L + 1 + 8)        \
                               : (size_t)(s)->K * (s)->K)
 
+/* The scratch pointers of the next call (soap_scratch.c), after
+ * mtt_soap_scratch_ready_ made sure there is one. */
+mtt_status mtt_soap_scratch_ready_(const mtt_soap *soap, mtt_soap_work *w, mtt_error *err);
 void mtt_soap_scratch_(const mtt_soap *soap, mtt_soap_work *w, soap_scratch *s);
 
 /* φ (and the factored ∂φ/∂r_ij when fac != NULL) of the pair vector rij
