@@ -35,8 +35,8 @@ count() {
 }
 a1=$(count a 2)
 a3=$(count b 4)
-# a cache too small for all structures: the recompute path's scratch buffers
-# grow during the first epoch only
+# a cache too small for all structures: the recompute path's scratch entries
+# grow to the largest uncached structure when the cache is built
 s2=$(count c 2 -r architecture.training.descriptor_cache_mb=1)
 s4=$(count d 4 -r architecture.training.descriptor_cache_mb=1)
 f2=$(count e 2 -r architecture.training.descriptor_cache_mb=1 -r base_precision=32)

@@ -45,12 +45,18 @@ mtt_status mtt_feature_cache_build(mtt_feature_cache *c, const mtt_sbp_model *m,
     for (size_t k = 0; k < n_scratch; ++k) mtt_sbp_features_init(&c->scratch[k]);
 
     int full = 0;  /* once one structure did not fit, nothing more is cached */
+    /* the uncached structures that made scratch[0] grow, in order */
+    size_t *grew = malloc((c->n ? c->n : 1) * sizeof *grew), n_grew = 0, scratch0 = 0;
+    MTT_RETURN_ERROR_IF(!grew, err, MTT_ERR_NOMEM, "out of memory for the descriptor cache");
     for (size_t s = 0; s < c->n; ++s) {
         mtt_structure st = mtt_feature_cache_structure(ds, s);
         mtt_sbp_features *f = NULL;
         if (!full) {
             f = malloc(sizeof *f);
-            if (!f) return mtt_error_set(err, MTT_ERR_NOMEM, "out of memory for the descriptor cache");
+            if (!f) {
+                free(grew);
+                return mtt_error_set(err, MTT_ERR_NOMEM, "out of memory for the descriptor cache");
+            }
             mtt_sbp_features_init(f);
         }
         mtt_sbp_features *target = f ? f : &c->scratch[0];
@@ -64,7 +70,12 @@ mtt_status mtt_feature_cache_build(mtt_feature_cache *c, const mtt_sbp_model *m,
                 mtt_sbp_features_free(f);
                 free(f);
             }
+            free(grew);
             return st_;
+        }
+        if (!f && mtt_sbp_features_bytes(target) > scratch0) {
+            scratch0 = mtt_sbp_features_bytes(target);
+            grew[n_grew++] = s;
         }
         c->min_distance[s] = target->min_distance;
         double forms[MTT_SOAP_FORMS];
@@ -89,8 +100,18 @@ mtt_status mtt_feature_cache_build(mtt_feature_cache *c, const mtt_sbp_model *m,
             }
         }
     }
-    /* scratch[0] grew to the largest uncached structure: each scratch entry
-     * may grow as far (outside the budget; logged by the caller) */
+    /* scratch[0] grew to the largest uncached structure: the other entries
+     * grow as far now, through the same structures in the same order, so
+     * that no training step allocates (outside the budget; logged by the
+     * caller) */
+    mtt_status st_ = MTT_OK;
+    for (size_t k = 1; k < n_scratch && st_ == MTT_OK; ++k)
+        for (size_t g = 0; g < n_grew && st_ == MTT_OK; ++g) {
+            mtt_structure st = mtt_feature_cache_structure(ds, grew[g]);
+            st_ = mtt_sbp_features_compute_once(m, &st, &c->scratch[k], MTT_SBP_KEEP_PAIRS, err);
+        }
+    free(grew);
+    MTT_FORWARD_IF_ERROR(st_);
     if (full) c->scratch_bytes = n_scratch * mtt_sbp_features_bytes(&c->scratch[0]);
     return MTT_OK;
 }
