@@ -224,9 +224,9 @@ static void soap_pack_pdot(const mtt_soap *soap, const double *M, double scale, 
 /* The per-l product: the register blocks above when op(B) is B with rows of
  * K = 8, 16, 24 or 32 values (both products with NP = N), else BLAS or, for
  * small K, the loop above.  Measured (docs/performance.md, "Per-atom products
- * in registers"): at K = 24 the two products of an atom took 3.1 µs against
- * 3.6 µs in 14 OpenBLAS calls, and the SOAP passes of an ethanol epoch ~15%
- * less; at K = 8 the passes ran ~5% faster than with the loop above. */
+ * in registers"): with the packing below, the SOAP passes of a `bench_train`
+ * ethanol epoch (K = 24) take ~0.8× the time of 14 OpenBLAS calls per atom;
+ * at K = 8 (copper) the passes are as fast as with the loop above. */
 MTT_VECTOR_INLINE void SFX(product)(const mtt_soap *soap, mtt_blas_trans ta, mtt_blas_trans tb,
                                     size_t m, size_t n, size_t k, REAL alpha, const REAL *A,
                                     size_t lda, const REAL *B, size_t ldb, REAL *C, size_t ldc)
