@@ -110,7 +110,9 @@ MTT_VECTOR_INLINE void SFX(block_product)(int KB, size_t m, size_t P, REAL alpha
 }
 #endif
 
-#if defined(SFX_BLOCK_PRODUCTS) && defined(SOAP_GRAD_DOUBLE)
+/* __builtin_shuffle is GCC's (clang has another spelling): clang builds
+ * keep the scalar loops of SFX(backward) and SFX(pdot). */
+#if defined(SFX_BLOCK_PRODUCTS) && defined(SOAP_GRAD_DOUBLE) && !defined(__clang__)
 #define SOAP_PACK_VECTORS 1
 typedef long long soap_lane_index __attribute__((vector_size(64)));
 
