@@ -93,19 +93,20 @@ mtt_status mtt_feature_cache_build(mtt_feature_cache *c, const mtt_sbp_model *m,
                 c->entry[s] = f;
                 c->bytes += b;
                 c->n_cached++;
-            } else {
+            } else { /* the first uncached structure: scratch[0] has not seen it */
                 full = 1;
+                grew[n_grew++] = s;
                 mtt_sbp_features_free(f);
                 free(f);
             }
         }
     }
-    /* scratch[0] grew to the largest uncached structure: the other entries
-     * grow as far now, through the same structures in the same order, so
-     * that no training step allocates (outside the budget; logged by the
-     * caller) */
+    /* every scratch entry grows now through the uncached structures that
+     * made scratch[0] grow (and the first uncached one, computed into its
+     * own features), in the same order, so that no training step allocates
+     * (outside the budget; logged by the caller) */
     mtt_status st_ = MTT_OK;
-    for (size_t k = 1; k < n_scratch && st_ == MTT_OK; ++k)
+    for (size_t k = 0; k < n_scratch && st_ == MTT_OK; ++k)
         for (size_t g = 0; g < n_grew && st_ == MTT_OK; ++g) {
             mtt_structure st = mtt_feature_cache_structure(ds, grew[g]);
             st_ = mtt_sbp_features_compute_once(m, &st, &c->scratch[k], MTT_SBP_KEEP_PAIRS, err);
