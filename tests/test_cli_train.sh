@@ -85,6 +85,38 @@ else
     not_ok "--version revision" "$(head -1 "$case_dir/out"), HEAD is $head_rev"
 fi
 
+# ---- OpenBLAS kernels that leave the CPU's AVX-512 unused: one warning -----
+avx512=1
+for flag in avx512f avx512cd avx512dq avx512bw avx512vl; do
+    grep -qw "$flag" /proc/cpuinfo 2>/dev/null || avx512=0
+done
+if [ "$avx512" -eq 1 ] && "$MTT" --version | grep -q "DYNAMIC_ARCH"; then
+    wide=SkylakeX; grep -qw avx512_bf16 /proc/cpuinfo && wide=Cooperlake
+    new_case blas_narrow
+    edit_options 's/num_epochs: 10/num_epochs: 1/'
+    (cd "$case_dir" && OPENBLAS_CORETYPE=Haswell timeout 120 "$MTT" train options.yaml \
+        --progress=never >out 2>err); c=$?
+    nwarn=$(cat "$case_dir/out" "$case_dir/err" | grep -c "leave this CPU's AVX-512 unused")
+    if [ $c -eq 0 ] && [ "$nwarn" -eq 1 ] && \
+       grep -q "unset OPENBLAS_CORETYPE or set it to $wide" "$case_dir/out" "$case_dir/err"; then
+        ok "OPENBLAS_CORETYPE=Haswell on an AVX-512 CPU: one warning naming $wide"
+    else
+        not_ok "OPENBLAS_CORETYPE=Haswell warning" "exit $c, $nwarn warnings"
+    fi
+    rm -rf "$case_dir/outputs"
+    (cd "$case_dir" && OPENBLAS_CORETYPE=$wide timeout 120 "$MTT" train options.yaml \
+        --progress=never >out 2>err); c=$?
+    if [ $c -eq 0 ] && grep -q "kernel: $wide" "$case_dir/out" "$case_dir/err" && \
+       ! grep -q "AVX-512 unused" "$case_dir/out" "$case_dir/err"; then
+        ok "OPENBLAS_CORETYPE=$wide: no kernel warning"
+    else
+        not_ok "OPENBLAS_CORETYPE=$wide: no kernel warning" "exit $c"
+    fi
+else
+    skip "OPENBLAS_CORETYPE=Haswell warning: no AVX-512 CPU or no DYNAMIC_ARCH OpenBLAS"
+    skip "AVX-512 OPENBLAS_CORETYPE: no warning: no AVX-512 CPU or no DYNAMIC_ARCH OpenBLAS"
+fi
+
 # ---- options errors (exit 2) ------------------------------------------------
 new_case missing_options
 expect_fail "options file missing" 2 "nonexistent.yaml" nonexistent.yaml

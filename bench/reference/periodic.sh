@@ -23,6 +23,9 @@
 #   REF_TIMEOUT_S  wall-time limit of one reference run, and the estimated
 #                  cache build time above which --cache is not tried (default 1200)
 #   CPU            core every program is pinned to with taskset (default 0)
+#   OPENBLAS_CORETYPE  inherited by every program, mtt and the reference alike
+#                  (the header names the kernel; docs/performance.md, "OpenBLAS's
+#                  kernels")
 # Data sets (generated with bench/scaling/make_alloy.py: ASE EMT labels,
 # energies in eV, forces in eV/Å, fcc cells strained by 2 % and rattled by 0.05 Å):
 #   ethanol  examples/ethanol/ethanol_reduced_100.xyz, 100 molecules of 9 atoms
@@ -90,6 +93,10 @@ fi
 echo "# $(date -u '+%Y-%m-%d %H:%M UTC'), $(uname -srm), $(getconf _NPROCESSORS_ONLN) cores, CPU: $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)"
 echo "# $("$mtt" --version | head -n 1); repeats $repeats; pinned: ${pin:-no}; reference limits ${mem_gib} GiB, ${ref_timeout} s"
 [ $have_ref = 1 ] && echo "# reference: $("$py" -c 'import torch, sys; print("torch", torch.__version__, "python", sys.version.split()[0])')"
+# every program (mtt and the reference) loads the same OpenBLAS and inherits
+# this environment: same kernels on both sides
+echo "# OpenBLAS kernel of every program: $("$mtt" --version | sed -n 's/.*(kernel: \(.*\))$/\1/p')" \
+     "(OPENBLAS_CORETYPE ${OPENBLAS_CORETYPE:+=$OPENBLAS_CORETYPE}${OPENBLAS_CORETYPE:-unset: OpenBLAS's own choice})"
 
 # "h:mm:ss" or "m:ss.ss" -> seconds
 wall() {

@@ -75,6 +75,14 @@ static void log_start(const mtt_comm *comm)
         mtt_log_warn("OpenBLAS runs its generic '%s' kernel although this CPU has AVX2/AVX-512; "
                      "set OPENBLAS_CORETYPE (e.g. SkylakeX or Haswell) for up to 6x faster "
                      "network products", mtt_blas_corename());
+    else if (mtt_blas_wider_kernel())
+        mtt_log_warn("OpenBLAS runs its '%s' kernels, which leave this CPU's AVX-512 unused; "
+                     "%s %s: on the ethanol example that ran the network products twice as "
+                     "fast (docs/performance.md)",
+                     mtt_blas_corename(),
+                     getenv("OPENBLAS_CORETYPE") ? "unset OPENBLAS_CORETYPE or set it to"
+                                                 : "set OPENBLAS_CORETYPE to",
+                     mtt_blas_wider_kernel());
 }
 
 /* Rank 0 creates the run folder and writes what describes the run. */

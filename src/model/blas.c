@@ -8,6 +8,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include <cblas.h>
 
@@ -43,6 +44,33 @@ int mtt_blas_generic_kernel_on_fast_cpu(void)
     int fast = 0;
 #endif
     return generic && fast;
+}
+
+/* OpenBLAS's kernel names that use AVX-512 (0.3.21 has these three). */
+static int is_avx512_kernel(const char *core)
+{
+    static const char *const names[] = {"SkylakeX", "Cooperlake", "SapphireRapids"};
+    for (size_t i = 0; i < sizeof names / sizeof *names; ++i)
+        if (strcasecmp(core, names[i]) == 0) return 1;
+    return 0;
+}
+
+const char *mtt_blas_wider_kernel(void)
+{
+#if defined(__x86_64__) && defined(__GNUC__)
+    __builtin_cpu_init();
+    /* what the SkylakeX kernels use; __builtin_cpu_supports also checks
+     * that the operating system saves the AVX-512 registers */
+    if (!(__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512cd") &&
+          __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512bw") &&
+          __builtin_cpu_supports("avx512vl")))
+        return NULL;
+    const char *core = mtt_blas_corename();
+    if (is_avx512_kernel(core) || strcmp(core, "unknown") == 0) return NULL;
+    return __builtin_cpu_supports("avx512bf16") ? "Cooperlake" : "SkylakeX";
+#else
+    return NULL;
+#endif
 }
 
 /* ---- products ------------------------------------------------------------- */

@@ -22,6 +22,11 @@ void mtt_blas_describe(char *buf, size_t n);
 const char *mtt_blas_corename(void);
 /* 1 when OpenBLAS runs a generic kernel although the CPU has AVX2/AVX-512. */
 int mtt_blas_generic_kernel_on_fast_cpu(void);
+/* The AVX-512 kernel OpenBLAS would do better to run ("Cooperlake" or
+ * "SkylakeX") when this CPU has AVX-512 (F, CD, DQ, BW, VL) and OpenBLAS
+ * runs kernels without it (e.g. OPENBLAS_CORETYPE=Haswell is set, or the
+ * library does not know the CPU); else NULL. */
+const char *mtt_blas_wider_kernel(void);
 
 /* Whether an operand is used as stored or transposed. */
 typedef enum mtt_blas_trans {
