@@ -95,8 +95,9 @@ echo "# $("$mtt" --version | head -n 1); repeats $repeats; pinned: ${pin:-no}; r
 [ $have_ref = 1 ] && echo "# reference: $("$py" -c 'import torch, sys; print("torch", torch.__version__, "python", sys.version.split()[0])')"
 # every program (mtt and the reference) loads the same OpenBLAS and inherits
 # this environment: same kernels on both sides
-echo "# OpenBLAS kernel of every program: $("$mtt" --version | sed -n 's/.*(kernel: \(.*\))$/\1/p')" \
-     "(OPENBLAS_CORETYPE ${OPENBLAS_CORETYPE:+=$OPENBLAS_CORETYPE}${OPENBLAS_CORETYPE:-unset: OpenBLAS's own choice})"
+if [ -n "${OPENBLAS_CORETYPE:-}" ]; then blas_how="OPENBLAS_CORETYPE=$OPENBLAS_CORETYPE"
+else blas_how="OPENBLAS_CORETYPE unset: OpenBLAS's own choice"; fi
+echo "# OpenBLAS kernel of every program: $("$mtt" --version | sed -n 's/.*(kernel: \(.*\))$/\1/p') ($blas_how)"
 
 # "h:mm:ss" or "m:ss.ss" -> seconds
 wall() {

@@ -2,7 +2,8 @@
 libmttcore_la_SOURCES += src/model/blas.c src/model/blas.h
 include src/model/soap.mk
 include src/model/mlp.mk
-libmttcore_la_SOURCES += src/model/soap_bpnn.c src/model/soap_bpnn.h src/model/soap_bpnn_f32.c \
+libmttcore_la_SOURCES += src/model/soap_bpnn.c src/model/soap_bpnn_features.c \
+	src/model/soap_bpnn.h src/model/soap_bpnn_f32.c \
 	src/model/soap_bpnn_internal.h
 libmttcore_la_SOURCES += src/model/soap_bpnn_local.c src/model/soap_bpnn_local.h
 check_PROGRAMS += tests/test_soap_bpnn
