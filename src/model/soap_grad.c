@@ -18,7 +18,8 @@
 #include "model/soap_internal.h"
 
 #define REAL double
-#define SOAP_GRAD_DOUBLE 1
+#define SOAP_LANE_INDEX long long  /* lanes of the g/ṗ transposes */
+#define SOAP_PACKED_G(g, gf) (g)   /* the row they unpack: g in double */
 #define SFX(name) name##_f64
 #define GEMM mtt_blas_gemm
 #define COEFFICIENTS(w) ((const double *)(w)->c)

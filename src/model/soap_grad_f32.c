@@ -21,6 +21,8 @@
 #define REAL float
 #define SFX(name) name##_f32
 #define GEMM mtt_blas_sgemm
+#define SOAP_LANE_INDEX int        /* lanes of the g/ṗ transposes */
+#define SOAP_PACKED_G(g, gf) (gf)  /* the row they unpack: gf in float */
 #define COEFFICIENTS(w) ((const float *)(w)->c32)
 #define PAIR_FACTORS(soap, w, h, q, s) ((w)->fac32 + (h) * MTT_SOAP_FAC_SIZE(soap))
 #define STORED_FACTORS(w) ((const float *)(w)->fac32)

@@ -77,14 +77,17 @@ MTT_VECTOR_INLINE void SFX(backward)(const mtt_soap *soap, const REAL *c, const 
 {
     const int K = soap->K, L = soap->L, direct = soap->NP == soap->N;
 #ifdef SOAP_PACK_VECTORS
-    if (g && direct && MTT_SOAP_PACK_VECTORS(soap)) {
+    /* the row in REAL: the double g in double, the float gf in float (its
+     * scale then goes into α_l, as below) */
+    const REAL *packed = SOAP_PACKED_G(g, gf);
+    if (packed && direct && MTT_SOAP_PACK_VECTORS(soap)) {
         const size_t KK = (size_t)K * K;
-        soap_unpack_g(soap, g, scale, G);
+        SFX(unpack_g)(soap, packed, g ? (REAL)scale : (REAL)1, G);
         for (int l = 0; l <= L; ++l) {
             const size_t w = (size_t)(2 * l + 1), off = (size_t)K * l * l;
             SFX(product)(soap, MTT_BLAS_TRANS, MTT_BLAS_NOTRANS, w, (size_t)K, (size_t)K,
-                         (REAL)soap->alpha[l], c + off, w, G + l * KK, (size_t)K, vp + off,
-                         (size_t)K);
+                         (REAL)(g ? soap->alpha[l] : scale * soap->alpha[l]), c + off, w,
+                         G + l * KK, (size_t)K, vp + off, (size_t)K);
         }
         return;
     }
@@ -122,20 +125,20 @@ MTT_VECTOR_INLINE void SFX(backward)(const mtt_soap *soap, const REAL *c, const 
  * order (vp; with NP = N its rows l²..l²+2l are Ċ_lᵀ, else ċ is first
  * reordered into cdot).  The per-l products go through SFX(product)
  * (register blocks, BLAS or the small loop, above); with
- * MTT_SOAP_PACK_VECTORS the double ṗ is packed by soap_pack_pdot. */
+ * MTT_SOAP_PACK_VECTORS ṗ is packed by SFX(pack_pdot). */
 MTT_VECTOR_INLINE void SFX(pdot)(const mtt_soap *soap, const REAL *c, const REAL *vp,
                                  double *pdot, float *pf, double scale, REAL *M, REAL *cdot)
 {
     const int K = soap->K, L = soap->L, direct = soap->NP == soap->N;
 #ifdef SOAP_PACK_VECTORS
-    if (pdot && direct && MTT_SOAP_PACK_VECTORS(soap)) {
+    if (direct && MTT_SOAP_PACK_VECTORS(soap)) {
         const size_t KK = (size_t)K * K;
         for (int l = 0; l <= L; ++l) {
             const size_t w = (size_t)(2 * l + 1), off = (size_t)K * l * l;
             SFX(product)(soap, MTT_BLAS_NOTRANS, MTT_BLAS_NOTRANS, (size_t)K, (size_t)K, w,
                          (REAL)1, c + off, w, vp + off, (size_t)K, M + l * KK, (size_t)K);
         }
-        soap_pack_pdot(soap, M, scale, M + (size_t)(L + 1) * KK, pdot);
+        SFX(pack_pdot)(soap, M, scale, M + (size_t)(L + 1) * KK, pdot, pf);
         return;
     }
 #endif

@@ -1,8 +1,8 @@
 /* soap_product_impl.h — the per-l K×K products of one atom for the SOAP
  * backward and tangent passes (soap_grad_impl.h's SFX(backward) and
  * SFX(pdot)): register blocks for K = 8, 16, 24 or 32, BLAS or a small
- * vector loop otherwise, and, in double, the moves between the packed pairs
- * k1 ≤ k2 of g or ṗ and the per-l matrices by 8×8 transposes in registers.
+ * vector loop otherwise, and the moves between the packed pairs k1 ≤ k2 of
+ * g or ṗ and the per-l matrices by 8×8 transposes in registers.
  * Not a public header: included by soap_grad_impl.h only, with its macros.
  */
 
@@ -111,18 +111,23 @@ MTT_VECTOR_INLINE void SFX(block_product)(int KB, size_t m, size_t P, REAL alpha
 #endif
 
 /* __builtin_shuffle is GCC's (clang has another spelling): clang builds
- * keep the scalar loops of SFX(backward) and SFX(pdot). */
-#if defined(SFX_BLOCK_PRODUCTS) && defined(SOAP_GRAD_DOUBLE) && !defined(__clang__)
+ * keep the scalar loops of SFX(backward) and SFX(pdot).  The including file
+ * defines SOAP_LANE_INDEX, the integer type as wide as REAL (long long for
+ * double, int for float). */
+#if defined(SFX_BLOCK_PRODUCTS) && defined(SOAP_LANE_INDEX) && !defined(__clang__)
 #define SOAP_PACK_VECTORS 1
-typedef long long soap_lane_index __attribute__((vector_size(64)));
+typedef SOAP_LANE_INDEX SFX(lane_index)
+    __attribute__((vector_size(8 * sizeof(SOAP_LANE_INDEX))));
+/* Eight doubles (the float ṗ is summed in double before it is rounded). */
+typedef double SFX(wide) __attribute__((vector_size(64), aligned(sizeof(double))));
 
 /* An 8×8 block in registers: row t in, column t out (three rounds of
  * two-source shuffles). */
-MTT_VECTOR_INLINE void soap_transpose8(SFX(lanes) r[8])
+MTT_VECTOR_INLINE void SFX(transpose8)(SFX(lanes) r[8])
 {
-    const soap_lane_index even = {0, 8, 2, 10, 4, 12, 6, 14}, odd = {1, 9, 3, 11, 5, 13, 7, 15};
-    const soap_lane_index low2 = {0, 1, 8, 9, 4, 5, 12, 13}, high2 = {2, 3, 10, 11, 6, 7, 14, 15};
-    const soap_lane_index low4 = {0, 1, 2, 3, 8, 9, 10, 11}, high4 = {4, 5, 6, 7, 12, 13, 14, 15};
+    const SFX(lane_index) even = {0, 8, 2, 10, 4, 12, 6, 14}, odd = {1, 9, 3, 11, 5, 13, 7, 15};
+    const SFX(lane_index) low2 = {0, 1, 8, 9, 4, 5, 12, 13}, high2 = {2, 3, 10, 11, 6, 7, 14, 15};
+    const SFX(lane_index) low4 = {0, 1, 2, 3, 8, 9, 10, 11}, high4 = {4, 5, 6, 7, 12, 13, 14, 15};
     SFX(lanes) t[8], u[8];
 #pragma GCC unroll 4
     for (int i = 0; i < 8; i += 2) {
@@ -144,9 +149,9 @@ MTT_VECTOR_INLINE void soap_transpose8(SFX(lanes) r[8])
 }
 
 /* The last values of a row: n < 8 of them, zeros after. */
-MTT_VECTOR_INLINE void soap_load_tail(const double *x, int n, SFX(lanes) *v)
+MTT_VECTOR_INLINE void SFX(load_tail)(const REAL *x, int n, SFX(lanes) *v)
 {
-    double t[8] = {0};
+    REAL t[8] = {0};
     for (int l = 0; l < n; ++l) t[l] = x[l];
     *v = *(const SFX(lanes) *)t;
 }
@@ -155,10 +160,10 @@ MTT_VECTOR_INLINE void soap_load_tail(const double *x, int n, SFX(lanes) *v)
  * k1 ≤ k2 holds its L + 1 values at (pair index)·(L + 1): for each row k1
  * and block of 8 columns, the 8 pairs' values (one vector each, lanes = l)
  * transposed into the rows k1 of the Ĝ_l.  Same values as the scalar loop
- * (scale · g, doubled on the diagonal).  Not inlined: inside the large
- * passes GCC kept the block in memory. */
+ * (scale · g, doubled on the diagonal; the float rows come with scale 1).
+ * Not inlined: inside the large passes GCC kept the block in memory. */
 MTT_VECTOR_CLONES
-static void soap_unpack_g(const mtt_soap *soap, const double *g, double scale, double *G)
+static void SFX(unpack_g)(const mtt_soap *soap, const REAL *g, REAL scale, REAL *G)
 {
     const int K = soap->K, L1 = soap->L + 1;
     const size_t KK = (size_t)K * K, n_values = (size_t)K * (K + 1) / 2 * L1;
@@ -175,24 +180,50 @@ static void soap_unpack_g(const mtt_soap *soap, const double *g, double scale, d
                 /* lanes from L + 1 on hold the next pairs: never stored */
                 SFX(lanes) v;
                 if (at + 8 <= n_values) v = *(const SFX(lanes) *)(g + at);
-                else soap_load_tail(g + at, L1, &v);
+                else SFX(load_tail)(g + at, L1, &v);
                 v = scale * v;
-                r[t] = k1 == k2 ? 2.0 * v : v;
+                r[t] = k1 == k2 ? (REAL)2 * v : v;
             }
-            soap_transpose8(r);
+            SFX(transpose8)(r);
 #pragma GCC unroll 8
             for (int l = 0; l < 8; ++l) /* constant indices keep r in registers */
                 if (l < L1) *(SFX(lanes) *)(G + l * KK + (size_t)k1 * K + j0) = r[l];
         }
 }
 
+/* One pair's L + 1 values of ṗ (lanes from L + 1 on are the next pairs'
+ * and rewritten by them): scale · α_l (M_l[k1][k2] + M_l[k2][k1]), in double
+ * and stored as REAL (the float scalar loop's rounding: one rounding at
+ * the end). */
+MTT_VECTOR_INLINE void SFX(store_pdot)(SFX(lanes) upper, SFX(lanes) lower, SFX(wide) alpha,
+                                       double scale, size_t at, size_t n_values, int L1,
+                                       double *pdot, float *pf)
+{
+    if (pdot) {
+        const SFX(wide) v = scale * (alpha * (__builtin_convertvector(upper, SFX(wide)) +
+                                              __builtin_convertvector(lower, SFX(wide))));
+        if (at + 8 <= n_values) *(SFX(wide) *)(pdot + at) = v;
+        else
+            for (int l = 0; l < L1; ++l) pdot[at + (size_t)l] = v[l];
+    } else { /* alpha holds α_l · scale */
+        const SFX(wide) v = alpha * (__builtin_convertvector(upper, SFX(wide)) +
+                                     __builtin_convertvector(lower, SFX(wide)));
+        typedef float narrow __attribute__((vector_size(32), aligned(sizeof(float))));
+        const narrow f = __builtin_convertvector(v, narrow);
+        if (at + 8 <= n_values) *(narrow *)(pf + at) = f;
+        else
+            for (int l = 0; l < L1; ++l) pf[at + (size_t)l] = f[l];
+    }
+}
+
 /* ṗ = scale · α_l (M_l + M_lᵀ) of every pair k1 ≤ k2 from the L + 1
  * matrices at M: blocks of M transposed into F (K×K vectors of 8 lanes,
  * lane l = M_l[k1][k2]), then one vector sum per pair, in the scalar loop's
- * order. */
+ * order: into the double pdot, or rounded into the float pf when pdot is
+ * NULL. */
 MTT_VECTOR_CLONES
-static void soap_pack_pdot(const mtt_soap *soap, const double *M, double scale, double *F,
-                           double *pdot)
+static void SFX(pack_pdot)(const mtt_soap *soap, const REAL *M, double scale, REAL *F,
+                           double *pdot, float *pf)
 {
     const int K = soap->K, L1 = soap->L + 1;
     const size_t KK = (size_t)K * K, n_values = (size_t)K * (K + 1) / 2 * L1;
@@ -203,23 +234,18 @@ static void soap_pack_pdot(const mtt_soap *soap, const double *M, double scale, 
             for (int l = 0; l < 8; ++l)
                 r[l] = l < L1 ? *(const SFX(lanes) *)(M + l * KK + (size_t)k1 * K + j0)
                               : (SFX(lanes)){0};
-            soap_transpose8(r);
+            SFX(transpose8)(r);
 #pragma GCC unroll 8
             for (int t = 0; t < 8; ++t) *(SFX(lanes) *)(F + 8 * ((size_t)k1 * K + j0 + t)) = r[t];
         }
-    SFX(lanes) alpha = {0};
-    for (int l = 0; l < L1; ++l) alpha[l] = soap->alpha[l];
+    SFX(wide) alpha = {0};
+    for (int l = 0; l < L1; ++l) alpha[l] = pdot ? soap->alpha[l] : soap->alpha[l] * scale;
     size_t at = 0;
     for (int k1 = 0; k1 < K; ++k1)
-        for (int k2 = k1; k2 < K; ++k2, at += (size_t)L1) {
-            const SFX(lanes) upper = *(const SFX(lanes) *)(F + 8 * ((size_t)k1 * K + k2));
-            const SFX(lanes) lower = *(const SFX(lanes) *)(F + 8 * ((size_t)k2 * K + k1));
-            const SFX(lanes) v = scale * (alpha * (upper + lower));
-            if (at + 8 <= n_values) /* lanes from L + 1 on: rewritten by the next pairs */
-                *(SFX(lanes) *)(pdot + at) = v;
-            else
-                for (int l = 0; l < L1; ++l) pdot[at + (size_t)l] = v[l];
-        }
+        for (int k2 = k1; k2 < K; ++k2, at += (size_t)L1)
+            SFX(store_pdot)(*(const SFX(lanes) *)(F + 8 * ((size_t)k1 * K + k2)),
+                            *(const SFX(lanes) *)(F + 8 * ((size_t)k2 * K + k1)), alpha, scale,
+                            at, n_values, L1, pdot, pf);
 }
 #endif
 
