@@ -283,6 +283,20 @@ run=$(ls -d "$case_dir"/outputs/*/* 2>/dev/null | head -n 1)
 if [ -n "$run" ] && grep -qi "seed" "$run/train.log" && grep -qE "^seed: [0-9]+" "$run/options_restart.yaml"; then
     ok "absent seed is drawn, logged and written"; else not_ok "seed drawn"; fi
 
+# one process drops the last partial batch, as metatrain's loader (drop_last)
+new_case drop_last
+edit_options 's/batch_size: 8/batch_size: 7/; s/num_epochs: 10/num_epochs: 1/'
+(cd "$case_dir" && timeout 120 "$MTT" train options.yaml >out 2>err); c=$?
+if [ $c -eq 0 ] && grep -q "Training: 1 epochs of 11 steps" "$case_dir/out"; then
+    ok "one process, 80 structures in batches of 7: 11 steps (the partial batch dropped)"
+else
+    not_ok "one process drops the partial batch" "exit $c: $(grep 'Training:' "$case_dir/out")"
+fi
+new_case batch_too_large
+edit_options 's/batch_size: 8/batch_size: 81/'
+expect_fail "one process: batch_size above the training set's 80 structures" 2 \
+    "fewer than architecture.training.batch_size (81); lower batch_size to at most 80" options.yaml
+
 if [ -n "${MPIEXEC:-}" ] && [ -x "${MPIEXEC:-}" ] && "$MTT" --version | grep -q "MPI:  yes"; then
     new_case mpi
     (cd "$case_dir" && timeout 120 "$MPIEXEC" -n 2 "$MTT" train options.yaml >out 2>err); c=$?
@@ -307,6 +321,14 @@ if [ -n "${MPIEXEC:-}" ] && [ -x "${MPIEXEC:-}" ] && "$MTT" --version | grep -q 
     mrun2=$(ls -d "$case_dir"/outputs/*/* 2>/dev/null | tail -n 1)
     if [ -n "$mrun" ] && [ "$mrun2" != "$mrun" ] && cmp -s "$mrun/train.csv" "$mrun2/train.csv"; then
         ok "mpirun -n 2 twice: bitwise identical train.csv"; else not_ok "mpirun -n 2 twice: identical train.csv"; fi
+    new_case mpi_partial
+    edit_options 's/batch_size: 8/batch_size: 7/; s/num_epochs: 10/num_epochs: 1/'
+    (cd "$case_dir" && timeout 120 "$MPIEXEC" -n 2 "$MTT" train options.yaml >out 2>err); c=$?
+    if [ $c -eq 0 ] && grep -q "Training: 1 epochs of 6 steps" "$case_dir/out"; then
+        ok "mpirun -n 2, 40 structures per rank in batches of 7: 6 steps (partial batches kept)"
+    else
+        not_ok "mpirun -n 2 keeps partial batches" "exit $c: $(grep 'Training:' "$case_dir/out")"
+    fi
     new_case mpi_bad
     sed -i '400s/^\([A-Z][a-z]*\) [^ ]*/\1 zz/' "$case_dir/data.xyz"
     (cd "$case_dir" && timeout 120 "$MPIEXEC" -n 2 "$MTT" train options.yaml >out 2>err); c=$?
@@ -321,6 +343,7 @@ else
     skip "mpirun -n 2: the descriptor cache line names each rank's extremes: serial build or no mpiexec"
     skip "mpirun -n 2 twice: bitwise identical train.csv: serial build or no mpiexec"
     skip "mpirun -n 2: a data error on one rank is reported once: serial build or no mpiexec"
+    skip "mpirun -n 2 keeps partial batches: serial build or no mpiexec"
 fi
 
 tap_done

@@ -17,6 +17,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 
 #define MAX_STRUCTURES 200
@@ -166,11 +167,45 @@ static void test_consecutive_runs(void)
     teardown(&t);
 }
 
+/* One process (steps = ⌊n / bs⌋, as trainer_prepare.c sets them there):
+ * whole batches only, as metatrain's drop_last; which structures sit out
+ * changes with the epoch's shuffle. */
+static void test_one_process_drops_partial_batch(void)
+{
+    const int sizes[] = {9, 12, 20};
+    for (int balance = 0; balance <= 1; ++balance) {
+        mtt_trainer t;
+        setup(&t, 90, sizes, 3, 8, balance, 90 / 8);
+        int out_differs = 0;
+        size_t last_out = SIZE_MAX;
+        for (int epoch = 0; epoch < 4; ++epoch) {
+            mtt_trainer_plan_epoch(&t, epoch);
+            int seen[MAX_STRUCTURES] = {0}, ok = 1;
+            for (int64_t k = 0; k < t.steps_per_epoch; ++k) {
+                size_t start, m;
+                mtt_trainer_plan_batch(&t, k, &start, &m);
+                ok &= m == 8 && totals[3 * k] == 8.0;
+                for (size_t i = start; i < start + m; ++i) ok &= !seen[t.order[i]]++;
+            }
+            size_t out = 0, first_out = SIZE_MAX;
+            for (size_t s2 = 0; s2 < 90; ++s2)
+                if (!seen[s2]) out++, first_out = first_out == SIZE_MAX ? s2 : first_out;
+            CU_ASSERT(ok && t.plan_first[t.steps_per_epoch] == 88 && out == 2);
+            if (epoch > 0 && first_out != last_out) out_differs = 1;
+            last_out = first_out;
+        }
+        CU_ASSERT(out_differs);
+        teardown(&t);
+    }
+}
+
 int main(void)
 {
     CU_initialize_registry();
     CU_pSuite s = CU_add_suite("trainer plan", NULL, NULL);
     CU_add_test(s, "balanced batches of cells of 32-256 atoms", test_balanced_cells);
+    CU_add_test(s, "one process: whole batches only, the rest sits out",
+                test_one_process_drops_partial_batch);
     CU_add_test(s, "the same epoch gives the same plan, another epoch another",
                 test_same_epoch_same_plan);
     CU_add_test(s, "equal sizes: counts 7 or 8; a small shard leaves empty batches",

@@ -14,9 +14,12 @@
  * timing noise of all ranks adds up.  Counts are integers well below 2^53:
  * the sums are exact and identical on every rank.
  *
+ * On one process the epoch takes the first steps_per_epoch × batch_size
+ * structures of the shuffle (metatrain drops the last partial batch there;
+ * trainer_prepare.c); on several ranks all of each shard.
  * Cutting (architecture.training.balance_batches):
- *   false  consecutive runs of batch_size structures of the shuffle (the
- *          last one partial);
+ *   false  consecutive runs of batch_size structures of the shuffle (on
+ *          several ranks the last one partial);
  *   true   (default) batches of nearly equal atoms: the structures, largest
  *          first, each go to the batch with the fewest atoms so far that
  *          still has room (batch_size), then the batches are taken in a
@@ -248,12 +251,14 @@ void mtt_trainer_plan_epoch(mtt_trainer *t, int epoch)
     uint64_t stream = mtt_rng_stream_key(
         mtt_rng_stream_key(MTT_RNG_PURPOSE_EPOCH_SHUFFLE, (uint64_t)epoch), (uint64_t)t->rank);
     mtt_rng_shuffle_sizes(t->order, n_local, t->cfg.seed, stream);
-    if (t->cfg.balance_batches && n_local > 0) {
+    /* one process: whole batches only (the rest of the shuffle sits out) */
+    const size_t used = t->size == 1 && S * bs < n_local ? S * bs : n_local;
+    if (t->cfg.balance_batches && used > 0) {
         uint64_t bal = mtt_rng_stream_key(
             mtt_rng_stream_key(MTT_RNG_PURPOSE_BATCH_BALANCE, (uint64_t)epoch), (uint64_t)t->rank);
-        cut_balanced(t, tr, n_local, bal);
+        cut_balanced(t, tr, used, bal);
     } else {
-        for (size_t k = 0; k <= S; ++k) t->plan_first[k] = k * bs < n_local ? k * bs : n_local;
+        for (size_t k = 0; k <= S; ++k) t->plan_first[k] = k * bs < used ? k * bs : used;
     }
     for (int64_t k = 0; k < t->steps_per_epoch; ++k) {
         size_t start, n;

@@ -148,8 +148,12 @@ mtt_status mtt_trainer_build_cache(mtt_trainer *t, int set, double budget_bytes,
     return MTT_OK;
 }
 
-/* Steps per epoch: ceil(largest local training shard / batch_size), the
- * same on every rank; a rank whose shard is used up sits out the last steps. */
+/* Steps per epoch, the same on every rank, as metatrain's loaders: on one
+ * process floor(training set / batch_size), the last partial batch dropped
+ * (its DataLoader's drop_last=True; a set smaller than one batch is refused,
+ * as there); on several ranks ceil(largest local shard / batch_size), every
+ * rank's last batch kept (its DistributedSampler's per-rank loaders), and a
+ * rank whose shard is used up sits out the last steps. */
 static mtt_status count_steps(mtt_trainer *t, mtt_error *err)
 {
     int64_t *n = calloc((size_t)t->size, sizeof *n);
@@ -166,10 +170,16 @@ static mtt_status count_steps(mtt_trainer *t, mtt_error *err)
     for (int r = 0; r < t->size; ++r) most = n[r] > most ? n[r] : most;
     free(n);
     int64_t bs = (int64_t)t->cfg.batch_size;
-    t->steps_per_epoch = (most + bs - 1) / bs;
-    MTT_RETURN_ERROR_IF(t->steps_per_epoch == 0, err, MTT_ERR_DATA,
+    MTT_RETURN_ERROR_IF(most == 0, err, MTT_ERR_DATA,
                         "%s: the training set is empty; nothing to train on",
                         t->set[MTT_TR_TRAIN].path);
+    MTT_RETURN_ERROR_IF(t->size == 1 && most < bs, err, MTT_ERR_OPTIONS,
+                        "%s: the training set has %lld structures, fewer than "
+                        "architecture.training.batch_size (%lld); lower batch_size to at most "
+                        "%lld (metatrain refuses this too)",
+                        t->set[MTT_TR_TRAIN].path, (long long)most, (long long)bs,
+                        (long long)most);
+    t->steps_per_epoch = t->size == 1 ? most / bs : (most + bs - 1) / bs;
     return mtt_schedule_init(&t->schedule, t->steps_per_epoch * (int64_t)t->cfg.num_epochs,
                              t->cfg.warmup_fraction, err);
 }
