@@ -287,7 +287,8 @@ if [ -n "$run" ] && grep -qi "seed" "$run/train.log" && grep -qE "^seed: [0-9]+"
 new_case drop_last
 edit_options 's/batch_size: 8/batch_size: 7/; s/num_epochs: 10/num_epochs: 1/'
 (cd "$case_dir" && timeout 120 "$MTT" train options.yaml >out 2>err); c=$?
-if [ $c -eq 0 ] && grep -q "Training: 1 epochs of 11 steps" "$case_dir/out"; then
+if [ $c -eq 0 ] && grep -q "Training: 1 epochs of 11 steps" "$case_dir/out" && \
+   grep -q "77 of 80 training structures per epoch" "$case_dir/out"; then
     ok "one process, 80 structures in batches of 7: 11 steps (the partial batch dropped)"
 else
     not_ok "one process drops the partial batch" "exit $c: $(grep 'Training:' "$case_dir/out")"
@@ -324,7 +325,8 @@ if [ -n "${MPIEXEC:-}" ] && [ -x "${MPIEXEC:-}" ] && "$MTT" --version | grep -q 
     new_case mpi_partial
     edit_options 's/batch_size: 8/batch_size: 7/; s/num_epochs: 10/num_epochs: 1/'
     (cd "$case_dir" && timeout 120 "$MPIEXEC" -n 2 "$MTT" train options.yaml >out 2>err); c=$?
-    if [ $c -eq 0 ] && grep -q "Training: 1 epochs of 6 steps" "$case_dir/out"; then
+    if [ $c -eq 0 ] && grep -q "Training: 1 epochs of 6 steps" "$case_dir/out" && \
+       grep -q "80 of 80 training structures per epoch" "$case_dir/out"; then
         ok "mpirun -n 2, 40 structures per rank in batches of 7: 6 steps (partial batches kept)"
     else
         not_ok "mpirun -n 2 keeps partial batches" "exit $c: $(grep 'Training:' "$case_dir/out")"
