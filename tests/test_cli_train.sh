@@ -283,16 +283,24 @@ run=$(ls -d "$case_dir"/outputs/*/* 2>/dev/null | head -n 1)
 if [ -n "$run" ] && grep -qi "seed" "$run/train.log" && grep -qE "^seed: [0-9]+" "$run/options_restart.yaml"; then
     ok "absent seed is drawn, logged and written"; else not_ok "seed drawn"; fi
 
+# expect_steps NAME STEPS TRAINED [launcher args...]: one epoch of the 80
+# training structures in batches of 7 gives STEPS steps training TRAINED
+expect_steps() {
+    name=$1; steps=$2; trained=$3; shift 3
+    new_case "steps_$steps"
+    edit_options 's/batch_size: 8/batch_size: 7/; s/num_epochs: 10/num_epochs: 1/'
+    (cd "$case_dir" && timeout 120 "$@" "$MTT" train options.yaml >out 2>err); c=$?
+    if [ $c -eq 0 ] && grep -q "Training: 1 epochs of $steps steps" "$case_dir/out" && \
+       grep -q "$trained of 80 training structures per epoch" "$case_dir/out"; then
+        ok "$name"
+    else
+        not_ok "$name" "exit $c: $(grep 'Training:' "$case_dir/out")"
+    fi
+}
+
 # one process drops the last partial batch, as metatrain's loader (drop_last)
-new_case drop_last
-edit_options 's/batch_size: 8/batch_size: 7/; s/num_epochs: 10/num_epochs: 1/'
-(cd "$case_dir" && timeout 120 "$MTT" train options.yaml >out 2>err); c=$?
-if [ $c -eq 0 ] && grep -q "Training: 1 epochs of 11 steps" "$case_dir/out" && \
-   grep -q "77 of 80 training structures per epoch" "$case_dir/out"; then
-    ok "one process, 80 structures in batches of 7: 11 steps (the partial batch dropped)"
-else
-    not_ok "one process drops the partial batch" "exit $c: $(grep 'Training:' "$case_dir/out")"
-fi
+expect_steps "one process, 80 structures in batches of 7: 11 steps (the partial batch dropped)" \
+    11 77 env
 new_case batch_too_large
 edit_options 's/batch_size: 8/batch_size: 81/'
 expect_fail "one process: batch_size above the training set's 80 structures" 2 \
@@ -322,15 +330,8 @@ if [ -n "${MPIEXEC:-}" ] && [ -x "${MPIEXEC:-}" ] && "$MTT" --version | grep -q 
     mrun2=$(ls -d "$case_dir"/outputs/*/* 2>/dev/null | tail -n 1)
     if [ -n "$mrun" ] && [ "$mrun2" != "$mrun" ] && cmp -s "$mrun/train.csv" "$mrun2/train.csv"; then
         ok "mpirun -n 2 twice: bitwise identical train.csv"; else not_ok "mpirun -n 2 twice: identical train.csv"; fi
-    new_case mpi_partial
-    edit_options 's/batch_size: 8/batch_size: 7/; s/num_epochs: 10/num_epochs: 1/'
-    (cd "$case_dir" && timeout 120 "$MPIEXEC" -n 2 "$MTT" train options.yaml >out 2>err); c=$?
-    if [ $c -eq 0 ] && grep -q "Training: 1 epochs of 6 steps" "$case_dir/out" && \
-       grep -q "80 of 80 training structures per epoch" "$case_dir/out"; then
-        ok "mpirun -n 2, 40 structures per rank in batches of 7: 6 steps (partial batches kept)"
-    else
-        not_ok "mpirun -n 2 keeps partial batches" "exit $c: $(grep 'Training:' "$case_dir/out")"
-    fi
+    expect_steps "mpirun -n 2, 40 structures per rank in batches of 7: 6 steps (partial batches kept)" \
+        6 80 "$MPIEXEC" -n 2
     new_case mpi_bad
     sed -i '400s/^\([A-Z][a-z]*\) [^ ]*/\1 zz/' "$case_dir/data.xyz"
     (cd "$case_dir" && timeout 120 "$MPIEXEC" -n 2 "$MTT" train options.yaml >out 2>err); c=$?

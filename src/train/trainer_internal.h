@@ -215,6 +215,10 @@ mtt_status mtt_trainer_build_cache(mtt_trainer *t, int set, double budget_bytes,
  * (seed, epoch, rank, shard), so a restart in the middle of an epoch
  * recomputes the same plan. */
 void mtt_trainer_plan_epoch(mtt_trainer *t, int epoch);
+/* How many of n shuffled structures an epoch trains: on one process whole
+ * batches only (steps_per_epoch × batch_size, metatrain's drop_last), on
+ * several ranks all n (trainer_prepare.c sets the steps to match). */
+size_t mtt_trainer_epoch_structures(const mtt_trainer *t, size_t n);
 /* The plan's buffers, once t->steps_per_epoch is known (local, no collective). */
 mtt_status mtt_trainer_plan_alloc(mtt_trainer *t, mtt_error *err);
 /* The local structures of step k of the planned epoch: t->order[*start ..

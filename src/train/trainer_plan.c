@@ -242,6 +242,12 @@ static void cut_balanced(mtt_trainer *t, const mtt_dataset *tr, size_t n, uint64
     for (size_t i = 0; i < n; ++i) t->order[count[step_of[it[i].batch]]++] = it[i].id;
 }
 
+size_t mtt_trainer_epoch_structures(const mtt_trainer *t, size_t n)
+{
+    const size_t whole = (size_t)t->steps_per_epoch * t->cfg.batch_size;
+    return t->size == 1 && whole < n ? whole : n;
+}
+
 void mtt_trainer_plan_epoch(mtt_trainer *t, int epoch)
 {
     const mtt_dataset *tr = t->set[MTT_TR_TRAIN].ds;
@@ -252,7 +258,7 @@ void mtt_trainer_plan_epoch(mtt_trainer *t, int epoch)
         mtt_rng_stream_key(MTT_RNG_PURPOSE_EPOCH_SHUFFLE, (uint64_t)epoch), (uint64_t)t->rank);
     mtt_rng_shuffle_sizes(t->order, n_local, t->cfg.seed, stream);
     /* one process: whole batches only (the rest of the shuffle sits out) */
-    const size_t used = t->size == 1 && S * bs < n_local ? S * bs : n_local;
+    const size_t used = mtt_trainer_epoch_structures(t, n_local);
     if (t->cfg.balance_batches && used > 0) {
         uint64_t bal = mtt_rng_stream_key(
             mtt_rng_stream_key(MTT_RNG_PURPOSE_BATCH_BALANCE, (uint64_t)epoch), (uint64_t)t->rank);

@@ -215,10 +215,8 @@ mtt_status mtt_trainer_prepare(mtt_trainer *t, mtt_error *err)
                                                         "out of memory for %lld steps",
                                                         (long long)t->steps_per_epoch);
     MTT_FORWARD_IF_ERROR(mtt_comm_agree(t->comm, st, err));
-    /* one process trains whole batches only (count_steps) */
     const size_t n_global = t->set[MTT_TR_TRAIN].n_global;
-    const size_t per_epoch = t->size == 1 ? (size_t)t->steps_per_epoch * t->cfg.batch_size
-                                          : n_global;
+    const size_t per_epoch = mtt_trainer_epoch_structures(t, n_global);
     mtt_log_info("Training: %d epochs of %lld steps (batches of up to %zu structures per rank%s), "
                  "%zu of %zu training structures per epoch, %lld warm-up steps, %s loss",
                  t->cfg.num_epochs, (long long)t->steps_per_epoch, t->cfg.batch_size,
