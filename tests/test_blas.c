@@ -128,6 +128,29 @@ static void test_single_precision(void)
         }
 }
 
+/* Which OpenBLAS kernel mtt sets itself (src/cli/blas_kernel.c) for a
+ * kernel OpenBLAS chose and a CPU's vector units. */
+static void test_kernel_advice(void)
+{
+    const unsigned avx2 = MTT_CPU_AVX2_FMA, avx512 = avx2 | MTT_CPU_AVX512,
+                   bf16 = avx512 | MTT_CPU_AVX512_BF16;
+    CU_ASSERT_STRING_EQUAL(mtt_blas_kernel_advice("Prescott", bf16), "Cooperlake");
+    CU_ASSERT_STRING_EQUAL(mtt_blas_kernel_advice("Prescott", avx512), "SkylakeX");
+    CU_ASSERT_STRING_EQUAL(mtt_blas_kernel_advice("Haswell", avx512), "SkylakeX");
+    CU_ASSERT_STRING_EQUAL(mtt_blas_kernel_advice("Zen", bf16), "Cooperlake");
+    CU_ASSERT_STRING_EQUAL(mtt_blas_kernel_advice("Prescott", avx2), "Haswell");
+    CU_ASSERT_STRING_EQUAL(mtt_blas_kernel_advice("Sandybridge", avx2), "Haswell");
+    CU_ASSERT_STRING_EQUAL(mtt_blas_kernel_advice("Core2", avx2), "Haswell");
+    CU_ASSERT_PTR_NULL(mtt_blas_kernel_advice("Haswell", avx2));
+    CU_ASSERT_PTR_NULL(mtt_blas_kernel_advice("Zen", avx2));
+    CU_ASSERT_PTR_NULL(mtt_blas_kernel_advice("SkylakeX", avx512));
+    CU_ASSERT_PTR_NULL(mtt_blas_kernel_advice("skylakex", bf16)); /* case as OpenBLAS's */
+    CU_ASSERT_PTR_NULL(mtt_blas_kernel_advice("Cooperlake", bf16));
+    CU_ASSERT_PTR_NULL(mtt_blas_kernel_advice("Prescott", 0)); /* nothing wider */
+    CU_ASSERT_PTR_NULL(mtt_blas_kernel_advice("unknown", bf16));
+    CU_ASSERT_PTR_NULL(mtt_blas_kernel_advice(NULL, bf16));
+}
+
 int main(void)
 {
     CU_initialize_registry();
@@ -136,5 +159,6 @@ int main(void)
     CU_add_test(s, "degenerate sizes and beta = 0", test_degenerate_sizes);
     CU_add_test(s, "known product", test_known_product);
     CU_add_test(s, "sgemm vs reference", test_single_precision);
+    CU_add_test(s, "the kernel mtt sets for a CPU", test_kernel_advice);
     return mtt_cunit_run_tap();
 }

@@ -85,7 +85,8 @@ else
     not_ok "--version revision" "$(head -1 "$case_dir/out"), HEAD is $head_rev"
 fi
 
-# ---- OpenBLAS kernels that leave the CPU's AVX-512 unused: one warning -----
+# ---- OpenBLAS kernels: mtt runs the widest unless the user chose -------------
+# (src/cli/blas_kernel.c; docs/training.md, "BLAS kernels")
 avx512=1
 for flag in avx512f avx512cd avx512dq avx512bw avx512vl; do
     grep -qw "$flag" /proc/cpuinfo 2>/dev/null || avx512=0
@@ -94,27 +95,47 @@ if [ "$avx512" -eq 1 ] && "$MTT" --version | grep -q "DYNAMIC_ARCH"; then
     wide=SkylakeX; grep -qw avx512_bf16 /proc/cpuinfo && wide=Cooperlake
     new_case blas_narrow
     edit_options 's/num_epochs: 10/num_epochs: 1/'
-    (cd "$case_dir" && OPENBLAS_CORETYPE=Haswell timeout 120 "$MTT" train options.yaml \
-        --progress=never >out 2>err); c=$?
-    nwarn=$(cat "$case_dir/out" "$case_dir/err" | grep -c "leave this CPU's AVX-512 unused")
-    if [ $c -eq 0 ] && [ "$nwarn" -eq 1 ] && \
-       grep -q "unset OPENBLAS_CORETYPE or set it to $wide" "$case_dir/out" "$case_dir/err"; then
-        ok "OPENBLAS_CORETYPE=Haswell on an AVX-512 CPU: one warning naming $wide"
-    else
-        not_ok "OPENBLAS_CORETYPE=Haswell warning" "exit $c, $nwarn warnings"
-    fi
+    # a narrower kernel the user set stays, with one warning naming the wide one
+    for narrow in Haswell Prescott; do
+        rm -rf "$case_dir/outputs"
+        (cd "$case_dir" && OPENBLAS_CORETYPE=$narrow timeout 120 "$MTT" train options.yaml \
+            --progress=never >out 2>err); c=$?
+        nwarn=$(cat "$case_dir/out" "$case_dir/err" | grep -c "leaves this CPU's AVX-512 unused")
+        if [ $c -eq 0 ] && [ "$nwarn" -eq 1 ] && grep -q "kernel: $narrow)" "$case_dir/out" && \
+           grep -q "unset OPENBLAS_CORETYPE or set it to $wide" "$case_dir/out" "$case_dir/err"; then
+            ok "OPENBLAS_CORETYPE=$narrow on an AVX-512 CPU: kept, one warning naming $wide"
+        else
+            not_ok "OPENBLAS_CORETYPE=$narrow kept with a warning" "exit $c, $nwarn warnings"
+        fi
+    done
     rm -rf "$case_dir/outputs"
     (cd "$case_dir" && OPENBLAS_CORETYPE=$wide timeout 120 "$MTT" train options.yaml \
         --progress=never >out 2>err); c=$?
     if [ $c -eq 0 ] && grep -q "kernel: $wide" "$case_dir/out" "$case_dir/err" && \
-       ! grep -q "AVX-512 unused" "$case_dir/out" "$case_dir/err"; then
+       ! grep -q "AVX-512 unused\|mtt set OPENBLAS_CORETYPE" "$case_dir/out" "$case_dir/err"; then
         ok "OPENBLAS_CORETYPE=$wide: no kernel warning"
     else
         not_ok "OPENBLAS_CORETYPE=$wide: no kernel warning" "exit $c"
     fi
+    # unset: an AVX-512 kernel, OpenBLAS's own or the one mtt set (and says so)
+    rm -rf "$case_dir/outputs"
+    (cd "$case_dir" && env -u OPENBLAS_CORETYPE timeout 120 "$MTT" train options.yaml \
+        --progress=never >out 2>err); c=$?
+    core=$(sed -n 's/.*(kernel: \([A-Za-z0-9]*\))$/\1/p' "$case_dir/out" | head -n 1)
+    case $core in SkylakeX|Cooperlake|SapphireRapids) core_ok=1 ;; *) core_ok=0 ;; esac
+    if grep -q "mtt set OPENBLAS_CORETYPE=$wide" "$case_dir/out"; then
+        how="mtt set it: OpenBLAS chose $(sed -n "s/.*OpenBLAS chose its '\([A-Za-z0-9]*\)'.*/\1/p" "$case_dir/out")"
+    else how="OpenBLAS's own choice"; fi
+    if [ $c -eq 0 ] && [ $core_ok -eq 1 ] && ! grep -q "AVX-512 unused" "$case_dir/out" "$case_dir/err"; then
+        ok "OPENBLAS_CORETYPE unset on an AVX-512 CPU: trains with $core ($how)"
+    else
+        not_ok "OPENBLAS_CORETYPE unset: an AVX-512 kernel" "exit $c, kernel '$core' ($how)"
+    fi
 else
-    skip "OPENBLAS_CORETYPE=Haswell warning: no AVX-512 CPU or no DYNAMIC_ARCH OpenBLAS"
-    skip "AVX-512 OPENBLAS_CORETYPE: no warning: no AVX-512 CPU or no DYNAMIC_ARCH OpenBLAS"
+    for t in "OPENBLAS_CORETYPE=Haswell kept" "OPENBLAS_CORETYPE=Prescott kept" \
+             "AVX-512 OPENBLAS_CORETYPE: no warning" "OPENBLAS_CORETYPE unset: an AVX-512 kernel"; do
+        skip "$t: no AVX-512 CPU or no DYNAMIC_ARCH OpenBLAS"
+    done
 fi
 
 # ---- options errors (exit 2) ------------------------------------------------

@@ -27,7 +27,9 @@ cp "$top_srcdir/examples/ethanol/ethanol_reduced_100.xyz" "$top_srcdir/examples/
 count() {
     tag=$1 epochs=$2
     shift 2
-    (cd "$work" && timeout 600 valgrind --error-exitcode=3 "$MTT" train options.yaml \
+    # --trace-children: mtt may execute itself again with another OpenBLAS
+    # kernel first (src/cli/blas_kernel.c)
+    (cd "$work" && timeout 600 valgrind --trace-children=yes --error-exitcode=3 "$MTT" train options.yaml \
         -r architecture.training.num_epochs="$epochs" -r architecture.model.soap.max_radial=3 \
         -r architecture.model.soap.max_angular=3 "$@" >/dev/null 2>"vg$tag.txt")
     echo $? > "$work/rc$tag"

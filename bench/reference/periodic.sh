@@ -23,7 +23,9 @@
 #   REF_TIMEOUT_S  wall-time limit of one reference run, and the estimated
 #                  cache build time above which --cache is not tried (default 1200)
 #   CPU            core every program is pinned to with taskset (default 0)
-#   OPENBLAS_CORETYPE  inherited by every program, mtt and the reference alike
+#   OPENBLAS_CORETYPE  inherited by every program, mtt and the reference alike;
+#                  unset, the kernel mtt runs is exported to all (mtt sets it
+#                  itself when OpenBLAS's own choice leaves the CPU's vectors unused)
 #                  (the header names the kernel; docs/performance.md, "OpenBLAS's
 #                  kernels")
 # Data sets (generated with bench/scaling/make_alloy.py: ASE EMT labels,
@@ -94,10 +96,17 @@ echo "# $(date -u '+%Y-%m-%d %H:%M UTC'), $(uname -srm), $(getconf _NPROCESSORS_
 echo "# $("$mtt" --version | head -n 1); repeats $repeats; pinned: ${pin:-no}; reference limits ${mem_gib} GiB, ${ref_timeout} s"
 [ $have_ref = 1 ] && echo "# reference: $("$py" -c 'import torch, sys; print("torch", torch.__version__, "python", sys.version.split()[0])')"
 # every program (mtt and the reference) loads the same OpenBLAS and inherits
-# this environment: same kernels on both sides
+# this environment: same kernels on both sides.  Unset, mtt sets
+# OPENBLAS_CORETYPE itself when OpenBLAS's own choice leaves the CPU's vectors
+# unused (docs/training.md, "BLAS kernels"): export the kernel mtt runs, so
+# that bench_train and the reference run it too.
+kernel=$("$mtt" --version | sed -n 's/.*(kernel: \(.*\))$/\1/p')
 if [ -n "${OPENBLAS_CORETYPE:-}" ]; then blas_how="OPENBLAS_CORETYPE=$OPENBLAS_CORETYPE"
-else blas_how="OPENBLAS_CORETYPE unset: OpenBLAS's own choice"; fi
-echo "# OpenBLAS kernel of every program: $("$mtt" --version | sed -n 's/.*(kernel: \(.*\))$/\1/p') ($blas_how)"
+else
+    blas_how="OPENBLAS_CORETYPE unset: mtt's choice, exported to every program"
+    export OPENBLAS_CORETYPE="$kernel"
+fi
+echo "# OpenBLAS kernel of every program: $kernel ($blas_how)"
 
 # "h:mm:ss" or "m:ss.ss" -> seconds
 wall() {

@@ -71,18 +71,7 @@ static void log_start(const mtt_comm *comm)
     mtt_log_info("mtt %s (git %s) on %d rank%s", PACKAGE_VERSION, MTT_GIT_REVISION,
                  mtt_comm_size(comm), mtt_comm_size(comm) == 1 ? "" : "s");
     mtt_log_info("BLAS: %s", blas);
-    if (mtt_blas_generic_kernel_on_fast_cpu())
-        mtt_log_warn("OpenBLAS runs its generic '%s' kernel although this CPU has AVX2/AVX-512; "
-                     "set OPENBLAS_CORETYPE (e.g. SkylakeX or Haswell) for up to 6x faster "
-                     "network products", mtt_blas_corename());
-    else if (mtt_blas_wider_kernel())
-        mtt_log_warn("OpenBLAS runs its '%s' kernels, which leave this CPU's AVX-512 unused; "
-                     "%s %s: on the ethanol example that ran the network products twice as "
-                     "fast (docs/performance.md)",
-                     mtt_blas_corename(),
-                     getenv("OPENBLAS_CORETYPE") ? "unset OPENBLAS_CORETYPE or set it to"
-                                                 : "set OPENBLAS_CORETYPE to",
-                     mtt_blas_wider_kernel());
+    mtt_cli_blas_kernel_log();
 }
 
 /* Rank 0 creates the run folder and writes what describes the run. */

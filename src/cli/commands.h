@@ -15,6 +15,14 @@ int mtt_cmd_eval(int argc, char **argv);
 
 /* Print version, git revision and the build configuration to stdout. */
 void mtt_cli_print_version(void);
+/* Execute mtt again (argv as given) with OPENBLAS_CORETYPE set to OpenBLAS's
+ * widest kernel for this CPU when it is unset and the library chose a
+ * narrower one; returns when nothing is to be done or the execution failed
+ * (blas_kernel.c). */
+void mtt_cli_blas_kernel_choose(char **argv);
+/* One log line on the kernel choice: what mtt set, or a warning when
+ * OpenBLAS runs a kernel that leaves the CPU's vector units unused. */
+void mtt_cli_blas_kernel_log(void);
 
 /* Parse a sub-command's arguments; on --help print it and set *exit_code 0,
  * on a usage error print the message and set *exit_code 2.  Returns 1 when

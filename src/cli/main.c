@@ -4,7 +4,9 @@
  *
  * Under mpirun/srun every task runs this before MPI is initialised: only the
  * launcher's first task prints usage, help and version (parallel/launcher.h),
- * and a build without MPI started as several tasks refuses to run.
+ * and a build without MPI started as several tasks refuses to run.  First
+ * of all, mtt may execute itself again with OpenBLAS's widest kernel for
+ * the CPU (blas_kernel.c).
  */
 #include "config.h"
 
@@ -40,6 +42,7 @@ static void print_usage(FILE *f)
 
 int main(int argc, char **argv)
 {
+    mtt_cli_blas_kernel_choose(argv); /* may execute mtt again, first of all */
     mtt_launch launch;
     mtt_launch_detect(&launch);
     const int prints = launch.rank == 0;  /* one copy of every message, not one per task */

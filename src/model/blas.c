@@ -31,46 +31,56 @@ void mtt_blas_describe(char *buf, size_t n)
     snprintf(buf, n, "%s (kernel: %s)", cfg ? cfg : "OpenBLAS", mtt_blas_corename());
 }
 
-int mtt_blas_generic_kernel_on_fast_cpu(void)
+/* OpenBLAS 0.3.21's kernel names by the widest vectors they use. */
+static int kernel_is_named(const char *core, const char *const *names, size_t n)
 {
-    const char *core = mtt_blas_corename();
-    int generic = strstr(core, "Prescott") || strstr(core, "prescott") ||
-                  strstr(core, "Core2") || strstr(core, "Nehalem") ||
-                  strstr(core, "Generic") || strstr(core, "generic");
-#if defined(__x86_64__) && defined(__GNUC__)
-    __builtin_cpu_init();
-    int fast = __builtin_cpu_supports("avx2") || __builtin_cpu_supports("avx512f");
-#else
-    int fast = 0;
-#endif
-    return generic && fast;
-}
-
-/* OpenBLAS's kernel names that use AVX-512 (0.3.21 has these three). */
-static int is_avx512_kernel(const char *core)
-{
-    static const char *const names[] = {"SkylakeX", "Cooperlake", "SapphireRapids"};
-    for (size_t i = 0; i < sizeof names / sizeof *names; ++i)
+    for (size_t i = 0; i < n; ++i)
         if (strcasecmp(core, names[i]) == 0) return 1;
     return 0;
 }
 
-const char *mtt_blas_wider_kernel(void)
+static int is_avx512_kernel(const char *core)
 {
+    static const char *const names[] = {"SkylakeX", "Cooperlake", "SapphireRapids"};
+    return kernel_is_named(core, names, sizeof names / sizeof *names);
+}
+
+static int is_avx2_kernel(const char *core)
+{
+    static const char *const names[] = {"Haswell", "Zen"};
+    return is_avx512_kernel(core) || kernel_is_named(core, names, sizeof names / sizeof *names);
+}
+
+const char *mtt_blas_kernel_advice(const char *core, unsigned cpu)
+{
+    if (!core || strcmp(core, "unknown") == 0) return NULL;
+    if ((cpu & MTT_CPU_AVX512) && !is_avx512_kernel(core))
+        return (cpu & MTT_CPU_AVX512_BF16) ? "Cooperlake" : "SkylakeX";
+    if ((cpu & MTT_CPU_AVX2_FMA) && !is_avx2_kernel(core)) return "Haswell";
+    return NULL;
+}
+
+unsigned mtt_blas_cpu_features(void)
+{
+    unsigned f = 0;
 #if defined(__x86_64__) && defined(__GNUC__)
     __builtin_cpu_init();
-    /* what the SkylakeX kernels use; __builtin_cpu_supports also checks
-     * that the operating system saves the AVX-512 registers */
-    if (!(__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512cd") &&
-          __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512bw") &&
-          __builtin_cpu_supports("avx512vl")))
-        return NULL;
-    const char *core = mtt_blas_corename();
-    if (is_avx512_kernel(core) || strcmp(core, "unknown") == 0) return NULL;
-    return __builtin_cpu_supports("avx512bf16") ? "Cooperlake" : "SkylakeX";
-#else
-    return NULL;
+    /* __builtin_cpu_supports also checks that the operating system saves the
+     * wider registers */
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) f |= MTT_CPU_AVX2_FMA;
+    /* what the SkylakeX kernels use */
+    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512cd") &&
+        __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512bw") &&
+        __builtin_cpu_supports("avx512vl"))
+        f |= MTT_CPU_AVX512;
+    if ((f & MTT_CPU_AVX512) && __builtin_cpu_supports("avx512bf16")) f |= MTT_CPU_AVX512_BF16;
 #endif
+    return f;
+}
+
+const char *mtt_blas_better_kernel(void)
+{
+    return mtt_blas_kernel_advice(mtt_blas_corename(), mtt_blas_cpu_features());
 }
 
 /* ---- products ------------------------------------------------------------- */

@@ -20,13 +20,22 @@ void mtt_blas_set_threads(int n);
 void mtt_blas_describe(char *buf, size_t n);
 /* The kernel OpenBLAS chose ("Prescott", "SkylakeX", ...). */
 const char *mtt_blas_corename(void);
-/* 1 when OpenBLAS runs a generic kernel although the CPU has AVX2/AVX-512. */
-int mtt_blas_generic_kernel_on_fast_cpu(void);
-/* The AVX-512 kernel OpenBLAS would do better to run ("Cooperlake" or
- * "SkylakeX") when this CPU has AVX-512 (F, CD, DQ, BW, VL) and OpenBLAS
- * runs kernels without it (e.g. OPENBLAS_CORETYPE=Haswell is set, or the
- * library does not know the CPU); else NULL. */
-const char *mtt_blas_wider_kernel(void);
+/* The CPU's vector units that OpenBLAS's kernels can use (bits below; 0
+ * off x86-64). */
+#define MTT_CPU_AVX2_FMA 1u     /* AVX2 and FMA: the Haswell kernels */
+#define MTT_CPU_AVX512 2u       /* AVX-512 F, CD, DQ, BW, VL: SkylakeX */
+#define MTT_CPU_AVX512_BF16 4u  /* and BF16: Cooperlake */
+unsigned mtt_blas_cpu_features(void);
+/* The OpenBLAS kernel that would use more of a CPU with features `cpu`
+ * than the kernel named `core` ("Prescott", "Haswell", ...): "Cooperlake"
+ * or "SkylakeX" on AVX-512 CPUs when `core` is not an AVX-512 kernel,
+ * "Haswell" on AVX2 CPUs when `core` uses neither AVX2 nor AVX-512; else
+ * (and for core "unknown" or NULL) NULL.  OpenBLAS 0.3.21 runs its generic
+ * Prescott kernel on CPUs it does not know, e.g. Intel's after Sapphire
+ * Rapids (docs/performance.md, "OpenBLAS's kernels"). */
+const char *mtt_blas_kernel_advice(const char *core, unsigned cpu);
+/* mtt_blas_kernel_advice for the running kernel and this CPU. */
+const char *mtt_blas_better_kernel(void);
 
 /* Whether an operand is used as stored or transposed. */
 typedef enum mtt_blas_trans {
