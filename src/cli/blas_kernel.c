@@ -13,6 +13,7 @@
  * process, its pid and its arguments stay the same).  A user's own
  * OPENBLAS_CORETYPE always wins: it is never replaced.
  */
+#define _POSIX_C_SOURCE 200809L /* setenv, unsetenv, execv */
 #include "config.h"
 
 #include <stdlib.h>
