@@ -28,6 +28,12 @@ tests_test_soap_fd_SOURCES = tests/test_soap_fd.c
 tests_test_soap_fd_CFLAGS = $(TEST_COMPILE_FLAGS)
 tests_test_soap_fd_LDADD = $(TEST_LINK_LIBS)
 
+check_PROGRAMS += tests/test_soap_blocks
+TESTS += tests/test_soap_blocks
+tests_test_soap_blocks_SOURCES = tests/test_soap_blocks.c
+tests_test_soap_blocks_CFLAGS = $(TEST_COMPILE_FLAGS)
+tests_test_soap_blocks_LDADD = $(TEST_LINK_LIBS)
+
 check_PROGRAMS += tests/test_soap_invariance
 TESTS += tests/test_soap_invariance
 tests_test_soap_invariance_SOURCES = tests/test_soap_invariance.c

@@ -34,6 +34,12 @@
  * products below read and write this layout directly. */
 #define SFX_KP(soap) ((size_t)(soap)->n_species * (soap)->NP)
 
+/* Blocks of 8 lanes of REAL in registers: floats always (8 floats fill one
+ * AVX2 register), doubles only in the AVX-512 copies (util/vector.h,
+ * MTT_VECTOR_WIDE); otherwise the per-pair kernels run in blocks of 4 lanes
+ * and the per-atom products in 4-lane columns, with the same values. */
+#define SFX_WIDE_BLOCKS() (sizeof(REAL) == 4 || MTT_VECTOR_WIDE())
+
 static void SFX(to_pair_order)(const mtt_soap *soap, const REAL *v, REAL *vp)
 {
     const int N = soap->N, NP = soap->NP, L = soap->L;
@@ -80,7 +86,7 @@ MTT_VECTOR_INLINE void SFX(backward)(const mtt_soap *soap, const REAL *c, const 
     /* the row in REAL: the double g in double, the float gf in float (its
      * scale then goes into α_l, as below) */
     const REAL *packed = SOAP_PACKED_G(g, gf);
-    if (packed && direct && MTT_SOAP_PACK_VECTORS(soap)) {
+    if (packed && direct && MTT_SOAP_PACK_VECTORS(soap) && SFX_WIDE_BLOCKS()) {
         const size_t KK = (size_t)K * K;
         SFX(unpack_g)(soap, packed, g ? (REAL)scale : (REAL)1, G);
         for (int l = 0; l <= L; ++l) {
@@ -131,7 +137,7 @@ MTT_VECTOR_INLINE void SFX(pdot)(const mtt_soap *soap, const REAL *c, const REAL
 {
     const int K = soap->K, L = soap->L, direct = soap->NP == soap->N;
 #ifdef SOAP_PACK_VECTORS
-    if (direct && MTT_SOAP_PACK_VECTORS(soap)) {
+    if (direct && MTT_SOAP_PACK_VECTORS(soap) && SFX_WIDE_BLOCKS()) {
         const size_t KK = (size_t)K * K;
         for (int l = 0; l <= L; ++l) {
             const size_t w = (size_t)(2 * l + 1), off = (size_t)K * l * l;
@@ -240,9 +246,10 @@ MTT_VECTOR_INLINE void SFX(contract_pair)(const mtt_soap *soap, const REAL *rest
     const REAL *u = fac + MTT_SOAP_FAC_U(soap);
     double sum[4] = {0.0, 0.0, 0.0, 0.0};
     int n0 = 0;
-    for (; n0 + 8 <= NP; n0 += 8)
-        SFX(contract_block)(soap, 8, v + n0, vr ? vr + n0 : NULL, a + n0, b + n0, y, dy, sum);
-    if (n0 < NP)
+    if (SFX_WIDE_BLOCKS())
+        for (; n0 + 8 <= NP; n0 += 8)
+            SFX(contract_block)(soap, 8, v + n0, vr ? vr + n0 : NULL, a + n0, b + n0, y, dy, sum);
+    for (; n0 < NP; n0 += 4)
         SFX(contract_block)(soap, 4, v + n0, vr ? vr + n0 : NULL, a + n0, b + n0, y, dy, sum);
     f[0] = sum[0] * (double)u[0] + sum[1];
     f[1] = sum[0] * (double)u[1] + sum[2];
@@ -314,9 +321,11 @@ MTT_VECTOR_INLINE void SFX(accumulate_tangent)(const mtt_soap *soap, REAL *restr
         Gd[lm] = dy[3 * lm] * d0 + dy[3 * lm + 1] * d1 + dy[3 * lm + 2] * d2;
     }
     int n0 = 0;
-    for (; n0 + 8 <= NP; n0 += 8)
-        SFX(tangent_block)(soap, 8, v + n0, vr ? vr + n0 : NULL, self, a + n0, b + n0, Ys, Gd);
-    if (n0 < NP)
+    if (SFX_WIDE_BLOCKS())
+        for (; n0 + 8 <= NP; n0 += 8)
+            SFX(tangent_block)(soap, 8, v + n0, vr ? vr + n0 : NULL, self, a + n0, b + n0, Ys,
+                               Gd);
+    for (; n0 < NP; n0 += 4)
         SFX(tangent_block)(soap, 4, v + n0, vr ? vr + n0 : NULL, self, a + n0, b + n0, Ys, Gd);
 }
 

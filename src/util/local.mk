@@ -5,7 +5,7 @@ libmttcore_la_SOURCES += \
   src/util/log.c src/util/log.h \
   src/util/progress.c src/util/progress.h \
   src/util/arena.c src/util/arena.h
-libmttcore_la_SOURCES += src/util/file.c src/util/file.h src/util/vector.h \
+libmttcore_la_SOURCES += src/util/file.c src/util/file.h src/util/vector.c src/util/vector.h \
   src/util/convert.c src/util/convert.h
 # Counter-based RNG and the run folder.
 libmttcore_la_SOURCES += \
