@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "cunit_tap.h"
+#include "ethanol_frame.h"
 #include "model/neighbors.h"
 #include "model/soap.h"
 #include "util/vector.h"
@@ -40,12 +41,7 @@ typedef struct case_def {
     const int *pbc;
 } case_def;
 
-static const double ethanol_pos[27] = {
-    0.16712676, -1.19985031, 0.84958249, -0.93496191, -0.92263607, -0.68150202,
-    -1.75179348, 0.29946017, 1.2842646, -0.2072526, 1.35456114, 1.05486243,
-    -1.47331516, 1.17441302, -0.27787521, 1.05895494, -0.40161254, -1.43156577,
-    -0.17406277, -0.48797864, 0.0185579, -0.98570278, 0.68695664, 0.58412528,
-    1.06846394, -0.16863939, -0.50269058};
+static const double ethanol_pos[27] = MTT_TEST_ETHANOL_POS;
 static const int ethanol_spec[9] = {0, 0, 0, 0, 0, 0, 1, 1, 2};
 static const int chno[3] = {1, 6, 8};
 static const int copper[1] = {29};
