@@ -136,7 +136,8 @@ static void check_case(const case_def *c)
                    memcmp(wide.trows, narrow.trows, nD * sizeof(double)) == 0;
         double nonzero = 0.0; /* the passes produced something to compare */
         for (int a = 0; a < 3 * c->n; ++a) nonzero += wide.forces[a] * wide.forces[a];
-        if (!same) fprintf(stderr, "# %s, flags %d: the block widths differ\n", c->name, flag_sets[f]);
+        if (!same)
+            fprintf(stderr, "# %s, flags %d: the block widths differ\n", c->name, flag_sets[f]);
         CU_ASSERT(same);
         CU_ASSERT(nonzero > 0.0);
         free(wide.pdot), free(wide.trows), free(narrow.pdot), free(narrow.trows);

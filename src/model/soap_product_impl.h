@@ -153,7 +153,8 @@ MTT_VECTOR_INLINE void SFX(block_product)(int KB, size_t m, size_t P, REAL alpha
     const size_t K = 8 * (size_t)KB;
     size_t i = 0;
     if (!SFX_WIDE_BLOCKS()) {
-        for (; i + 4 <= m; i += 4) SFX(block_rows_columns)(4, K, P, alpha, A + i * ai, ai, ap, B, C + i * K);
+        for (; i + 4 <= m; i += 4)
+            SFX(block_rows_columns)(4, K, P, alpha, A + i * ai, ai, ap, B, C + i * K);
         if (m - i == 3) SFX(block_rows_columns)(3, K, P, alpha, A + i * ai, ai, ap, B, C + i * K);
         if (m - i == 2) SFX(block_rows_columns)(2, K, P, alpha, A + i * ai, ai, ap, B, C + i * K);
         if (m - i == 1) SFX(block_rows_columns)(1, K, P, alpha, A + i * ai, ai, ap, B, C + i * K);

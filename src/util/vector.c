@@ -5,4 +5,7 @@
 
 int mtt_vector_blocks_forced = 0;
 
-void mtt_vector_force_blocks(int mode) { mtt_vector_blocks_forced = mode > 0 ? 1 : mode < 0 ? -1 : 0; }
+void mtt_vector_force_blocks(int mode)
+{
+    mtt_vector_blocks_forced = mode > 0 ? 1 : mode < 0 ? -1 : 0;
+}
