@@ -100,70 +100,62 @@ MTT_VECTOR_INLINE void SFX(block_rows)(int R, int KB, size_t P, REAL alpha,
 /* Four lanes of REAL (one AVX2 register of doubles). */
 typedef REAL SFX(quad) __attribute__((vector_size(4 * sizeof(REAL)), aligned(sizeof(REAL))));
 
-/* The same sums as SFX(block_rows) for the columns 4·q0 .. 4·(q0 + QB) − 1
- * of rows r < R (R ≤ 4, QB ≤ 2, constants after inlining) of C, rows of K
- * values: at most 8 accumulators of 4 lanes, which the 16 registers of
- * AVX2 hold with the row of B and the broadcasts of A. */
-MTT_VECTOR_INLINE void SFX(block_rows_narrow)(int R, int QB, size_t K, size_t q0, size_t P,
+/* The same sums as SFX(block_rows) for the 8 columns from j0 of rows r < R
+ * (R ≤ 4, a constant after inlining) of C, rows of K values: at most 8
+ * accumulators of 4 lanes, which the 16 registers of AVX2 hold with the row
+ * of B and the broadcasts of A. */
+MTT_VECTOR_INLINE void SFX(block_rows_narrow)(int R, size_t K, size_t j0, size_t P,
                                               REAL alpha, const REAL *restrict A, size_t ai,
                                               size_t ap, const REAL *restrict B,
                                               REAL *restrict C)
 {
     SFX(quad) acc[4][2];
 #pragma GCC unroll 4
-    for (int r = 0; r < R; ++r)
-#pragma GCC unroll 2
-        for (int q = 0; q < QB; ++q) acc[r][q] = (SFX(quad)){0};
+    for (int r = 0; r < R; ++r) acc[r][0] = acc[r][1] = (SFX(quad)){0};
     for (size_t p = 0; p < P; ++p) {
-        const SFX(quad) *b = (const SFX(quad) *)(B + p * K + 4 * q0);
-        SFX(quad) row[2];
-#pragma GCC unroll 2
-        for (int q = 0; q < QB; ++q) row[q] = b[q];
+        const SFX(quad) *b = (const SFX(quad) *)(B + p * K + j0);
+        const SFX(quad) row0 = b[0], row1 = b[1];
 #pragma GCC unroll 4
         for (int r = 0; r < R; ++r) {
             const REAL a = A[r * ai + p * ap];
-#pragma GCC unroll 2
-            for (int q = 0; q < QB; ++q) acc[r][q] += a * row[q];
+            acc[r][0] += a * row0;
+            acc[r][1] += a * row1;
         }
     }
 #pragma GCC unroll 4
     for (int r = 0; r < R; ++r)
 #pragma GCC unroll 2
-        for (int q = 0; q < QB; ++q)
-            *(SFX(quad) *)(C + r * K + 4 * (q0 + (size_t)q)) =
+        for (int q = 0; q < 2; ++q)
+            *(SFX(quad) *)(C + r * K + j0 + 4 * (size_t)q) =
                 alpha == (REAL)1 ? acc[r][q] : alpha * acc[r][q];
 }
 
-/* Rows i..i+R−1 of C in column pairs of 4 lanes (K a multiple of 8). */
-MTT_VECTOR_INLINE void SFX(block_rows_columns)(int R, size_t K, size_t P, REAL alpha,
-                                               const REAL *A, size_t ai, size_t ap,
-                                               const REAL *B, REAL *C)
+/* Rows r < R of C (rows of K = 8·KB): SFX(block_rows) when
+ * SFX_WIDE_BLOCKS, else SFX(block_rows_narrow) over columns of 8 (two 4-lane
+ * blocks); every entry is the same sum over p in order either way. */
+MTT_VECTOR_INLINE void SFX(block_rows_chosen)(int R, int KB, size_t P, REAL alpha,
+                                              const REAL *A, size_t ai, size_t ap,
+                                              const REAL *B, REAL *C)
 {
-    for (size_t q0 = 0; 4 * q0 < K; q0 += 2)
-        SFX(block_rows_narrow)(R, 2, K, q0, P, alpha, A, ai, ap, B, C);
+    if (SFX_WIDE_BLOCKS()) {
+        SFX(block_rows)(R, KB, P, alpha, A, ai, ap, B, C);
+        return;
+    }
+    for (size_t j0 = 0; j0 < 8 * (size_t)KB; j0 += 8)
+        SFX(block_rows_narrow)(R, 8 * (size_t)KB, j0, P, alpha, A, ai, ap, B, C);
 }
 
-/* C (m rows of K = 8·KB) = alpha · Σ_p a(i, p) B_p in blocks of 4 rows:
- * all K columns at once (8-lane blocks) when SFX_WIDE_BLOCKS, else in
- * columns of 8 (two 4-lane blocks); every entry is the same sum over p in
- * order either way. */
+/* C (m rows of K = 8·KB) = alpha · Σ_p a(i, p) B_p in blocks of 4 rows. */
 MTT_VECTOR_INLINE void SFX(block_product)(int KB, size_t m, size_t P, REAL alpha, const REAL *A,
                                           size_t ai, size_t ap, const REAL *B, REAL *C)
 {
     const size_t K = 8 * (size_t)KB;
     size_t i = 0;
-    if (!SFX_WIDE_BLOCKS()) {
-        for (; i + 4 <= m; i += 4)
-            SFX(block_rows_columns)(4, K, P, alpha, A + i * ai, ai, ap, B, C + i * K);
-        if (m - i == 3) SFX(block_rows_columns)(3, K, P, alpha, A + i * ai, ai, ap, B, C + i * K);
-        if (m - i == 2) SFX(block_rows_columns)(2, K, P, alpha, A + i * ai, ai, ap, B, C + i * K);
-        if (m - i == 1) SFX(block_rows_columns)(1, K, P, alpha, A + i * ai, ai, ap, B, C + i * K);
-        return;
-    }
-    for (; i + 4 <= m; i += 4) SFX(block_rows)(4, KB, P, alpha, A + i * ai, ai, ap, B, C + i * K);
-    if (m - i == 3) SFX(block_rows)(3, KB, P, alpha, A + i * ai, ai, ap, B, C + i * K);
-    if (m - i == 2) SFX(block_rows)(2, KB, P, alpha, A + i * ai, ai, ap, B, C + i * K);
-    if (m - i == 1) SFX(block_rows)(1, KB, P, alpha, A + i * ai, ai, ap, B, C + i * K);
+    for (; i + 4 <= m; i += 4)
+        SFX(block_rows_chosen)(4, KB, P, alpha, A + i * ai, ai, ap, B, C + i * K);
+    if (m - i == 3) SFX(block_rows_chosen)(3, KB, P, alpha, A + i * ai, ai, ap, B, C + i * K);
+    if (m - i == 2) SFX(block_rows_chosen)(2, KB, P, alpha, A + i * ai, ai, ap, B, C + i * K);
+    if (m - i == 1) SFX(block_rows_chosen)(1, KB, P, alpha, A + i * ai, ai, ap, B, C + i * K);
 }
 #endif
 
