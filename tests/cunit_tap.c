@@ -10,14 +10,22 @@
 
 static int tap_count = 0;
 static int tap_failed = 0;
+static const char *tap_skip_reason = NULL;
+
+void mtt_cunit_skip(const char *why) { tap_skip_reason = why; }
 
 static void on_test_complete(const CU_pTest test, const CU_pSuite suite,
                              const CU_pFailureRecord failures)
 {
     ++tap_count;
     if (failures) ++tap_failed;
-    printf("%s %d - %s: %s\n", failures ? "not ok" : "ok", tap_count,
-           suite->pName, test->pName);
+    if (tap_skip_reason && !failures)
+        printf("ok %d # SKIP %s: %s: %s\n", tap_count, suite->pName, test->pName,
+               tap_skip_reason);
+    else
+        printf("%s %d - %s: %s\n", failures ? "not ok" : "ok", tap_count, suite->pName,
+               test->pName);
+    tap_skip_reason = NULL;
     for (CU_pFailureRecord f = failures; f; f = f->pNext)
         printf("#   %s:%u: %s\n", f->strFileName ? f->strFileName : "?",
                f->uiLineNumber, f->strCondition ? f->strCondition : "");

@@ -18,6 +18,11 @@
 
 int mtt_cunit_run_tap(void);
 
+/* Called inside a test that cannot run here (and then returns): its line
+ * reads `ok N # SKIP suite: test: why` instead of vanishing.  `why` must
+ * outlive the test (a string literal). */
+void mtt_cunit_skip(const char *why);
+
 /* Directory of committed test data (tests/data), from $top_srcdir when set. */
 const char *mtt_test_data_dir(void);
 

@@ -1,14 +1,18 @@
 /* test_blas.c — the GEMM wrapper against its plain-loop reference, all
- * transpose combinations, odd sizes, padded leading dimensions, beta cases. */
+ * transpose combinations, odd sizes, padded leading dimensions, beta cases;
+ * mtt's thin products (model/gemm_thin.h) on and off, at every block edge,
+ * and the rule that an element's value does not depend on its place. */
 #include "config.h"
 
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cunit_tap.h"
 #include "model/blas.h"
+#include "model/gemm_thin.h"
 
 static uint64_t rng_state = 12345;
 static double urand(void)
@@ -20,10 +24,15 @@ static double urand(void)
     return (double)(z >> 11) * 0x1.0p-53 * 2.0 - 1.0;
 }
 
-/* One case: fills A, B, C with random numbers (padding too), runs both, and
- * returns the largest |difference| relative to the largest |reference|. */
-static double run_case(mtt_blas_trans ta, mtt_blas_trans tb, size_t m, size_t n, size_t k,
-                       double alpha, double beta, size_t pad)
+typedef void (*gemm_fn)(mtt_blas_trans, mtt_blas_trans, size_t, size_t, size_t, double,
+                        const double *, size_t, const double *, size_t, double, double *,
+                        size_t);
+
+/* One case: fills A, B, C with random numbers (padding too), runs `gemm` and
+ * the reference, and returns the largest |difference| relative to the
+ * largest |reference|. */
+static double run_case_with(gemm_fn gemm, mtt_blas_trans ta, mtt_blas_trans tb, size_t m,
+                            size_t n, size_t k, double alpha, double beta, size_t pad)
 {
     size_t arows = ta ? k : m, acols = ta ? m : k;
     size_t brows = tb ? n : k, bcols = tb ? k : n;
@@ -37,7 +46,7 @@ static double run_case(mtt_blas_trans ta, mtt_blas_trans tb, size_t m, size_t n,
     for (size_t i = 0; i < m * ldc; i++) C1[i] = C2[i] = urand();
     if (beta == 0) /* beta == 0 must not read C: poison it */
         for (size_t i = 0; i < m * ldc; i++) C1[i] = C2[i] = NAN;
-    mtt_blas_gemm(ta, tb, m, n, k, alpha, A, lda, B, ldb, beta, C1, ldc);
+    gemm(ta, tb, m, n, k, alpha, A, lda, B, ldb, beta, C1, ldc);
     mtt_blas_ref_gemm(ta, tb, m, n, k, alpha, A, lda, B, ldb, beta, C2, ldc);
     double maxdiff = 0, maxref = 1e-300;
     for (size_t r = 0; r < m; r++)
@@ -58,7 +67,36 @@ static double run_case(mtt_blas_trans ta, mtt_blas_trans tb, size_t m, size_t n,
     return maxdiff / maxref;
 }
 
+static double run_case(mtt_blas_trans ta, mtt_blas_trans tb, size_t m, size_t n, size_t k,
+                       double alpha, double beta, size_t pad)
+{
+    return run_case_with(mtt_blas_gemm, ta, tb, m, n, k, alpha, beta, pad);
+}
+
+/* The cases below through mtt_blas_gemm with the thin products off (all in
+ * OpenBLAS), then on where the CPU can run them. */
+static void all_transposes_odd_sizes(void);
+
 static void test_all_transposes_odd_sizes(void)
+{
+    mtt_blas_thin_set(0);
+    all_transposes_odd_sizes();
+    mtt_blas_thin_set(-1);
+}
+
+static void test_all_transposes_odd_sizes_thin(void)
+{
+    if (!mtt_gemm_thin_supported()) {
+        mtt_cunit_skip("this CPU has no AVX2 and FMA (or this is not x86-64)");
+        return;
+    }
+    mtt_blas_thin_set(1);
+    CU_ASSERT_EQUAL(mtt_blas_thin_active(), 1);
+    all_transposes_odd_sizes();
+    mtt_blas_thin_set(-1);
+}
+
+static void all_transposes_odd_sizes(void)
 {
     static const size_t sizes[][3] = {{7, 5, 3}, {1, 9, 13}, {17, 1, 11}, {33, 31, 29},
                                       {3, 4, 1}, {65, 3, 127}};
@@ -151,11 +189,141 @@ static void test_kernel_advice(void)
     CU_ASSERT_PTR_NULL(mtt_blas_kernel_advice(NULL, bf16));
 }
 
+/* mtt_gemm_thin against the reference at every edge of its blocks: rows
+ * 1-9 (blocks of 4 or 3 and each remainder), columns around 4 and 12 (NN,
+ * TN) or 4 (NT), inner lengths around 4 (NT) and the first layer's sizes;
+ * alpha, beta 0 (C poisoned), 1 and 0.7; padded leading dimensions.
+ * Against the long-double reference, relative to the largest |element|:
+ * 2.4e-14 at worst (k = 528), under k·ε = 1.2e-13; the bound is 5e-14. */
+static void test_thin_vs_reference(void)
+{
+    if (!mtt_gemm_thin_supported()) {
+        mtt_cunit_skip("this CPU has no AVX2 and FMA (or this is not x86-64)");
+        return;
+    }
+    static const size_t rows[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 24};
+    static const size_t wide[] = {1, 3, 4, 5, 11, 12, 13, 16, 25, 304};
+    static const size_t narrow[] = {1, 2, 3, 4, 5, 32, 33};
+    static const size_t inner[] = {1, 2, 31, 32, 64};
+    static const size_t dots[] = {8, 9, 10, 11, 12, 528};
+    static const double ab[][2] = {{1.0, 0.0}, {1.0, 1.0}, {-1.3, 0.7}};
+    double worst = 0;
+    for (size_t c = 0; c < 3; ++c)
+        for (size_t pad = 0; pad < 2; ++pad)
+            for (size_t a = 0; a < sizeof rows / sizeof *rows; ++a) {
+                for (size_t b = 0; b < sizeof wide / sizeof *wide; ++b)
+                    for (size_t q = 0; q < sizeof inner / sizeof *inner; ++q) {
+                        /* NN: k small; TN: m small, the rows summed */
+                        worst = fmax(worst, run_case_with(mtt_gemm_thin, MTT_BLAS_NOTRANS,
+                                                          MTT_BLAS_NOTRANS, rows[a], wide[b],
+                                                          inner[q], ab[c][0], ab[c][1], pad));
+                        worst = fmax(worst, run_case_with(mtt_gemm_thin, MTT_BLAS_TRANS,
+                                                          MTT_BLAS_NOTRANS, inner[q], wide[b],
+                                                          rows[a], ab[c][0], ab[c][1], pad));
+                    }
+                for (size_t b = 0; b < sizeof narrow / sizeof *narrow; ++b)
+                    for (size_t q = 0; q < sizeof dots / sizeof *dots; ++q)
+                        worst = fmax(worst, run_case_with(mtt_gemm_thin, MTT_BLAS_NOTRANS,
+                                                          MTT_BLAS_TRANS, rows[a], narrow[b],
+                                                          dots[q], ab[c][0], ab[c][1], pad));
+            }
+    printf("# largest relative difference %.3g\n", worst);
+    CU_ASSERT(worst < 5e-14);
+    CU_ASSERT(worst > 0); /* the fused rounding is not the reference's */
+}
+
+/* An element's value depends only on its row of op(A) and column of op(B):
+ * the product of one row, one column or one element equals, bit for bit,
+ * the same element of a 9 × 29 product (NN, TN) or 7 × 6 (NT). */
+static void test_thin_place_independent(void)
+{
+    if (!mtt_gemm_thin_supported()) {
+        mtt_cunit_skip("this CPU has no AVX2 and FMA (or this is not x86-64)");
+        return;
+    }
+    enum { M = 9, N = 29, K = 37 };
+    double A[M * K], At[K * M], B[K * N], Bt[N * K], C[M * N], one;
+    for (size_t i = 0; i < M * K; ++i) A[i] = urand();
+    for (size_t i = 0; i < M; ++i)
+        for (size_t q = 0; q < K; ++q) At[q * M + i] = A[i * K + q];
+    for (size_t i = 0; i < K * N; ++i) B[i] = urand();
+    for (size_t q = 0; q < K; ++q)
+        for (size_t j = 0; j < N; ++j) Bt[j * K + q] = B[q * N + j];
+    int same = 1;
+    mtt_gemm_thin(MTT_BLAS_NOTRANS, MTT_BLAS_NOTRANS, M, N, K, 1.0, A, K, B, N, 0.0, C, N);
+    for (size_t i = 0; i < M; ++i)
+        for (size_t j = 0; j < N; ++j) {
+            mtt_gemm_thin(MTT_BLAS_NOTRANS, MTT_BLAS_NOTRANS, 1, 1, K, 1.0, A + i * K, K, B + j,
+                          N, 0.0, &one, 1);
+            same &= one == C[i * N + j];
+        }
+    mtt_gemm_thin(MTT_BLAS_TRANS, MTT_BLAS_NOTRANS, M, N, K, 1.0, At, M, B, N, 0.0, C, N);
+    for (size_t i = 0; i < M; ++i)
+        for (size_t j = 0; j < N; ++j) {
+            mtt_gemm_thin(MTT_BLAS_TRANS, MTT_BLAS_NOTRANS, 1, 1, K, 1.0, At + i, M, B + j, N,
+                          0.0, &one, 1);
+            same &= one == C[i * N + j];
+        }
+    CU_ASSERT(same);
+    /* NT: C (7 × 6) = A Btᵀ; element by element and row by row */
+    double row[6];
+    mtt_gemm_thin(MTT_BLAS_NOTRANS, MTT_BLAS_TRANS, 7, 6, K, 1.0, A, K, Bt, K, 0.0, C, 6);
+    for (size_t i = 0; i < 7; ++i) {
+        mtt_gemm_thin(MTT_BLAS_NOTRANS, MTT_BLAS_TRANS, 1, 6, K, 1.0, A + i * K, K, Bt, K, 0.0,
+                      row, 6);
+        for (size_t j = 0; j < 6; ++j) {
+            mtt_gemm_thin(MTT_BLAS_NOTRANS, MTT_BLAS_TRANS, 1, 1, K, 1.0, A + i * K, K,
+                          Bt + j * K, K, 0.0, &one, 1);
+            same &= one == C[i * 6 + j] && row[j] == C[i * 6 + j];
+        }
+    }
+    CU_ASSERT(same);
+}
+
+/* Which kernels get mtt's thin products, and which shapes are thin. */
+static void test_thin_policy(void)
+{
+    const unsigned avx2 = MTT_CPU_AVX2_FMA, avx512 = avx2 | MTT_CPU_AVX512,
+                   bf16 = avx512 | MTT_CPU_AVX512_BF16;
+    CU_ASSERT_EQUAL(mtt_blas_thin_policy("Haswell", avx2), 1);
+    CU_ASSERT_EQUAL(mtt_blas_thin_policy("Zen", avx2), 1);
+    CU_ASSERT_EQUAL(mtt_blas_thin_policy("Haswell", bf16), 1); /* narrower than the CPU */
+    CU_ASSERT_EQUAL(mtt_blas_thin_policy("Prescott", avx512), 1);
+    CU_ASSERT_EQUAL(mtt_blas_thin_policy("SkylakeX", avx512), 0);
+    CU_ASSERT_EQUAL(mtt_blas_thin_policy("Cooperlake", bf16), 0);
+    CU_ASSERT_EQUAL(mtt_blas_thin_policy("cooperlake", bf16), 0);
+    CU_ASSERT_EQUAL(mtt_blas_thin_policy("SapphireRapids", bf16), 0);
+    CU_ASSERT_EQUAL(mtt_blas_thin_policy("Haswell", 0), 0); /* no AVX2 and FMA */
+    CU_ASSERT_EQUAL(mtt_blas_thin_policy("unknown", avx2), 0);
+    CU_ASSERT_EQUAL(mtt_blas_thin_policy(NULL, avx2), 0);
+    const mtt_blas_trans N = MTT_BLAS_NOTRANS, T = MTT_BLAS_TRANS;
+    CU_ASSERT_EQUAL(mtt_gemm_thin_fits(N, N, 48, 2100, 32), 1);
+    CU_ASSERT_EQUAL(mtt_gemm_thin_fits(N, N, 48, 2100, 65), 0);
+    CU_ASSERT_EQUAL(mtt_gemm_thin_fits(T, N, 32, 2100, 48), 1);
+    CU_ASSERT_EQUAL(mtt_gemm_thin_fits(T, N, 65, 2100, 48), 0);
+    CU_ASSERT_EQUAL(mtt_gemm_thin_fits(N, T, 48, 32, 2100), 1);
+    CU_ASSERT_EQUAL(mtt_gemm_thin_fits(N, T, 48, 65, 2100), 0);
+    CU_ASSERT_EQUAL(mtt_gemm_thin_fits(N, T, 48, 32, 7), 0);
+    CU_ASSERT_EQUAL(mtt_gemm_thin_fits(T, T, 4, 4, 4), 0);
+    /* forcing follows the CPU; -1 returns to the policy */
+    mtt_blas_thin_set(1);
+    CU_ASSERT_EQUAL(mtt_blas_thin_active(), mtt_gemm_thin_supported());
+    mtt_blas_thin_set(0);
+    CU_ASSERT_EQUAL(mtt_blas_thin_active(), 0);
+    mtt_blas_thin_set(-1);
+}
+
 int main(void)
 {
     CU_initialize_registry();
     CU_pSuite s = CU_add_suite("blas", NULL, NULL);
     CU_add_test(s, "dgemm vs reference, all transposes, odd sizes", test_all_transposes_odd_sizes);
+    CU_add_test(s, "dgemm vs reference with mtt's thin products",
+                test_all_transposes_odd_sizes_thin);
+    CU_add_test(s, "thin products vs reference at every block edge", test_thin_vs_reference);
+    CU_add_test(s, "thin products: an element's value does not depend on its place",
+                test_thin_place_independent);
+    CU_add_test(s, "thin products: kernels and shapes", test_thin_policy);
     CU_add_test(s, "degenerate sizes and beta = 0", test_degenerate_sizes);
     CU_add_test(s, "known product", test_known_product);
     CU_add_test(s, "sgemm vs reference", test_single_precision);

@@ -70,7 +70,8 @@ static void log_start(const mtt_comm *comm)
     mtt_blas_describe(blas, sizeof blas);
     mtt_log_info("mtt %s (git %s) on %d rank%s", PACKAGE_VERSION, MTT_GIT_REVISION,
                  mtt_comm_size(comm), mtt_comm_size(comm) == 1 ? "" : "s");
-    mtt_log_info("BLAS: %s", blas);
+    mtt_log_info("BLAS: %s; products with a dimension <= 64: %s", blas,
+                 mtt_blas_thin_describe());
     mtt_cli_blas_kernel_log();
 }
 

@@ -23,6 +23,7 @@ void mtt_cli_print_version(void)
 #endif
     printf("  HDF5: %s\n", hdf5);
     printf("  BLAS: %s\n", blas);
+    printf("        products with a dimension <= 64: %s\n", mtt_blas_thin_describe());
 }
 
 int mtt_cli_parse_or_exit(const mtt_command_spec *spec, int argc, char **argv, mtt_args *args,

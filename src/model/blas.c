@@ -3,10 +3,12 @@
 #include "config.h"
 
 #include "model/blas.h"
+#include "model/gemm_thin.h"
 
 #include <assert.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -83,6 +85,42 @@ const char *mtt_blas_better_kernel(void)
     return mtt_blas_kernel_advice(mtt_blas_corename(), mtt_blas_cpu_features());
 }
 
+int mtt_blas_thin_policy(const char *core, unsigned cpu)
+{
+    if (!core || strcmp(core, "unknown") == 0 || !(cpu & MTT_CPU_AVX2_FMA)) return 0;
+    return !is_avx512_kernel(core);
+}
+
+/* -1: not decided yet; then 0 or 1.  Decided once per process, on the first
+ * product (no locking: mtt calls the products from one thread, and two
+ * threads racing here would store the same value). */
+static int thin_state = -1;
+
+static int thin_decide(void)
+{
+    if (!mtt_gemm_thin_supported()) return 0;
+    const char *env = getenv("MTT_THIN_GEMM");
+    if (env && strcmp(env, "0") == 0) return 0;
+    if (env && strcmp(env, "1") == 0) return 1;
+    return mtt_blas_thin_policy(mtt_blas_corename(), mtt_blas_cpu_features());
+}
+
+int mtt_blas_thin_active(void)
+{
+    if (thin_state < 0) thin_state = thin_decide();
+    return thin_state;
+}
+
+const char *mtt_blas_thin_describe(void)
+{
+    return mtt_blas_thin_active() ? "mtt's AVX2 loops" : "OpenBLAS";
+}
+
+void mtt_blas_thin_set(int on)
+{
+    thin_state = on < 0 ? -1 : (on && mtt_gemm_thin_supported());
+}
+
 /* ---- products ------------------------------------------------------------- */
 
 /* C = beta·C over an m×n block, honouring "beta == 0 means C is not read". */
@@ -108,6 +146,10 @@ void mtt_blas_gemm(mtt_blas_trans ta, mtt_blas_trans tb, size_t m, size_t n, siz
      * simple here, so do them ourselves. */
     if (k == 0 || alpha == 0) {
         MTT_SCALE_BLOCK(C, m, n, ldc, beta);
+        return;
+    }
+    if (mtt_gemm_thin_fits(ta, tb, m, n, k) && mtt_blas_thin_active()) {
+        mtt_gemm_thin(ta, tb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
         return;
     }
     assert(m <= INT_MAX && n <= INT_MAX && k <= INT_MAX);

@@ -6,8 +6,8 @@
  * two, and callers (e.g. the MLP) can switch to the reference to check a
  * whole pass.
  *
- * Cost of a gemm: 2·m·n·k flops.  No allocation, no global state besides the
- * OpenBLAS thread count.
+ * Cost of a gemm: 2·m·n·k flops.  No allocation; global state: the OpenBLAS
+ * thread count and whether mtt's thin products (gemm_thin.h) are used.
  */
 #ifndef MTT_MODEL_BLAS_H
 #define MTT_MODEL_BLAS_H
@@ -36,6 +36,25 @@ unsigned mtt_blas_cpu_features(void);
 const char *mtt_blas_kernel_advice(const char *core, unsigned cpu);
 /* mtt_blas_kernel_advice for the running kernel and this CPU. */
 const char *mtt_blas_better_kernel(void);
+
+/* Whether mtt's own products with one small dimension (gemm_thin.h) suit
+ * OpenBLAS's kernel `core` on a CPU with features `cpu`: 1 on CPUs with
+ * AVX2 and FMA when `core` is not an AVX-512 kernel (the Haswell, Zen or
+ * older kernels, which spend a third of these products packing), 0 for
+ * AVX-512 kernels (faster than mtt's loops at every shape measured),
+ * "unknown" or NULL. */
+int mtt_blas_thin_policy(const char *core, unsigned cpu);
+/* 1 when mtt_blas_gemm runs the thin products itself: the policy for the
+ * running kernel and CPU, unless MTT_THIN_GEMM=0 or 1 in the environment
+ * says otherwise (1 only where the CPU has AVX2 and FMA).  Decided on the
+ * first call. */
+int mtt_blas_thin_active(void);
+/* "mtt's AVX2 loops" or "OpenBLAS": who runs the products with one
+ * dimension ≤ 64 (the networks' first layer). */
+const char *mtt_blas_thin_describe(void);
+/* Tests and benchmarks: 1 or 0 overrides the decision (1 only where the CPU
+ * can), -1 returns it to the policy at the next product. */
+void mtt_blas_thin_set(int on);
 
 /* Whether an operand is used as stored or transposed. */
 typedef enum mtt_blas_trans {
