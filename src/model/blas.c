@@ -167,6 +167,10 @@ void mtt_blas_sgemm(mtt_blas_trans ta, mtt_blas_trans tb, size_t m, size_t n, si
         MTT_SCALE_BLOCK(C, m, n, ldc, beta);
         return;
     }
+    if (mtt_gemm_thin_fits(ta, tb, m, n, k) && mtt_blas_thin_active()) {
+        mtt_gemm_thin_f32(ta, tb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
+        return;
+    }
     assert(m <= INT_MAX && n <= INT_MAX && k <= INT_MAX);
     assert(lda <= INT_MAX && ldb <= INT_MAX && ldc <= INT_MAX);
     cblas_sgemm(CblasRowMajor, cblas_trans(ta), cblas_trans(tb), (blasint)m, (blasint)n,

@@ -12,8 +12,9 @@
  * uses them where OpenBLAS runs kernels narrower than AVX-512.
  *
  * Every element of C is one chain of fused multiply-adds over k in
- * increasing order (NN, TN), or four such chains over k ≡ 0..3 (mod 4)
- * summed as (s0 + s1) + (s2 + s3) and then the k mod 4 last terms (NT), then
+ * increasing order (NN, TN), or W such chains over k ≡ 0..W−1 (mod W; W = 4
+ * doubles or 8 floats per vector) summed pairwise in a fixed order and then
+ * the k mod W last terms (NT), then
  * C = alpha·sum + beta·C (beta == 0: C is not read).  An element's value so
  * depends only on its row of op(A), its column of op(B), alpha, beta and
  * its old value — not on m, n, the leading dimensions or its position in a
@@ -45,5 +46,10 @@ int mtt_gemm_thin_fits(mtt_blas_trans ta, mtt_blas_trans tb, size_t m, size_t n,
 void mtt_gemm_thin(mtt_blas_trans ta, mtt_blas_trans tb, size_t m, size_t n, size_t k,
                    double alpha, const double *A, size_t lda, const double *B, size_t ldb,
                    double beta, double *C, size_t ldc);
+/* The same in float (8 lanes per vector; fmaf chains; the NT lanes summed
+ * as ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7))). */
+void mtt_gemm_thin_f32(mtt_blas_trans ta, mtt_blas_trans tb, size_t m, size_t n, size_t k,
+                       float alpha, const float *A, size_t lda, const float *B, size_t ldb,
+                       float beta, float *C, size_t ldc);
 
 #endif

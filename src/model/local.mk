@@ -1,6 +1,7 @@
 # src/model/local.mk — neighbour lists, SOAP, MLP, BLAS wrapper, soap_bpnn.
 libmttcore_la_SOURCES += src/model/blas.c src/model/blas.h \
-	src/model/gemm_thin.c src/model/gemm_thin.h
+	src/model/gemm_thin.c src/model/gemm_thin.h \
+	src/model/gemm_thin_impl.h
 include src/model/soap.mk
 include src/model/mlp.mk
 libmttcore_la_SOURCES += src/model/soap_bpnn.c src/model/soap_bpnn_features.c \
