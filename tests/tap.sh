@@ -59,13 +59,14 @@ TAP
 # tap_run_ranks PROG COUNT...: run a TAP-printing test program (rank 0
 # prints) under $MPIEXEC -n COUNT for each count; in a serial build or
 # without mpiexec run it once as one process and print a SKIP line for each
-# count above 1, so no multi-rank test vanishes silently.
+# count above 1, so no multi-rank test vanishes silently.  A non-empty
+# $tap_ranks_label is added to each line's "[N ranks...]" prefix.
 tap_run_ranks() {
     prog=$1; shift
     if tap_have_mpiexec; then
         for np in "$@"; do
             out=$(timeout 300 "$MPIEXEC" -n "$np" "$prog" 2>"$work/ranks-$np.err"); rc=$?
-            tap_merge "$out" "[$np rank$([ "$np" -gt 1 ] && echo s)] "
+            tap_merge "$out" "[$np rank$([ "$np" -gt 1 ] && echo s)${tap_ranks_label:-}] "
             if [ "$merged" -eq 0 ] || { [ $rc -ne 0 ] && ! printf '%s\n' "$out" | grep -q '^not ok'; }; then
                 not_ok "$(basename "$prog") on $np ranks exited with $rc" "$(head -n 3 "$work/ranks-$np.err")"
             fi
@@ -77,7 +78,7 @@ tap_run_ranks() {
             not_ok "$(basename "$prog") exited with $rc" "$(head -n 3 "$work/ranks-1.err")"
         fi
         for np in "$@"; do
-            [ "$np" -gt 1 ] && skip "$(basename "$prog") on $np ranks: serial build or no mpiexec"
+            [ "$np" -gt 1 ] && skip "$(basename "$prog") on $np ranks${tap_ranks_label:-}: serial build or no mpiexec"
         done
     fi
     return 0

@@ -3,7 +3,8 @@
 #   - mpiexec -n 2 mtt train: the log says the steps made 2 collective calls
 #     each (the reduce-scatter of gradient and scalars, the all-gather of the
 #     parameters), and the per-step load imbalance (≥ 1, ≥ the whole-run
-#     ratio);
+#     ratio); the exchange through the node's shared window and through
+#     messages (MTT_SHARED_EXCHANGE=0) train the same model;
 #   - the test-only hook MTT_TEST_STEP_FAIL=RANK:STEP (that rank fails
 #     loading its batch at that global step): on 2 ranks with the failure on
 #     rank 1, then on rank 0, both ranks stop in that step with one ERROR line
@@ -87,6 +88,24 @@ if "$MTT" --version | grep -q "MPI:  yes" && [ -n "${MPIEXEC:-}" ] && [ -x "${MP
         not_ok "2 ranks: per-step load imbalance" "exit $code, logged '$per'" \
             "$(grep 'load imbalance' "$case_dir/out")"
     fi
+    # the exchange through the node's shared window (the default on one
+    # machine) and through messages train the same model, bit for bit
+    # (train.csv prints every epoch's losses with 17 digits; model.pt's
+    # bytes also hold HDF5's object times)
+    cat "$case_dir"/outputs/*/*/train.csv "$case_dir"/outputs/*/*/evaluation.csv \
+        > "$work/shared.csv" 2>/dev/null
+    shared_line=$(grep -c "Gradient exchange: 2 ranks on one node" "$case_dir/out")
+    run 2 MTT_SHARED_EXCHANGE=0
+    cat "$case_dir"/outputs/*/*/train.csv "$case_dir"/outputs/*/*/evaluation.csv \
+        > "$work/messages.csv" 2>/dev/null
+    if [ "$shared_line" -eq 1 ] && [ $code -eq 0 ] &&
+       grep -q "Gradient exchange: 2 ranks: reduce-scatter.*MTT_SHARED_EXCHANGE=0" "$case_dir/out" &&
+       [ "$(wc -l < "$work/shared.csv")" -gt 4 ] && cmp -s "$work/shared.csv" "$work/messages.csv"; then
+        ok "2 ranks: the shared-window exchange (log) and messages (MTT_SHARED_EXCHANGE=0) train the same model (train.csv, evaluation.csv)"
+    else
+        not_ok "2 ranks: shared window against messages" "exit $code, shared log line $shared_line" \
+            "$(grep 'Gradient exchange' "$case_dir/out")"
+    fi
     run 2 MTT_TEST_STEP_FAIL=1:3
     failed 2 1 3
     run 2 MTT_TEST_STEP_FAIL=0:7   # in the second epoch
@@ -94,6 +113,7 @@ if "$MTT" --version | grep -q "MPI:  yes" && [ -n "${MPIEXEC:-}" ] && [ -x "${MP
 else
     skip "2 ranks: 2 collective calls per training step: serial build or no mpiexec"
     skip "2 ranks: per-step load imbalance logged: serial build or no mpiexec"
+    skip "2 ranks: the shared-window exchange and messages train the same model: serial build or no mpiexec"
     skip "2 ranks, rank 1 fails at step 3: serial build or no mpiexec"
     skip "2 ranks, rank 0 fails at step 7: serial build or no mpiexec"
 fi

@@ -124,6 +124,9 @@ static int setup(mtt_trainer *t, const mtt_comm *c, mtt_dataset *ds, size_t firs
     if (!t->params || !t->adam_m || !t->adam_v || !t->baseline_train) return 0;
     if (!test_trainer_slices_create(t)) return 0;
     mtt_sbp_init_params(t->model, t->params, 3);
+    /* on one node with several ranks the parameters move into the shared
+     * window, as trainer.c does (trainer_reduce.c) */
+    mtt_trainer_reduce_share_params(t);
     t->adam_cfg = mtt_adam_config_default();
     mtt_adam_state_init(&t->adam, np, t->adam_m, t->adam_v);
     for (size_t s = 0; s < n; ++s) {  /* by the GLOBAL index: the same on any split */
@@ -144,14 +147,15 @@ static void teardown(mtt_trainer *t)
     mtt_batch_free(&t->batch);
     mtt_sbp_work_free(t->work);
     mtt_sbp_free(t->model);
+    test_trainer_slices_free(t);  /* first: it owns shared parameters */
     free(t->params);
     free(t->adam_m);
     free(t->adam_v);
     free(t->baseline_train);
-    test_trainer_slices_free(t);
 }
 
-/* One step over every local structure with learning rate 0. */
+/* One step over every local structure with learning rate LR. */
+#define LR 1e-3
 static int step_all(mtt_trainer *t, double *loss)
 {
     size_t idx[N_FRAMES];
@@ -160,7 +164,7 @@ static int step_all(mtt_trainer *t, double *loss)
     mtt_error err;
     double totals[3];
     test_trainer_totals(t, idx, n, totals);  /* collective on several ranks */
-    mtt_status st = mtt_trainer_step(t, idx, n, totals, 0.0, loss, &err);
+    mtt_status st = mtt_trainer_step(t, idx, n, totals, LR, loss, &err);
     if (st != MTT_OK) printf("# rank %d: %s\n", rank_, err.msg);
     return st == MTT_OK;
 }
@@ -236,6 +240,22 @@ static void compare_split(const char *file, const mtt_xyz_keys *keys, const int 
               "%s, %s term(s), rank 0 %s: gradient = one process's, relative difference "
               "%.1e, loss terms %.1e",
               file, w.name, size_ > 1 ? "empty" : "holds all", rel, trel);
+        /* the sharded Adam step and the exchange of its slices: the same
+         * parameters as one process's update of all of them, on every rank
+         * (bit for bit, checksum), up to the gradient's rounding */
+        double pmax = 0, pdiff = 0;
+        for (size_t k = 0; k < np; ++k) {
+            pmax = fmax(pmax, fabs(ref.params[k]));
+            pdiff = fmax(pdiff, fabs(ref.params[k] - dist.params[k]));
+        }
+        mtt_error err;
+        int same = mtt_trainer_check_replicas(&dist, 1, &err) == MTT_OK;  /* collective */
+        double prel = pmax > 0 ? pdiff / pmax : INFINITY;
+        check(stepped && same && prel <= TOLERANCE,
+              "%s, %s term(s): parameters after one Adam step (learning rate %g) = one "
+              "process's, relative difference %.1e, identical on all ranks (%s)",
+              file, w.name, LR, prel,
+              size_ == 1 ? "one rank" : dist.shared ? "shared window" : "messages");
     }
     teardown(&ref);
     teardown(&dist);

@@ -20,6 +20,9 @@
 # theirs, so the runs can train different numbers per epoch; two/pair
 # ≥ 0.95 is the goal), and the 2-rank run's own log lines on time in
 # collectives and load imbalance.
+# EXCHANGE_AB=1: every repeat also runs the 2-rank case with
+# MTT_SHARED_EXCHANGE=0 (messages instead of the node's shared window), right
+# after the default one, and prints its medians next to them.
 set -u
 repeats=${1:-5}
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -59,12 +62,17 @@ run() {
 
 for case in ethanol alloy; do
     d=$tmp/$case
-    w1=""; w2=""; wp=""; t1=""; t2=""; tp=""
+    w1=""; w2=""; wp=""; t1=""; t2=""; tp=""; wm=""; tm=""
     i=0
     while [ $i -lt "$repeats" ]; do
         i=$((i + 1))
         run "$d" one taskset -c 0 "$mtt" train options.yaml -r architecture.training.batch_size=8
         run "$d" two "$mpiexec" -n 2 "$mtt" train options.yaml -r architecture.training.batch_size=4
+        if [ "${EXCHANGE_AB:-0}" = 1 ]; then
+            run "$d" twom env MTT_SHARED_EXCHANGE=0 "$mpiexec" -n 2 "$mtt" train options.yaml \
+                -r architecture.training.batch_size=4
+            wm="$wm $(cat "$d/twom.wall")"; tm="$tm $(ttime "$d/twom.log")"
+        fi
         run "$d" pa taskset -c 0 "$mtt" train options.yaml -r architecture.training.batch_size=8 &
         run "$d" pb taskset -c 1 "$mtt" train options.yaml -r architecture.training.batch_size=8 &
         wait
@@ -89,6 +97,13 @@ for case in ethanol alloy; do
             printf "%s throughput (structures per s): one %.1f, two %.1f, pair %.1f; two/one %.3f; two/pair %.3f\n",
                    k, n1 / a, n2 / b, 2 * n1 / c, (n2 / b) / (n1 / a), (n2 / b) / (2 * n1 / c) }'
     done
-    grep -h "Time by phase\|Time inside" "$d/two.log" | sed 's/^\[[^]]*\]\[INFO\] - /last 2-rank run: /'
+    grep -h "Gradient exchange\|Time by phase\|Time inside" "$d/two.log" | sed 's/^\[[^]]*\]\[INFO\] - /last 2-rank run: /'
+    if [ "${EXCHANGE_AB:-0}" = 1 ]; then
+        echo "messages (MTT_SHARED_EXCHANGE=0): wall s$wm  loop s$tm"
+        awk -v a="$(med $wm)" -v b="$(med $tm)" -v c="$(med $tp)" -v w="$(med $wp)" -v n1="$n1" -v n2="$n2" 'BEGIN {
+            printf "messages medians: wall %.3f s, loop %.3f s; loop throughput two/pair %.3f, wall %.3f\n",
+                   a, b, (n2 / b) / (2 * n1 / c), (n2 / a) / (2 * n1 / w) }'
+        grep -h "Gradient exchange\|Time by phase\|Time inside" "$d/twom.log" | sed 's/^\[[^]]*\]\[INFO\] - /last messages run: /'
+    fi
     grep -h "Time by phase" "$d/one.log" | sed 's/^\[[^]]*\]\[INFO\] - /last 1-rank run: /'
 done

@@ -356,4 +356,5 @@ const char *mtt_comm_library_version(void)
 #include "parallel/comm_mpi.h"
 
 MPI_Comm mtt_comm_mpi(const mtt_comm *c) { return c->comm; }
+void mtt_comm_mpi_count(const mtt_comm *c) { count(c); }
 #endif

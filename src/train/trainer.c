@@ -113,6 +113,12 @@ static mtt_status create_model(const mtt_options *o, const mtt_train_data *td, m
     t->adam_cfg = mtt_adam_config_default();
     mtt_adam_state_init(&t->adam, n, t->adam_m, t->adam_v);
     MTT_FORWARD_IF_ERROR(mtt_trainer_floats_create(t, err));
+    mtt_trainer_reduce_share_params(t);  /* one node: the parameters in its shared window */
+    if (t->size > 1) {
+        char exchange[256];
+        mtt_trainer_reduce_describe(t, exchange, sizeof exchange);
+        mtt_log_info("Gradient exchange: %s", exchange);
+    }
 
     char species[512];
     size_t k = 0;
@@ -136,12 +142,12 @@ static void trainer_free(mtt_trainer *t)
     mtt_batch_free(&t->batch);
     mtt_sbp_work_free(t->work);
     mtt_sbp_free(t->model);
+    mtt_trainer_reduce_free(t);  /* first: it owns the parameters once they are shared */
     free(t->params);
     free(t->best);
     free(t->adam_m);
     free(t->adam_v);
     mtt_trainer_floats_free(t);
-    mtt_trainer_reduce_free(t);
     free(t->step_totals);
     free(t->step_work);
     free(t->plan_first);

@@ -22,6 +22,7 @@
 #include "io/checkpoint.h"
 #include "model/soap_bpnn.h"
 #include "parallel/comm.h"
+#include "parallel/shared.h"
 #include "train/adam.h"
 #include "train/evaluate.h"
 #include "train/feature_cache.h"
@@ -114,9 +115,17 @@ typedef struct mtt_trainer {
     /* the step's reduction buffer, n_reduce doubles (trainer_reduce.c): the
      * local gradient in [0, n_params) after the backward pass; on several
      * ranks then packed in place as [slice 0 | scalars | slice 1 | scalars
-     * | ...] for the one reduce-scatter */
+     * | ...] for the one reduce-scatter; with a node-shared window
+     * (t->shared) it is this rank's segment, [gradient | scalars], which
+     * the other ranks read in place */
     double *reduce;
-    size_t n_reduce;            /* n_params + size · MTT_TRAINER_REDUCE_EXTRA */
+    size_t n_reduce;            /* n_params + size · MTT_TRAINER_REDUCE_EXTRA (shared: + 1 ·) */
+    /* all ranks on one node (trainer_reduce.c): each rank's segment holds
+     * its reduce buffer and then its parameters (t->params, or t->params_f
+     * at base_precision 32, live there once shared_params is set) */
+    mtt_comm_shared *shared;
+    const char *exchange_why;   /* why there is no shared window (for the log), or NULL */
+    int shared_params;
     double agreed[MTT_TRAINER_REDUCE_EXTRA]; /* the last step's scalars summed over ranks */
     double *adam_m, *adam_v;    /* n_params */
     /* base_precision 32 (trainer_floats.c; NULL at 64): the parameters and
@@ -234,6 +243,17 @@ void mtt_trainer_reduce_free(mtt_trainer *t);
  * rank's slice in t->slice_grad — one reduce-scatter (collective).  One
  * rank: t->agreed = x, the gradient stays in t->reduce, no communication. */
 void mtt_trainer_reduce_exchange(mtt_trainer *t, const double *x);
+/* With a shared window: move the parameters the steps update (t->params, or
+ * t->params_f at base_precision 32) into this rank's segment, so that
+ * mtt_trainer_reduce_gather_params reads the other ranks' slices in place
+ * (trainer.c, once, after the float copies exist).  No-op otherwise. */
+void mtt_trainer_reduce_share_params(mtt_trainer *t);
+/* After Adam updated this rank's slice of the parameters the steps use:
+ * every rank's slice to every rank (collective; an all-gather, or with
+ * shared parameters a fence and copies from the other segments). */
+void mtt_trainer_reduce_gather_params(mtt_trainer *t);
+/* One line for the log: how the step's gradient and parameters travel. */
+void mtt_trainer_reduce_describe(const mtt_trainer *t, char *out, size_t cap);
 /* trainer_step.c */
 mtt_status mtt_trainer_loss_kind(const char *name, int *kind, mtt_error *err);
 /* One optimiser step on local structures idx[0..n) (n may be 0), normalised

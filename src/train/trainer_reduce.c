@@ -30,9 +30,26 @@
  * Cost: a memmove of the gradient minus the first slice (memory bandwidth,
  * well below the reduce-scatter's own passes over it), P · 8 extra doubles
  * in the message.  Buffers are sized here once; the step allocates nothing.
+ *
+ * All ranks on one node (the common case of a node's worth of ranks, and of
+ * every run on one machine): the same exchange without messages.  Each rank
+ * has a segment of a shared window (parallel/shared.h):
+ *
+ *   segment of rank q:  [ g^q (n) | x^q (X) | parameters (n doubles, or n floats) ]
+ *
+ * The backward pass writes g^q there directly; after a fence rank r adds
+ * slice r of every g^q in rank order into t->slice_grad and every x^q into
+ * t->agreed (the same sum in the same order on every rank); after Adam a
+ * second fence, and each rank copies the other slices of the parameters
+ * from their owners' segments.  A rank writes only its own segment; between
+ * the fences the others read only what it will not write before the next
+ * fence.  Measured on 2 cores (docs/performance.md, "Node-shared exchange"):
+ * a third of the reduce-scatter + all-gather's time.  MTT_SHARED_EXCHANGE=0
+ * in the environment keeps the messages (for comparisons).
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -53,16 +70,91 @@ mtt_status mtt_trainer_reduce_create(mtt_trainer *t, mtt_error *err)
         if ((int)r == t->rank) t->slice_offset = a;
         most = b - a > most ? b - a : most;
     }
-    t->n_reduce = n + (size > 1 ? size * X : 0);
     t->slice_grad = calloc(most + X, sizeof *t->slice_grad);
-    t->reduce = calloc(t->n_reduce ? t->n_reduce : 1, sizeof *t->reduce);
-    MTT_RETURN_ERROR_IF(!t->slice_count || !t->reduce_count || !t->slice_grad || !t->reduce, err,
+    MTT_RETURN_ERROR_IF(!t->slice_count || !t->reduce_count || !t->slice_grad, err,
                         MTT_ERR_NOMEM, "out of memory for the gradient of %zu parameters", n);
+    const char *off = getenv("MTT_SHARED_EXCHANGE");
+    t->exchange_why = "MTT_SHARED_EXCHANGE=0";
+    if (size > 1 && !(off && strcmp(off, "0") == 0))
+        MTT_FORWARD_IF_ERROR(mtt_comm_shared_create(t->comm, (2 * n + X) * sizeof(double),
+                                                    &t->shared, &t->exchange_why, err));
+    if (t->shared) {
+        t->n_reduce = n + X;
+        t->reduce = mtt_comm_shared_segment(t->shared, t->rank);
+        return MTT_OK;
+    }
+    t->n_reduce = n + (size > 1 ? size * X : 0);
+    t->reduce = calloc(t->n_reduce ? t->n_reduce : 1, sizeof *t->reduce);
+    MTT_RETURN_ERROR_IF(!t->reduce, err, MTT_ERR_NOMEM,
+                        "out of memory for the gradient of %zu parameters", n);
     return MTT_OK;
+}
+
+/* Rank q's parameters in the shared window: after its reduce buffer. */
+static void *segment_params(const mtt_trainer *t, int q)
+{
+    return (double *)mtt_comm_shared_segment(t->shared, q) + t->n_params + X;
+}
+
+void mtt_trainer_reduce_share_params(mtt_trainer *t)
+{
+    if (!t->shared || t->shared_params) return;
+    void *room = segment_params(t, t->rank);
+    if (t->params_f) {
+        memcpy(room, t->params_f, t->n_params * sizeof *t->params_f);
+        free(t->params_f);
+        t->params_f = room;
+    } else {
+        memcpy(room, t->params, t->n_params * sizeof *t->params);
+        free(t->params);
+        t->params = room;
+    }
+    t->shared_params = 1;
+}
+
+void mtt_trainer_reduce_gather_params(mtt_trainer *t)
+{
+    if (t->size <= 1) return;
+    if (!t->shared_params) {
+        if (t->params_f) mtt_comm_allgather_floats(t->comm, t->params_f, t->slice_count);
+        else mtt_comm_allgather_doubles(t->comm, t->params, t->slice_count);
+        return;
+    }
+    mtt_comm_shared_fence(t->shared);
+    const size_t width = t->params_f ? sizeof *t->params_f : sizeof *t->params;
+    char *own = t->params_f ? (char *)t->params_f : (char *)t->params;
+    size_t begin = 0;
+    for (int q = 0; q < t->size; begin += t->slice_count[q], ++q)
+        if (q != t->rank)
+            memcpy(own + begin * width, (const char *)segment_params(t, q) + begin * width,
+                   t->slice_count[q] * width);
+}
+
+void mtt_trainer_reduce_describe(const mtt_trainer *t, char *out, size_t cap)
+{
+    if (t->size <= 1) snprintf(out, cap, "one rank, no exchange");
+    else if (t->shared)
+        snprintf(out, cap,
+                 "%d ranks on one node: the gradient summed and the parameters copied from "
+                 "each other's shared memory (2 fences per step)",
+                 t->size);
+    else
+        snprintf(out, cap,
+                 "%d ranks: reduce-scatter of the gradient, all-gather of the parameters "
+                 "(no shared window: %s)",
+                 t->size, t->exchange_why ? t->exchange_why : "?");
 }
 
 void mtt_trainer_reduce_free(mtt_trainer *t)
 {
+    if (t->shared_params) {  /* they live in the window freed below */
+        if (t->params_f) t->params_f = NULL;
+        else t->params = NULL;
+        t->shared_params = 0;
+    }
+    if (t->shared) t->reduce = NULL;
+    mtt_comm_shared_free(t->shared);
+    t->shared = NULL;
     free(t->slice_count);
     free(t->reduce_count);
     free(t->slice_grad);
@@ -72,10 +164,33 @@ void mtt_trainer_reduce_free(mtt_trainer *t)
     t->n_reduce = 0;
 }
 
+/* The sums over ranks in rank order, read from every segment (see the top). */
+static void shared_exchange(mtt_trainer *t, const double *x)
+{
+    const size_t n = t->n_params, begin = t->slice_offset, c = t->slice_count[t->rank];
+    memcpy(t->reduce + n, x, X * sizeof *x);
+    mtt_comm_shared_fence(t->shared);
+    const double *g0 = mtt_comm_shared_segment(t->shared, 0);
+    const double *g1 = mtt_comm_shared_segment(t->shared, 1);
+    double *restrict out = t->slice_grad;
+    for (size_t i = 0; i < c; ++i) out[i] = g0[begin + i] + g1[begin + i];
+    for (int k = 0; k < X; ++k) t->agreed[k] = g0[n + k] + g1[n + k];
+    for (int q = 2; q < t->size; ++q) {
+        const double *g = mtt_comm_shared_segment(t->shared, q);
+        for (size_t i = 0; i < c; ++i) out[i] += g[begin + i];
+        for (int k = 0; k < X; ++k) t->agreed[k] += g[n + k];
+    }
+    memcpy(out + c, t->agreed, sizeof t->agreed);
+}
+
 void mtt_trainer_reduce_exchange(mtt_trainer *t, const double *x)
 {
     if (t->size <= 1) {
         memcpy(t->agreed, x, sizeof t->agreed);
+        return;
+    }
+    if (t->shared) {
+        shared_exchange(t, x);
         return;
     }
     /* from the last slice down: slice r moves up by r·X, its scalars follow

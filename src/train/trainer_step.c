@@ -219,7 +219,7 @@ mtt_status mtt_trainer_step(mtt_trainer *t, const size_t *idx, size_t n, const d
                                   t->size > 1 ? t->slice_grad : NULL, err);
         t->adam.step = part.step;
         double c3 = mtt_stop_now();
-        mtt_comm_allgather_floats(t->comm, t->params_f, t->slice_count);
+        mtt_trainer_reduce_gather_params(t);
         t->phase_s[MTT_PHASE_OPTIMIZER] += c3 - c2;
         t->phase_s[MTT_PHASE_COLLECTIVE] += mtt_stop_now() - c3;
     } else if (t->size == 1) {
@@ -234,7 +234,7 @@ mtt_status mtt_trainer_step(mtt_trainer *t, const size_t *idx, size_t n, const d
                            err);
         t->adam.step = part.step;
         double c3 = mtt_stop_now();
-        mtt_comm_allgather_doubles(t->comm, t->params, t->slice_count);
+        mtt_trainer_reduce_gather_params(t);
         t->phase_s[MTT_PHASE_OPTIMIZER] += c3 - c2;
         t->phase_s[MTT_PHASE_COLLECTIVE] += mtt_stop_now() - c3;
     }
