@@ -41,15 +41,16 @@ validation_set: 0.1
 test_set: 0.1
 YAML
 
-# run RANKS [VAR=VALUE]: mtt train in a clean $case_dir; stdout out, stderr err
+# run RANKS [VAR=VALUE]: mtt train in a clean $case_dir (options file
+# $options, default options.yaml); stdout out, stderr err
 run() {
     ranks=$1; shift
     rm -rf "$case_dir/outputs" "$case_dir/model.ckpt" "$case_dir/model.pt"
     if [ "$ranks" -eq 1 ]; then
-        (cd "$case_dir" && env "$@" timeout 120 "$MTT" train options.yaml >out 2>err)
+        (cd "$case_dir" && env "$@" timeout 120 "$MTT" train "${options:-options.yaml}" >out 2>err)
     else
-        (cd "$case_dir" && env "$@" timeout 120 "$MPIEXEC" -n "$ranks" "$MTT" train options.yaml \
-            >out 2>err)
+        (cd "$case_dir" && env "$@" timeout 120 "$MPIEXEC" -n "$ranks" "$MTT" train \
+            "${options:-options.yaml}" >out 2>err)
     fi
     code=$?
 }
@@ -91,21 +92,28 @@ if "$MTT" --version | grep -q "MPI:  yes" && [ -n "${MPIEXEC:-}" ] && [ -x "${MP
     # the exchange through the node's shared window (the default on one
     # machine) and through messages train the same model, bit for bit
     # (train.csv prints every epoch's losses with 17 digits; model.pt's
-    # bytes also hold HDF5's object times)
-    cat "$case_dir"/outputs/*/*/train.csv "$case_dir"/outputs/*/*/evaluation.csv \
-        > "$work/shared.csv" 2>/dev/null
-    shared_line=$(grep -c "Gradient exchange: 2 ranks on one node" "$case_dir/out")
-    run 2 MTT_SHARED_EXCHANGE=0
-    cat "$case_dir"/outputs/*/*/train.csv "$case_dir"/outputs/*/*/evaluation.csv \
-        > "$work/messages.csv" 2>/dev/null
-    if [ "$shared_line" -eq 1 ] && [ $code -eq 0 ] &&
-       grep -q "Gradient exchange: 2 ranks: reduce-scatter.*MTT_SHARED_EXCHANGE=0" "$case_dir/out" &&
-       [ "$(wc -l < "$work/shared.csv")" -gt 4 ] && cmp -s "$work/shared.csv" "$work/messages.csv"; then
-        ok "2 ranks: the shared-window exchange (log) and messages (MTT_SHARED_EXCHANGE=0) train the same model (train.csv, evaluation.csv)"
-    else
-        not_ok "2 ranks: shared window against messages" "exit $code, shared log line $shared_line" \
-            "$(grep 'Gradient exchange' "$case_dir/out")"
-    fi
+    # bytes also hold HDF5's object times); at base_precision 64 and 32
+    # (float parameters in the window)
+    sed 's/^seed: 7$/seed: 7\nbase_precision: 32/' "$case_dir/options.yaml" > "$case_dir/float.yaml"
+    for options in options.yaml float.yaml; do
+        [ "$options" = options.yaml ] || run 2
+        cat "$case_dir"/outputs/*/*/train.csv "$case_dir"/outputs/*/*/evaluation.csv \
+            > "$work/shared.csv" 2>/dev/null
+        shared_line=$(grep -c "Gradient exchange: 2 ranks on one node" "$case_dir/out")
+        run 2 MTT_SHARED_EXCHANGE=0
+        cat "$case_dir"/outputs/*/*/train.csv "$case_dir"/outputs/*/*/evaluation.csv \
+            > "$work/messages.csv" 2>/dev/null
+        if [ "$shared_line" -eq 1 ] && [ $code -eq 0 ] &&
+           grep -q "Gradient exchange: 2 ranks: reduce-scatter.*MTT_SHARED_EXCHANGE=0" "$case_dir/out" &&
+           { [ "$options" = options.yaml ] || grep -q "Base precision 32" "$case_dir/out"; } &&
+           [ "$(wc -l < "$work/shared.csv")" -gt 4 ] && cmp -s "$work/shared.csv" "$work/messages.csv"; then
+            ok "2 ranks, $options: the shared-window exchange (log) and messages (MTT_SHARED_EXCHANGE=0) train the same model (train.csv, evaluation.csv)"
+        else
+            not_ok "2 ranks, $options: shared window against messages" \
+                "exit $code, shared log line $shared_line" "$(grep 'Gradient exchange' "$case_dir/out")"
+        fi
+    done
+    options=options.yaml
     run 2 MTT_TEST_STEP_FAIL=1:3
     failed 2 1 3
     run 2 MTT_TEST_STEP_FAIL=0:7   # in the second epoch
@@ -113,7 +121,8 @@ if "$MTT" --version | grep -q "MPI:  yes" && [ -n "${MPIEXEC:-}" ] && [ -x "${MP
 else
     skip "2 ranks: 2 collective calls per training step: serial build or no mpiexec"
     skip "2 ranks: per-step load imbalance logged: serial build or no mpiexec"
-    skip "2 ranks: the shared-window exchange and messages train the same model: serial build or no mpiexec"
+    skip "2 ranks, options.yaml: the shared-window exchange and messages train the same model: serial build or no mpiexec"
+    skip "2 ranks, float.yaml: the shared-window exchange and messages train the same model: serial build or no mpiexec"
     skip "2 ranks, rank 1 fails at step 3: serial build or no mpiexec"
     skip "2 ranks, rank 0 fails at step 7: serial build or no mpiexec"
 fi
