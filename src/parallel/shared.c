@@ -19,9 +19,10 @@ struct mtt_comm_shared {
 #ifdef HAVE_MPI
     MPI_Win win;
     const mtt_comm *comm;
-    void **segment;  /* size pointers */
+    void **segment;  /* one pointer per rank */
+#else
+    int unused;
 #endif
-    int size;
 };
 
 #ifdef HAVE_MPI
@@ -84,7 +85,6 @@ mtt_status mtt_comm_shared_create(const mtt_comm *comm, size_t bytes, mtt_comm_s
     MPI_Win_lock_all(MPI_MODE_NOCHECK, s->win);
     s->comm = comm;
     s->segment = segment;
-    s->size = size;
     mtt_comm_shared_fence(s);
     *why = NULL;
     *out = s;

@@ -119,7 +119,7 @@ typedef struct mtt_trainer {
      * (t->shared) it is this rank's segment, [gradient | scalars], which
      * the other ranks read in place */
     double *reduce;
-    size_t n_reduce;            /* n_params + size · MTT_TRAINER_REDUCE_EXTRA (shared: + 1 ·) */
+    size_t n_reduce;            /* n_params + size · EXTRA; with a shared window n_params + EXTRA */
     /* all ranks on one node (trainer_reduce.c): each rank's segment holds
      * its reduce buffer and then its parameters (t->params, or t->params_f
      * at base_precision 32, live there once shared_params is set) */

@@ -44,8 +44,9 @@
  * from their owners' segments.  A rank writes only its own segment; between
  * the fences the others read only what it will not write before the next
  * fence.  Measured on 2 cores (docs/performance.md, "Node-shared exchange"):
- * a third of the reduce-scatter + all-gather's time.  MTT_SHARED_EXCHANGE=0
- * in the environment keeps the messages (for comparisons).
+ * half the time the ethanol example's steps spend in collectives.
+ * MTT_SHARED_EXCHANGE=0 in the environment keeps the messages (for
+ * comparisons).
  */
 #include "config.h"
 

@@ -20,7 +20,9 @@
  *      moments outside the slice go stale until mtt_trainer_gather_optimizer
  *      (before every checkpoint).
  * So a step has two synchronisation points on several ranks (a failure adds
- * the collectives that bring its message to every rank).
+ * the collectives that bring its message to every rank).  With every rank on
+ * one node the two are barriers on a shared window instead of the
+ * reduce-scatter and all-gather (trainer_reduce.c); the step is the same.
  * base_precision 32 (trainer_floats.c): the same steps on the float
  * parameters and moments; the backward writes the float gradient t->grad_f,
  * which Adam reads on one rank and which is widened into t->reduce for the
@@ -227,7 +229,7 @@ mtt_status mtt_trainer_step(mtt_trainer *t, const size_t *idx, size_t n, const d
         t->phase_s[MTT_PHASE_OPTIMIZER] += mtt_stop_now() - c2;
     } else {
         /* Sharded update: Adam on this rank's slice, the new parameters to
-         * everyone (all-gather) */
+         * everyone (all-gather, or copies from the shared window) */
         mtt_adam_state part = {t->slice_count[t->rank], t->adam_m + t->slice_offset,
                                t->adam_v + t->slice_offset, t->adam.step};
         st = mtt_adam_step(&t->adam_cfg, lr, &part, t->params + t->slice_offset, t->slice_grad,
