@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "parallel/comm.h"
+#include "parallel/shared.h"
 
 static int n_tests = 0, n_failed = 0;
 
@@ -19,6 +20,41 @@ static void check(const mtt_comm *c, int ok, const char *what)
     ++n_tests;
     n_failed += failed;
     if (mtt_comm_rank(c) == 0) printf("%s %d - %s\n", failed ? "not ok" : "ok", n_tests, what);
+}
+
+/* The node's shared window: in every round each rank writes its segment,
+ * fences, reads every segment, fences again.  A fence that let a rank pass
+ * early shows as a value of the previous round (read too soon) or of the
+ * next (overwritten while another rank still read). */
+static void check_shared(const mtt_comm *c)
+{
+    enum { WORDS = 512, ROUNDS = 1000 };
+    const int rank = mtt_comm_rank(c), size = mtt_comm_size(c);
+    mtt_comm_shared *w = NULL;
+    const char *why = NULL;
+    mtt_error err;
+    mtt_status st = mtt_comm_shared_create(c, WORDS * sizeof(uint64_t), &w, &why, &err);
+    if (size == 1) {
+        check(c, st == MTT_OK && !w && why, "shared window: none on one rank, with the reason");
+        return;
+    }
+    check(c, st == MTT_OK && w, "shared window on one node");
+    if (!w) return;
+    uint64_t wrong = 0;
+    for (uint64_t round = 1; round <= ROUNDS; ++round) {
+        uint64_t *own = mtt_comm_shared_segment(w, rank);
+        for (uint64_t i = 0; i < WORDS; ++i) own[i] = round * 1000003u + (uint64_t)rank * WORDS + i;
+        mtt_comm_shared_fence(w);
+        for (int q = 0; q < size; ++q) {
+            const uint64_t *seg = mtt_comm_shared_segment(w, q);
+            for (uint64_t i = 0; i < WORDS; ++i)
+                wrong += seg[i] != round * 1000003u + (uint64_t)q * WORDS + i;
+        }
+        mtt_comm_shared_fence(w);
+    }
+    check(c, wrong == 0, "shared window: 1000 rounds, every rank's writes seen by all after "
+                         "each fence and none overwritten before all had read");
+    mtt_comm_shared_free(w);
 }
 
 int main(int argc, char **argv)
@@ -70,6 +106,8 @@ int main(int argc, char **argv)
     if (rank == 0) big[0] = 1, big[3] = UINT64_MAX;
     mtt_comm_bcast_bytes(c, big, sizeof big, 0);
     check(c, big[0] == 1 && big[3] == UINT64_MAX, "broadcast bytes");
+
+    check_shared(c);
 
     mtt_comm_barrier(c);
     if (rank == 0) printf("1..%d\n", n_tests);

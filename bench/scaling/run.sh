@@ -18,8 +18,9 @@
 # (pair/2)/two, the same as throughputs in structures trained per second
 # (one process drops the last partial batch as metatrain, 2 ranks keep
 # theirs, so the runs can train different numbers per epoch; two/pair
-# ≥ 0.95 is the goal), and the 2-rank run's own log lines on time in
-# collectives and load imbalance.
+# ≥ 0.95 is the goal), the 2-rank run's own log lines on time in
+# collectives and load imbalance, and the log's time by phase of the last
+# repeat's runs (1 rank, 2 ranks, each process of the pair).
 # EXCHANGE_AB=1: every repeat also runs the 2-rank case with
 # MTT_SHARED_EXCHANGE=0 (messages instead of the node's shared window), right
 # after the default one, and prints its medians next to them.
@@ -106,4 +107,7 @@ for case in ethanol alloy; do
         grep -h "Gradient exchange\|Time by phase\|Time inside" "$d/twom.log" | sed 's/^\[[^]]*\]\[INFO\] - /last messages run: /'
     fi
     grep -h "Time by phase" "$d/one.log" | sed 's/^\[[^]]*\]\[INFO\] - /last 1-rank run: /'
+    for p in pa pb; do
+        grep -h "Time by phase" "$d/$p.log" | sed "s/^\[[^]]*\]\[INFO\] - /last pair run ($p): /"
+    done
 done
