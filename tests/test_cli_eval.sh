@@ -3,7 +3,8 @@
 # forces; Lattice, stress, virial and pbc for periodic cells), RMSE/MAE that
 # agree with the written predictions, timing line, no targets → predictions
 # only; bad input: an atomic type the model lacks, an unknown option key, a
-# missing model, an output folder that does not exist — one message each,
+# missing model, an output folder that does not exist, a target read from
+# another file than the structures — one message each,
 # no output file left behind.
 set -u
 . "${top_srcdir:-.}/tests/tap.sh"
@@ -116,6 +117,13 @@ fails "an atomic type the model lacks names the atom and the types" \
 printf 'systems: mol.xyz\ntargets: {energy: {key: energy, forcez: on}}\n' > key.yaml
 fails "unknown option key: file:line:col and the key, as in eval.yaml" "key.yaml:2:33: targets.energy.forcez: unknown option; did you mean forces?" m.pt key.yaml
 fails "missing model" "nothere.pt: No such file" nothere.pt mol.yaml
+# a reference file other than the structures is refused (mtt reads targets from systems.read_from)
+printf 'systems: mol.xyz\ntargets: {energy: {key: energy, read_from: other.xyz}}\n' > other.yaml
+fails "a target read_from naming another file is refused, with the key" \
+    "other.yaml: targets.energy.read_from: other.xyz differs from systems.read_from mol.xyz" m.pt other.yaml
+printf 'systems: mol.xyz\ntargets: {energy: {key: energy, forces: {key: forces, read_from: f.xyz}}}\n' > otherf.yaml
+fails "a forces read_from naming another file is refused" \
+    "otherf.yaml: targets.energy.forces.read_from: f.xyz differs from systems.read_from mol.xyz" m.pt otherf.yaml
 "$MTT" eval m.pt mol.yaml -o nowhere/p.xyz > fail.out 2>&1; c=$?
 [ $c -ne 0 ] && grep -q "nowhere/p.xyz: cannot create" fail.out && ok "output folder that does not exist" ||
     not_ok "output folder (exit $c)" "$(tail -n 1 fail.out)"

@@ -85,6 +85,8 @@ check_fail "--token and HF_TOKEN both set" 2 "both --token and HF_TOKEN" \
     env HF_TOKEN=a "$MTT" export org/repo base.pt --token b
 check_fail "a .pt cannot become a checkpoint" 2 "cannot become a checkpoint" \
     "$MTT" export base.pt -o x.ckpt
+check_fail "--token with a local input is refused" 2 "--token is only for remote checkpoints" \
+    "$MTT" export base.pt --token abc -o tok.pt
 
 # ---- remote ------------------------------------------------------------------------
 if [ -z "$PYTHON3" ] || ! $PYTHON3 -c "import http.server" 2>/dev/null; then

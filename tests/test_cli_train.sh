@@ -250,6 +250,18 @@ sed -i '2,$s/^\([A-Z][a-z]*\( [^ ]*\)\{3\}\).*/\1/; s/forces:R:3//; s/Properties
 if grep "WARNING" "$case_dir/err" | grep -q "forces" && ! grep -q ERROR "$case_dir/err" && [ $c -eq 0 ]; then
     ok "forces absent: a warning, not an error; trains on energies"; else not_ok "forces absent: warning" "exit $c"; fi
 
+new_case debug
+(cd "$case_dir" && timeout 120 "$MTT" --debug train options.yaml -r architecture.training.num_epochs=2 \
+    >out 2>err); c=$?
+(cd "$case_dir" && rm -rf outputs && timeout 120 "$MTT" train options.yaml \
+    -r architecture.training.num_epochs=2 >out2 2>err2); c2=$?
+if [ $c -eq 0 ] && [ $c2 -eq 0 ] && [ "$(cat "$case_dir/out" "$case_dir/err" | grep -c '\[DEBUG\] - Epoch [01], time by phase on rank 0: descriptors')" -eq 2 ] \
+   && ! grep -q DEBUG "$case_dir/out2" "$case_dir/err2"; then
+    ok "--debug: one DEBUG line per epoch with its time by phase; none without it"
+else
+    not_ok "--debug" "exit $c/$c2, $(grep -c DEBUG "$case_dir/out" "$case_dir/err" | tr '\n' ' ')"
+fi
+
 new_case good
 (cd "$case_dir" && timeout 120 "$MTT" train options.yaml -r architecture.training.num_epochs=3 >out 2>err); c=$?
 run=$(ls -d "$case_dir"/outputs/*/* 2>/dev/null | head -n 1)

@@ -102,6 +102,30 @@ static void test_more_errors(void)
                           "opts.yaml:1:59: architecture.training.learning_rate: expected a number, got '.inf'");
 }
 
+/* targets in another file than the structures: refused for train and eval */
+static void test_targets_file(void)
+{
+    const char *text = "architecture: {name: soap_bpnn}\n"
+                       "training_set: {systems: a.xyz, targets: {energy: {key: energy, read_from: "
+                       "b.xyz, forces: on}}}\nvalidation_set: 0.1\n";
+    mtt_options *o = NULL;
+    mtt_error err = {0};
+    CU_ASSERT_EQUAL_FATAL(mtt_options_load_text(text, "opts.yaml", NULL, 0, &o, &err), MTT_OK);
+    CU_ASSERT_EQUAL(mtt_options_check_targets_file(&o->training_set, "training_set", &err),
+                    MTT_ERR_OPTIONS);
+    CU_ASSERT_STRING_EQUAL(err.msg, "training_set.targets.energy.read_from: b.xyz differs from "
+                                    "systems.read_from a.xyz; mtt reads targets from the "
+                                    "structures file, so put them in a.xyz");
+    mtt_options_free(o);
+    o = NULL;
+    const char *same = "architecture: {name: soap_bpnn}\n"
+                       "training_set: {systems: a.xyz, targets: {energy: {read_from: a.xyz}}}\n"
+                       "validation_set: 0.1\n";
+    CU_ASSERT_EQUAL_FATAL(mtt_options_load_text(same, "opts.yaml", NULL, 0, &o, &err), MTT_OK);
+    CU_ASSERT_EQUAL(mtt_options_check_targets_file(&o->training_set, "training_set", &err), MTT_OK);
+    mtt_options_free(o);
+}
+
 static void test_bounded_inputs(void)
 {
     /* deep nesting */
@@ -198,6 +222,7 @@ int main(void)
     CU_add_test(s, "missing file", test_missing_file);
     CU_add_test(s, "more errors", test_more_errors);
     CU_add_test(s, "bounded inputs", test_bounded_inputs);
+    CU_add_test(s, "targets in another file", test_targets_file);
     CU_add_test(s, "suggestions inside blocks", test_suggestions_in_blocks);
     CU_add_test(s, "restart comparison", test_compare);
     return mtt_cunit_run_tap();

@@ -137,6 +137,11 @@ static int run(const mtt_args *a)
     }
     const mtt_dataset_opts *set = eo.set;
     const mtt_target_opts *t = &set->energy;
+    if (eo.has_targets && mtt_options_check_targets_file(set, NULL, &err) != MTT_OK) {
+        mtt_log_error("%s: %s", opts_path, err.msg);
+        code = mtt_status_exit_code(err.status);
+        goto done;
+    }
     mtt_xyz_keys keys = {NULL, NULL, NULL, NULL};
     if (eo.has_targets) {
         keys.energy = t->key;

@@ -155,6 +155,9 @@ static mtt_status run(const mtt_args *a, mtt_error *err)
                         "both --token and HF_TOKEN are set; use one of them");
     if (!token && env_token && *env_token) token = env_token;
     int remote = in_repo || strncmp(source, "http://", 7) == 0 || strncmp(source, "https://", 8) == 0;
+    MTT_RETURN_ERROR_IF(mtt_args_value(spec, a, "token") && !remote, err, MTT_ERR_USAGE,
+                        "--token is only for remote checkpoints (a URL or ORG/REPO FILE) and "
+                        "%s is a local file; drop --token", source);
     MTT_RETURN_ERROR_IF(revision && !in_repo, err, MTT_ERR_USAGE,
                         "--revision needs the Hugging Face form: mtt export ORG/REPO FILE "
                         "--revision REV");

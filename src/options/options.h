@@ -130,6 +130,13 @@ mtt_status mtt_options_read_text(const char *path, char **text, size_t *len,
                                  mtt_error *err);
 
 void mtt_options_set_seed(mtt_options *o, int64_t seed);
+/* mtt reads energies, forces, stress and virials from the structures file:
+ * a target of dataset d (`set` prefixes the key in the message, e.g.
+ * "training_set"; NULL for eval's options, whose keys are top-level)
+ * whose read_from names another file is refused with one sentence, rather
+ * than silently read from systems.read_from.  Used by train and eval. */
+mtt_status mtt_options_check_targets_file(const mtt_dataset_opts *d, const char *set,
+                                          mtt_error *err);
 
 /* The fully expanded options as YAML text (malloc'ed, NUL-terminated);
  * loading it again gives an identical struct (except source_path). */

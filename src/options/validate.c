@@ -113,3 +113,22 @@ mtt_status mtt_options_validate(const mtt_tree *t, mtt_options *o, mtt_error *er
     }
     return MTT_OK;
 }
+
+mtt_status mtt_options_check_targets_file(const mtt_dataset_opts *d, const char *set,
+                                          mtt_error *err)
+{
+    const mtt_target_opts *t = &d->energy;
+    const struct { const char *what, *path; int on; } files[] = {
+        {"targets.energy.read_from", t->read_from, 1},
+        {"targets.energy.forces.read_from", t->forces_read_from, t->forces},
+        {"targets.energy.stress.read_from", t->stress_read_from, t->stress},
+        {"targets.energy.virial.read_from", t->virial_read_from, t->virial},
+    };
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; ++i)
+        if (files[i].on && files[i].path && d->read_from && strcmp(files[i].path, d->read_from) != 0)
+            return mtt_error_set(err, MTT_ERR_OPTIONS,
+                                 "%s%s%s: %s differs from systems.read_from %s; mtt reads targets "
+                                 "from the structures file, so put them in %s",
+                                 set ? set : "", set ? "." : "", files[i].what, files[i].path, d->read_from, d->read_from);
+    return MTT_OK;
+}

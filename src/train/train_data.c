@@ -203,26 +203,6 @@ static mtt_status settle_types(const mtt_options *o, mtt_train_data *td, mtt_err
     return MTT_OK;
 }
 
-/* Energies, forces and stress are read from the structures file; a target
- * in another file is refused rather than silently ignored. */
-static mtt_status check_same_file(const mtt_dataset_opts *d, const char *set, mtt_error *err)
-{
-    const mtt_target_opts *t = &d->energy;
-    const struct { const char *what, *path; int on; } files[] = {
-        {"targets.energy.read_from", t->read_from, 1},
-        {"targets.energy.forces.read_from", t->forces_read_from, t->forces},
-        {"targets.energy.stress.read_from", t->stress_read_from, t->stress},
-        {"targets.energy.virial.read_from", t->virial_read_from, t->virial},
-    };
-    for (size_t i = 0; i < sizeof files / sizeof files[0]; ++i)
-        if (files[i].on && files[i].path && d->read_from && strcmp(files[i].path, d->read_from) != 0)
-            return mtt_error_set(err, MTT_ERR_OPTIONS,
-                                 "%s.%s: %s differs from systems.read_from %s; mtt reads targets "
-                                 "from the structures file, so put them in %s",
-                                 set, files[i].what, files[i].path, d->read_from, d->read_from);
-    return MTT_OK;
-}
-
 mtt_status mtt_train_data_load(const mtt_options *o, const mtt_comm *comm, mtt_train_data *td,
                                mtt_error *err)
 {
@@ -235,7 +215,7 @@ mtt_status mtt_train_data_load(const mtt_options *o, const mtt_comm *comm, mtt_t
     mtt_status st = MTT_OK;
     for (int k = 0; k < MTT_SET_COUNT && st == MTT_OK; ++k)
         if (k == MTT_SET_TRAINING || !opts[k]->is_fraction)
-            st = check_same_file(opts[k], option_names[k], err);
+            st = mtt_options_check_targets_file(opts[k], option_names[k], err);
     if (st != MTT_OK) goto cleanup;
     st = index_everywhere(o->training_set.read_from, comm, &idx[0], err);
     if (st != MTT_OK) goto cleanup;

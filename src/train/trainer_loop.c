@@ -173,6 +173,21 @@ static void add_step_imbalance(mtt_trainer *t)
     for (size_t k = 0; k < n; ++k) t->step_work_max_s += -1e-6 * (double)t->step_work[k];
 }
 
+static const char *const phase_names[MTT_PHASE_COUNT] = {
+    "descriptors", "forward+backward", "collectives", "Adam", "validation", "checkpoints"};
+
+/* mtt --debug: this rank's time by phase in the epoch just finished (rank 0
+ * prints). */
+static void log_epoch_phases(const mtt_trainer *t, int epoch, const double *before)
+{
+    char line[512];
+    size_t n = 0;
+    for (int k = 0; k < MTT_PHASE_COUNT && n + 64 < sizeof line; ++k)
+        n += (size_t)snprintf(line + n, sizeof line - n, "%s%s %.4f s", k ? ", " : "",
+                              phase_names[k], t->phase_s[k] - before[k]);
+    mtt_log_debug("Epoch %d, time by phase on rank %d: %s", epoch, t->rank, line);
+}
+
 /* Steps start..steps_per_epoch of the epoch, then its training metrics and
  * the validation pass.  After each step the agreed requests are acted on:
  * a checkpoint at (epoch, step + 1), and for a stop, return with t->stopped
@@ -181,6 +196,8 @@ static mtt_status run_epoch(mtt_trainer *t, int epoch, int64_t first_step, mtt_e
 {
     /* the shuffle and every step's global counts, also when a restart
      * resumes in the middle of the epoch (collective) */
+    double before[MTT_PHASE_COUNT];
+    memcpy(before, t->phase_s, sizeof before);
     double p0 = mtt_stop_now();
     mtt_trainer_plan_epoch(t, epoch);
     t->phase_s[MTT_PHASE_COLLECTIVE] += mtt_stop_now() - p0;
@@ -253,6 +270,7 @@ static mtt_status run_epoch(mtt_trainer *t, int epoch, int64_t first_step, mtt_e
     if (t->set[MTT_TR_VAL].n_global > 0)
         MTT_FORWARD_IF_ERROR(mtt_trainer_evaluate(t, MTT_TR_VAL, t->params, &t->val_m, err));
     t->phase_s[MTT_PHASE_VALIDATION] += mtt_stop_now() - v0;
+    log_epoch_phases(t, epoch, before);
     return MTT_OK;
 }
 
@@ -260,8 +278,6 @@ static mtt_status run_epoch(mtt_trainer *t, int epoch, int64_t first_step, mtt_e
  * phase, and the share spent inside the step's collectives. */
 static void log_phases(const mtt_trainer *t, double loop_s)
 {
-    static const char *const names[MTT_PHASE_COUNT] = {
-        "descriptors", "forward+backward", "collectives", "Adam", "validation", "checkpoints"};
     double mx[MTT_PHASE_COUNT], mean[MTT_PHASE_COUNT];
     int64_t us[MTT_PHASE_COUNT];
     for (int k = 0; k < MTT_PHASE_COUNT; ++k) us[k] = -(int64_t)(1e6 * t->phase_s[k]);
@@ -276,8 +292,8 @@ static void log_phases(const mtt_trainer *t, double loop_s)
     char line[1024];
     size_t n = 0;
     for (int k = 0; k < MTT_PHASE_COUNT && n + 64 < sizeof line; ++k)
-        n += (size_t)snprintf(line + n, sizeof line - n, "%s%s %.3f s", k ? ", " : "", names[k],
-                              mx[k]);
+        n += (size_t)snprintf(line + n, sizeof line - n, "%s%s %.3f s", k ? ", " : "",
+                              phase_names[k], mx[k]);
     mtt_log_info("Time by phase (slowest rank): %s", line);
     if (t->size > 1) {
         double work_max = mx[MTT_PHASE_FEATURES] + mx[MTT_PHASE_COMPUTE];
