@@ -126,6 +126,41 @@ static void test_targets_file(void)
     mtt_options_free(o);
 }
 
+/* a validation or test block in other units than the training set's */
+static void test_set_units(void)
+{
+    opt_expect_text_error("architecture: {name: soap_bpnn}\n"
+                          "training_set: {systems: {read_from: a.xyz, length_unit: angstrom},\n"
+                          "  targets: {energy: {key: energy, unit: eV}}}\n"
+                          "validation_set: {systems: b.xyz, targets: {energy: {unit: hartree}}}\n",
+                          NULL, 0, MTT_ERR_OPTIONS,
+                          "opts.yaml:4:59: validation_set.targets.energy.unit: 'hartree' differs "
+                          "from the training set's 'eV'; mtt converts no units, so give every "
+                          "set in the same units");
+    opt_expect_text_error("architecture: {name: soap_bpnn}\n"
+                          "training_set: {systems: {read_from: a.xyz, length_unit: angstrom},\n"
+                          "  targets: {energy: {key: energy}}}\n"
+                          "validation_set: 0.1\n"
+                          "test_set: {systems: {read_from: c.xyz, length_unit: bohr},\n"
+                          "  targets: {energy: {key: energy}}}\n",
+                          NULL, 0, MTT_ERR_OPTIONS,
+                          "opts.yaml:5:53: test_set.systems.length_unit: 'bohr' differs from the "
+                          "training set's 'angstrom'; mtt converts no units, so give every set in "
+                          "the same units");
+    /* the same units, or none given for the other set: fine */
+    mtt_options *o = NULL;
+    mtt_error err = {0};
+    CU_ASSERT_EQUAL(mtt_options_load_text("architecture: {name: soap_bpnn}\n"
+                                          "training_set: {systems: {read_from: a.xyz, length_unit: "
+                                          "angstrom}, targets: {energy: {key: energy, unit: "
+                                          "eV}}}\n"
+                                          "validation_set: {systems: b.xyz, targets: {energy: "
+                                          "{key: energy, unit: eV}}}\ntest_set: c.xyz\n",
+                                          "opts.yaml", NULL, 0, &o, &err),
+                    MTT_OK);
+    mtt_options_free(o);
+}
+
 static void test_bounded_inputs(void)
 {
     /* deep nesting */
@@ -223,6 +258,7 @@ int main(void)
     CU_add_test(s, "more errors", test_more_errors);
     CU_add_test(s, "bounded inputs", test_bounded_inputs);
     CU_add_test(s, "targets in another file", test_targets_file);
+    CU_add_test(s, "other sets' units", test_set_units);
     CU_add_test(s, "suggestions inside blocks", test_suggestions_in_blocks);
     CU_add_test(s, "restart comparison", test_compare);
     return mtt_cunit_run_tap();

@@ -74,6 +74,31 @@ static mtt_status check_dataset(const mtt_tree *t, const char *name, mtt_dataset
     return MTT_OK;
 }
 
+/* A validation or test block in units other than the training set's: mtt
+ * converts nothing (units are labels), so its numbers would be compared
+ * with the model's as if they were the same. */
+static mtt_status check_same_units(const mtt_tree *t, const char *name, const mtt_dataset_opts *d,
+                                   const mtt_dataset_opts *train, mtt_error *err)
+{
+    if (!d->present || d->is_fraction) return MTT_OK;
+    const struct { const char *key, *mine, *theirs; } units[] = {
+        {"systems.length_unit", d->length_unit, train->length_unit},
+        {"targets.energy.unit", d->energy.unit, train->energy.unit},
+    };
+    for (size_t i = 0; i < sizeof units / sizeof units[0]; ++i) {
+        const char *a = units[i].mine, *b = units[i].theirs;
+        if (!a || !b || !*a || !*b || !strcmp(a, b)) continue;
+        char path[128];
+        snprintf(path, sizeof path, "%s.%s", name, units[i].key);
+        const mtt_node *n = mtt_tree_lookup(t, path);
+        return mtt_tree_fail(t, n ? n : mtt_tree_lookup(t, name), 0, path, err,
+                             "'%s' differs from the training set's '%s'; mtt converts no "
+                             "units, so give every set in the same units",
+                             a, b);
+    }
+    return MTT_OK;
+}
+
 mtt_status mtt_options_validate(const mtt_tree *t, mtt_options *o, mtt_error *err)
 {
     for (size_t i = 0; i < mtt_opt_table_len; i++) {
@@ -93,6 +118,9 @@ mtt_status mtt_options_validate(const mtt_tree *t, mtt_options *o, mtt_error *er
     MTT_FORWARD_IF_ERROR(check_dataset(t, "training_set", &o->training_set, err));
     MTT_FORWARD_IF_ERROR(check_dataset(t, "validation_set", &o->validation_set, err));
     MTT_FORWARD_IF_ERROR(check_dataset(t, "test_set", &o->test_set, err));
+    MTT_FORWARD_IF_ERROR(check_same_units(t, "validation_set", &o->validation_set,
+                                          &o->training_set, err));
+    MTT_FORWARD_IF_ERROR(check_same_units(t, "test_set", &o->test_set, &o->training_set, err));
 
     if (o->model.cutoff_width >= o->model.cutoff_radius) {
         const char *p = "architecture.model.soap.cutoff.width";
