@@ -157,6 +157,7 @@ mtt_status mtt_options_check_targets_file(const mtt_dataset_opts *d, const char 
             return mtt_error_set(err, MTT_ERR_OPTIONS,
                                  "%s%s%s: %s differs from systems.read_from %s; mtt reads targets "
                                  "from the structures file, so put them in %s",
-                                 set ? set : "", set ? "." : "", files[i].what, files[i].path, d->read_from, d->read_from);
+                                 set ? set : "", set ? "." : "", files[i].what, files[i].path,
+                                 d->read_from, d->read_from);
     return MTT_OK;
 }
