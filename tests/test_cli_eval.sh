@@ -4,7 +4,8 @@
 # agree with the written predictions, timing line, no targets → predictions
 # only; bad input: an atomic type the model lacks, an unknown option key, a
 # missing model, an output folder that does not exist, a target read from
-# another file than the structures — one message each,
+# another file than the structures, a unit other than the model's — one
+# message each,
 # no output file left behind.
 set -u
 . "${top_srcdir:-.}/tests/tap.sh"
@@ -124,6 +125,17 @@ fails "a target read_from naming another file is refused, with the key" \
 printf 'systems: mol.xyz\ntargets: {energy: {key: energy, forces: {key: forces, read_from: f.xyz}}}\n' > otherf.yaml
 fails "a forces read_from naming another file is refused" \
     "otherf.yaml: targets.energy.forces.read_from: f.xyz differs from systems.read_from mol.xyz" m.pt otherf.yaml
+# units are labels: a unit other than the model's is refused, one that matches is not
+"$top_builddir/tests/make_test_model" mu.pt 3 eV angstrom || { echo "Bail out! make_test_model units"; exit 1; }
+printf 'systems: {read_from: mol.xyz, length_unit: bohr}\n' > bohr.yaml
+fails "a length_unit other than the model's is refused, with the key" \
+    "bohr.yaml: systems.length_unit: 'bohr' differs from the model's 'angstrom'" mu.pt bohr.yaml
+printf 'systems: mol.xyz\ntargets: {energy: {key: energy, unit: kcal/mol}}\n' > kcal.yaml
+fails "an energy unit other than the model's is refused, with the key" \
+    "kcal.yaml: targets.energy.unit: 'kcal/mol' differs from the model's 'eV'" mu.pt kcal.yaml
+if "$MTT" eval mu.pt mol.yaml -o mu.pred.xyz > mu.out 2>&1 && grep -q "forces RMSE: .* eV/A " mu.out; then
+    ok "the model's own units are accepted and printed"
+else not_ok "matching units" "$(tail -n 2 mu.out)"; fi
 "$MTT" eval m.pt mol.yaml -o nowhere/p.xyz > fail.out 2>&1; c=$?
 [ $c -ne 0 ] && grep -q "nowhere/p.xyz: cannot create" fail.out && ok "output folder that does not exist" ||
     not_ok "output folder (exit $c)" "$(tail -n 1 fail.out)"

@@ -262,6 +262,18 @@ static void test_metatrain_expanded(void)
     opt_expect_text_error(text, NULL, 0, MTT_ERR_OPTIONS,
                           "opts.yaml:5:57: architecture.training.loss.energy.forces.delta: mtt uses one Huber "
                           "delta for energy and its gradients; set loss.energy.delta instead");
+    /* delta is the Huber loss's: refused with mse and mae unless it is the
+     * default 1.0 that mtt writes into every options file and checkpoint */
+    snprintf(text, sizeof text, "architecture:\n  name: soap_bpnn\n  training:\n    loss:\n"
+             "      energy: {type: mse, delta: 0.5}\n%s", tail);
+    opt_expect_text_error(text, NULL, 0, MTT_ERR_OPTIONS,
+                          "opts.yaml:5:34: architecture.training.loss.energy.delta: delta is the Huber "
+                          "loss's and does nothing with type mse; remove it or set loss.energy.type: huber");
+    snprintf(text, sizeof text, "architecture:\n  name: soap_bpnn\n  training:\n    loss:\n"
+             "      energy: {type: mae, delta: 1.0}\n%s", tail);
+    mtt_options *d1 = opt_load_text_ok(text, NULL, 0);
+    if (d1) CU_ASSERT_EQUAL(d1->training.loss_type, MTT_OPTIONS_LOSS_MAE);
+    mtt_options_free(d1);
     snprintf(text, sizeof text, "architecture: {name: soap_bpnn}\ntraining_set:\n  systems: a.xyz\n"
              "  targets: {energy: {per_atom: true}}\nvalidation_set: 0.1\n");
     opt_expect_text_error(text, NULL, 0, MTT_ERR_OPTIONS,
@@ -313,6 +325,19 @@ static void test_overrides(void)
         CU_ASSERT_EQUAL(o->training_set.energy.stress, 0);
     }
     mtt_options_free(o);
+    /* a later override reaches into the shorthand of an earlier one */
+    const char *chain[] = {"architecture.training.loss=huber",
+                           "architecture.training.loss.energy.delta=0.001"};
+    o = opt_load_text_ok(text, chain, 2);
+    if (o) {
+        CU_ASSERT_EQUAL(o->training.loss_type, MTT_OPTIONS_LOSS_HUBER);
+        CU_ASSERT_DOUBLE_EQUAL(o->training.huber_delta, 0.001, 0);
+    }
+    mtt_options_free(o);
+    const char *mse_delta[] = {"architecture.training.loss.energy.delta=0.1"};
+    opt_expect_text_error(text, mse_delta, 1, MTT_ERR_OPTIONS,
+                          "--override architecture.training.loss.energy.delta=0.1: delta is the Huber "
+                          "loss's and does nothing with type mse; remove it or set loss.energy.type: huber");
     const char *both[] = {"training_set.targets.energy.virial=on",
                           "training_set.targets.energy.stress=on"};
     opt_expect_text_error(text, both, 2, MTT_ERR_OPTIONS,

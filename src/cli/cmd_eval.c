@@ -137,7 +137,9 @@ static int run(const mtt_args *a)
     }
     const mtt_dataset_opts *set = eo.set;
     const mtt_target_opts *t = &set->energy;
-    if (eo.has_targets && mtt_options_check_targets_file(set, NULL, &err) != MTT_OK) {
+    if ((eo.has_targets && mtt_options_check_targets_file(set, NULL, &err) != MTT_OK) ||
+        mtt_options_check_model_units(set, mtt_model_length_unit(model),
+                                      mtt_model_energy_unit(model), &err) != MTT_OK) {
         mtt_log_error("%s: %s", opts_path, err.msg);
         code = mtt_status_exit_code(err.status);
         goto done;

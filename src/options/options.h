@@ -138,6 +138,12 @@ void mtt_options_set_seed(mtt_options *o, int64_t seed);
 mtt_status mtt_options_check_targets_file(const mtt_dataset_opts *d, const char *set,
                                           mtt_error *err);
 
+/* Eval: a systems.length_unit or targets.energy.unit that names another unit
+ * than the model's (both non-empty) is refused; units are labels and mtt
+ * converts none, so the errors would be printed in the wrong unit. */
+mtt_status mtt_options_check_model_units(const mtt_dataset_opts *d, const char *length_unit,
+                                         const char *energy_unit, mtt_error *err);
+
 /* The fully expanded options as YAML text (malloc'ed, NUL-terminated);
  * loading it again gives an identical struct (except source_path). */
 mtt_status mtt_options_to_yaml(const mtt_options *o, char **text, mtt_error *err);

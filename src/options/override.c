@@ -4,7 +4,8 @@
  * `{type: huber}`); missing intermediate mappings are created.  Every node
  * an override creates is tagged with the override text, so a later error
  * (unknown key, wrong type, range) names the override instead of a file line.
- * Applied before shorthand expansion, in command-line order (later wins).
+ * Applied in command-line order (later wins), each after the text shorthands
+ * of the file and of the overrides before it are spelled out (expand.c).
  */
 #include "config.h"
 
@@ -82,6 +83,11 @@ cleanup:
 mtt_status mtt_options_apply_overrides(mtt_tree *t, const char *const *ov, size_t n,
                                        mtt_error *err)
 {
-    for (size_t i = 0; i < n; i++) MTT_FORWARD_IF_ERROR(apply_one(t, ov[i], err));
+    /* the text shorthands spelled out after each one, so that
+     * `-r …loss=huber -r …loss.energy.delta=0.1` reaches into the first */
+    for (size_t i = 0; i < n; i++) {
+        MTT_FORWARD_IF_ERROR(apply_one(t, ov[i], err));
+        MTT_FORWARD_IF_ERROR(mtt_options_expand(t, 0, err));
+    }
     return MTT_OK;
 }

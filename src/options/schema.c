@@ -91,7 +91,7 @@ const mtt_opt_row mtt_opt_table[] = {
     {"architecture.training.loss.energy.reduction", MTT_OPT_STRING, ROOT, 0, NULL, 0, 0,
      "mean", NS, 0, "metatrain's reduction; mtt averages"},
     {"architecture.training.loss.energy.delta", MTT_OPT_DOUBLE, ROOT, GT0, "1.0", 0, BIG,
-     NULL, R(training.huber_delta), 0, "Huber delta (target units)"},
+     NULL, R(training.huber_delta), 0, "Huber delta (target units); huber only"},
     {"architecture.training.loss.energy.forces.weight", MTT_OPT_DOUBLE, ROOT, 0, "1.0", 0,
      1e12, NULL, R(training.forces_weight), 0, "weight of the force loss"},
     {"architecture.training.loss.energy.forces.reduction", MTT_OPT_STRING, ROOT, 0, NULL, 0, 0,

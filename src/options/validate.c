@@ -122,6 +122,16 @@ mtt_status mtt_options_validate(const mtt_tree *t, mtt_options *o, mtt_error *er
                                           &o->training_set, err));
     MTT_FORWARD_IF_ERROR(check_same_units(t, "test_set", &o->test_set, &o->training_set, err));
 
+    /* metatrain's delta belongs to the Huber loss.  1.0, the default, is
+     * accepted with mse and mae: mtt writes every default, so the options
+     * files and checkpoints it wrote before hold it. */
+    const char *delta = "architecture.training.loss.energy.delta";
+    if (o->training.loss_type != MTT_OPTIONS_LOSS_HUBER && o->training.huber_delta != 1.0)
+        return mtt_tree_fail(t, mtt_tree_lookup(t, delta) ? mtt_tree_lookup(t, delta) : t->root,
+                             0, delta, err,
+                             "delta is the Huber loss's and does nothing with type %s; "
+                             "remove it or set loss.energy.type: huber",
+                             mtt_loss_type_name(o->training.loss_type));
     if (o->model.cutoff_width >= o->model.cutoff_radius) {
         const char *p = "architecture.model.soap.cutoff.width";
         const mtt_node *n = mtt_tree_lookup(t, p);
@@ -159,5 +169,23 @@ mtt_status mtt_options_check_targets_file(const mtt_dataset_opts *d, const char 
                                  "from the structures file, so put them in %s",
                                  set ? set : "", set ? "." : "", files[i].what, files[i].path,
                                  d->read_from, d->read_from);
+    return MTT_OK;
+}
+
+mtt_status mtt_options_check_model_units(const mtt_dataset_opts *d, const char *length_unit,
+                                         const char *energy_unit, mtt_error *err)
+{
+    const struct { const char *key, *mine, *model; } units[] = {
+        {"systems.length_unit", d->length_unit, length_unit},
+        {"targets.energy.unit", d->energy.unit, energy_unit},
+    };
+    for (size_t i = 0; i < sizeof units / sizeof units[0]; ++i) {
+        const char *a = units[i].mine, *b = units[i].model;
+        if (!a || !b || !*a || !*b || !strcmp(a, b)) continue;
+        return mtt_error_set(err, MTT_ERR_OPTIONS,
+                             "%s: '%s' differs from the model's '%s'; mtt converts no units, so "
+                             "give the structures in the model's units",
+                             units[i].key, a, b);
+    }
     return MTT_OK;
 }
