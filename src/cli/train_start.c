@@ -169,6 +169,50 @@ mtt_status mtt_train_start_finish(const mtt_comm *comm, mtt_train_start *s,
     return MTT_OK;
 }
 
+/* A model option the user set (it differs from the default) to another value
+ * than the checkpoint's would be silently replaced: refused instead. */
+static mtt_status check_user_architecture(const mtt_options *o, const mtt_ckpt *c,
+                                          const char *path, mtt_error *err)
+{
+    mtt_options *d = NULL;
+    MTT_FORWARD_IF_ERROR(mtt_options_defaults(&d, err));
+    const struct { const char *key; double mine, fallback, theirs; } rows[] = {
+        {"architecture.model.soap.cutoff.radius", o->model.cutoff_radius, d->model.cutoff_radius,
+         c->cutoff},
+        {"architecture.model.soap.cutoff.width", o->model.cutoff_width, d->model.cutoff_width,
+         c->cutoff_width},
+        {"architecture.model.soap.max_radial", o->model.max_radial, d->model.max_radial,
+         c->max_radial},
+        {"architecture.model.soap.max_angular", o->model.max_angular, d->model.max_angular,
+         c->max_angular},
+        {"architecture.model.bpnn.num_hidden_layers", o->model.num_hidden_layers,
+         d->model.num_hidden_layers, c->num_hidden_layers},
+        {"architecture.model.bpnn.num_neurons_per_layer", o->model.num_neurons_per_layer,
+         d->model.num_neurons_per_layer, c->num_neurons_per_layer},
+        {"architecture.model.bpnn.layernorm", o->model.layernorm, d->model.layernorm,
+         c->layernorm},
+    };
+    mtt_options_free(d);
+    const char *file = o->source_path ? o->source_path : "options";
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; ++i)
+        MTT_RETURN_ERROR_IF(rows[i].mine != rows[i].fallback && rows[i].mine != rows[i].theirs,
+                            err, MTT_ERR_OPTIONS,
+                            "%s: %s is %g but %s was trained with %g; fine-tuning keeps the "
+                            "checkpoint's architecture, so remove the key or set it to %g",
+                            file, rows[i].key, rows[i].mine, path, rows[i].theirs,
+                            rows[i].theirs);
+    int same = o->n_atomic_types == c->n_species; /* as sets: types are distinct */
+    for (size_t i = 0; same && i < o->n_atomic_types; ++i) {
+        same = 0;
+        for (size_t j = 0; j < c->n_species; ++j) same |= o->atomic_types[i] == c->species[j];
+    }
+    MTT_RETURN_ERROR_IF(o->n_atomic_types > 0 && !same, err, MTT_ERR_OPTIONS,
+                        "%s: architecture.atomic_types differs from the %zu types %s was "
+                        "trained with; fine-tuning keeps the checkpoint's types, so remove the key",
+                        file, c->n_species, path);
+    return MTT_OK;
+}
+
 /* The architecture and atomic types of c replace the options' model section. */
 static mtt_status apply_architecture(mtt_options *o, const mtt_ckpt *c, const char *path,
                                      mtt_error *err)
@@ -176,6 +220,7 @@ static mtt_status apply_architecture(mtt_options *o, const mtt_ckpt *c, const ch
     MTT_RETURN_ERROR_IF(strcmp(c->architecture, "soap_bpnn") != 0, err, MTT_ERR_CHECKPOINT,
                         "%s: architecture %s cannot be fine-tuned by this mtt (soap_bpnn only)",
                         path, c->architecture);
+    MTT_FORWARD_IF_ERROR(check_user_architecture(o, c, path, err));
     o->model.cutoff_radius = c->cutoff;
     o->model.cutoff_width = c->cutoff_width;
     o->model.max_radial = c->max_radial;
@@ -183,7 +228,7 @@ static mtt_status apply_architecture(mtt_options *o, const mtt_ckpt *c, const ch
     o->model.num_hidden_layers = c->num_hidden_layers;
     o->model.num_neurons_per_layer = c->num_neurons_per_layer;
     o->model.layernorm = c->layernorm;
-    o->base_precision = c->precision;
+    /* base_precision stays the options': the weights are widened or rounded */
     int *types = malloc((c->n_species ? c->n_species : 1) * sizeof *types);
     MTT_RETURN_ERROR_IF(!types, err, MTT_ERR_NOMEM, "out of memory");
     for (size_t i = 0; i < c->n_species; ++i) types[i] = c->species[i];
@@ -228,9 +273,9 @@ mtt_status mtt_train_start_finetune(const mtt_comm *comm, mtt_options *o, mtt_tr
     MTT_FORWARD_IF_ERROR(apply_architecture(o, c, s->finetune_path, err));
     mtt_log_info("Fine-tuning from %s: its architecture (cutoff %g, max_radial %d, max_angular "
                  "%d, %d hidden layers of %d) and its %zu atomic types replace the options' "
-                 "model section",
+                 "model section; it was trained at base_precision %d, this run trains at %d",
                  from, c->cutoff, c->max_radial, c->max_angular, c->num_hidden_layers,
-                 c->num_neurons_per_layer, c->n_species);
+                 c->num_neurons_per_layer, c->n_species, c->precision, o->base_precision);
     return MTT_OK;
 }
 

@@ -99,6 +99,17 @@ cleanup:
     return st;
 }
 
+mtt_status mtt_options_defaults(mtt_options **out, mtt_error *err)
+{
+    mtt_options *o = calloc(1, sizeof *o);
+    *out = NULL;
+    if (!o) return mtt_error_set(err, MTT_ERR_NOMEM, "out of memory for the default options");
+    mtt_status st = mtt_options_set_defaults(o, err);
+    if (st != MTT_OK) mtt_options_free(o);
+    else *out = o;
+    return st;
+}
+
 mtt_status mtt_options_load_file(const char *path, const char *const *overrides,
                                  size_t n_overrides, mtt_options **out, mtt_error *err)
 {

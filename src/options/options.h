@@ -118,6 +118,10 @@ mtt_status mtt_options_load_file(const char *path, const char *const *overrides,
                                  size_t n_overrides, mtt_options **out,
                                  mtt_error *err);
 
+/* Every option at its default (required ones unset): what a file that
+ * names nothing would give.  Owned by the caller (mtt_options_free). */
+mtt_status mtt_options_defaults(mtt_options **out, mtt_error *err);
+
 /* Same from YAML text in memory (e.g. broadcast by rank 0); name is used in
  * messages and as source_path (NULL: "<text>"). */
 mtt_status mtt_options_load_text(const char *text, const char *name,
