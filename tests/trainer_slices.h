@@ -47,7 +47,7 @@ static inline void test_trainer_gradient(const mtt_trainer *t, double *g)
         return;
     }
     memset(g, 0, t->n_params * sizeof *g);
-    memcpy(g + t->slice_offset, t->slice_grad, t->slice_count[t->rank] * sizeof *g);
+    mtt_trainer_reduce_slice_gradient(t, g + t->slice_offset);
     mtt_comm_sum_doubles(t->comm, g, t->n_params);
 }
 

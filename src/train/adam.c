@@ -43,23 +43,31 @@ void mtt_adam_floats_init(mtt_adam_floats *s, size_t n, float *m, float *v)
  * arithmetic float, as torch.optim.Adam on a float32 model; half the bytes
  * of the double update and the sqrt and division at 16 lanes instead of 8). */
 /* torch's lerp switches formula at weight 0.5: both forms written out */
-#define ADAM_LOOPS(T, SQRT, GRAD)                                                  \
+/* GRAD_AT(i): the gradient of parameter i; AFTER(i): a statement run once
+ * params[i] holds its new value */
+#define ADAM_LOOPS(T, SQRT, GRAD_AT, AFTER)                                        \
     const T keep = (T)1 - w1;                                                      \
     if (small_weight && wd == 0) {                                                 \
         for (size_t i = 0; i < n; ++i) {                                           \
-            const T g = (T)GRAD[i];                                                \
+            const T g = (T)(GRAD_AT(i));                                           \
             m[i] = m[i] + w1 * (g - m[i]);                                         \
             v[i] = v[i] * beta2 + w2 * g * g;                                      \
             params[i] = params[i] + step_size * m[i] / (SQRT(v[i]) * inv_bc2_sqrt + eps); \
+            AFTER(i);                                                              \
         }                                                                          \
         return;                                                                    \
     }                                                                              \
     for (size_t i = 0; i < n; ++i) {                                               \
-        const T g = (T)GRAD[i] + wd * params[i];                                   \
+        const T g = (T)(GRAD_AT(i)) + wd * params[i];                              \
         m[i] = small_weight ? m[i] + w1 * (g - m[i]) : g - (g - m[i]) * keep;      \
         v[i] = v[i] * beta2 + w2 * g * g;                                          \
         params[i] = params[i] + step_size * m[i] / (SQRT(v[i]) * inv_bc2_sqrt + eps); \
+        AFTER(i);                                                                  \
     }
+#define ADAM_GRAD(i) grad[i]
+#define ADAM_SUM2(i) (g0[i] + g1[i])
+#define ADAM_NOTHING(i) ((void)0)
+#define ADAM_COPY(i) (copy[i] = params[i])
 
 #define ADAM_ARGS(T, G)                                                                    \
     size_t n, T *restrict params, const G *restrict grad, T *restrict m, T *restrict v,    \
@@ -68,19 +76,40 @@ void mtt_adam_floats_init(mtt_adam_floats *s, size_t n, float *m, float *v)
 MTT_VECTOR_CLONES
 static void adam_update(ADAM_ARGS(double, double))
 {
-    ADAM_LOOPS(double, sqrt, grad)
+    ADAM_LOOPS(double, sqrt, ADAM_GRAD, ADAM_NOTHING)
+}
+
+/* The sum of two ranks' gradients read in the loop, where the sqrt and the
+ * division leave the loads time; the new parameters also stored in copy. */
+#define ADAM_SUM2_ARGS                                                                   \
+    size_t n, double *restrict params, double *restrict copy, const double *restrict g0, \
+        const double *restrict g1, double *restrict m, double *restrict v,               \
+        int small_weight, double w1, double w2, double beta2, double wd,                 \
+        double inv_bc2_sqrt, double eps, double step_size
+
+MTT_VECTOR_CLONES
+static void adam_update_sum2(ADAM_SUM2_ARGS)
+{
+    (void)copy;
+    ADAM_LOOPS(double, sqrt, ADAM_SUM2, ADAM_NOTHING)
+}
+
+MTT_VECTOR_CLONES
+static void adam_update_sum2_copy(ADAM_SUM2_ARGS)
+{
+    ADAM_LOOPS(double, sqrt, ADAM_SUM2, ADAM_COPY)
 }
 
 MTT_VECTOR_CLONES
 static void adam_update_floats(ADAM_ARGS(float, float))
 {
-    ADAM_LOOPS(float, sqrtf, grad)
+    ADAM_LOOPS(float, sqrtf, ADAM_GRAD, ADAM_NOTHING)
 }
 
 MTT_VECTOR_CLONES
 static void adam_update_floats_double_grad(ADAM_ARGS(float, double))
 {
-    ADAM_LOOPS(float, sqrtf, grad)
+    ADAM_LOOPS(float, sqrtf, ADAM_GRAD, ADAM_NOTHING)
 }
 
 /* The step's scalars, computed exactly as PyTorch does in Python double
@@ -121,6 +150,21 @@ mtt_status mtt_adam_step(const mtt_adam_config *cfg, double lr, mtt_adam_state *
     MTT_FORWARD_IF_ERROR(adam_begin(cfg, lr, &s->step, &a, err));
     adam_update(s->n, params, grad, s->m, s->v, a.small_weight, a.w1, a.w2, a.beta2, a.wd,
                 a.inv_bc2_sqrt, a.eps, a.step_size);
+    return MTT_OK;
+}
+
+mtt_status mtt_adam_step_sum2(const mtt_adam_config *cfg, double lr, mtt_adam_state *s,
+                              double *params, double *copy, const double *g0, const double *g1,
+                              mtt_error *err)
+{
+    adam_scalars a;
+    MTT_FORWARD_IF_ERROR(adam_begin(cfg, lr, &s->step, &a, err));
+    if (copy)
+        adam_update_sum2_copy(s->n, params, copy, g0, g1, s->m, s->v, a.small_weight, a.w1, a.w2,
+                              a.beta2, a.wd, a.inv_bc2_sqrt, a.eps, a.step_size);
+    else
+        adam_update_sum2(s->n, params, NULL, g0, g1, s->m, s->v, a.small_weight, a.w1, a.w2,
+                         a.beta2, a.wd, a.inv_bc2_sqrt, a.eps, a.step_size);
     return MTT_OK;
 }
 

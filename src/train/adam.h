@@ -58,6 +58,13 @@ void mtt_adam_state_init(mtt_adam_state *s, size_t n, double *m, double *v);
 mtt_status mtt_adam_step(const mtt_adam_config *cfg, double lr, mtt_adam_state *s,
                          double *params, const double *grad, mtt_error *err);
 
+/* mtt_adam_step with the gradient g0[i] + g1[i] (two ranks' gradients, added
+ * in that order: the same doubles as a sum written out first), and, when
+ * copy is not NULL, every new parameter also stored in copy[i]. */
+mtt_status mtt_adam_step_sum2(const mtt_adam_config *cfg, double lr, mtt_adam_state *s,
+                              double *params, double *copy, const double *g0, const double *g1,
+                              mtt_error *err);
+
 /* The float form (base_precision 32): moments, parameters and arithmetic
  * in float.  The gradient is float (grad) or double (grad_double, a sum over
  * ranks): exactly one of them is not NULL. */

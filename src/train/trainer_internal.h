@@ -252,6 +252,16 @@ void mtt_trainer_reduce_share_params(mtt_trainer *t);
  * every rank's slice to every rank (collective; an all-gather, or with
  * shared parameters a fence and copies from the other segments). */
 void mtt_trainer_reduce_gather_params(mtt_trainer *t);
+/* Two ranks sharing a window at 64 bits, the parameters in it: Adam reads
+ * the two gradients (*g0, *g1 at this rank's slice) instead of a sum
+ * written first, and stores the new parameters into the other rank's
+ * segment too (*copy), so that mtt_trainer_reduce_gather_params only
+ * fences.  Returns 1 then, 0 (and sets nothing) otherwise. */
+int mtt_trainer_reduce_fused(const mtt_trainer *t, const double **g0, const double **g1,
+                             double **copy);
+/* After a step on several ranks: the gradient of this rank's slice summed
+ * over ranks (slice_count[rank] doubles), as the update received it. */
+void mtt_trainer_reduce_slice_gradient(const mtt_trainer *t, double *out);
 /* One line for the log: how the step's gradient and parameters travel. */
 void mtt_trainer_reduce_describe(const mtt_trainer *t, char *out, size_t cap);
 /* trainer_step.c */

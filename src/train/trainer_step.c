@@ -232,8 +232,14 @@ mtt_status mtt_trainer_step(mtt_trainer *t, const size_t *idx, size_t n, const d
          * everyone (all-gather, or copies from the shared window) */
         mtt_adam_state part = {t->slice_count[t->rank], t->adam_m + t->slice_offset,
                                t->adam_v + t->slice_offset, t->adam.step};
-        st = mtt_adam_step(&t->adam_cfg, lr, &part, t->params + t->slice_offset, t->slice_grad,
-                           err);
+        const double *g0, *g1;
+        double *copy;
+        if (mtt_trainer_reduce_fused(t, &g0, &g1, &copy))
+            st = mtt_adam_step_sum2(&t->adam_cfg, lr, &part, t->params + t->slice_offset, copy,
+                                    g0, g1, err);
+        else
+            st = mtt_adam_step(&t->adam_cfg, lr, &part, t->params + t->slice_offset,
+                               t->slice_grad, err);
         t->adam.step = part.step;
         double c3 = mtt_stop_now();
         mtt_trainer_reduce_gather_params(t);
