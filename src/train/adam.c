@@ -88,13 +88,6 @@ static void adam_update(ADAM_ARGS(double, double))
         double inv_bc2_sqrt, double eps, double step_size
 
 MTT_VECTOR_CLONES
-static void adam_update_sum2(ADAM_SUM2_ARGS)
-{
-    (void)copy;
-    ADAM_LOOPS(double, sqrt, ADAM_SUM2, ADAM_NOTHING)
-}
-
-MTT_VECTOR_CLONES
 static void adam_update_sum2_copy(ADAM_SUM2_ARGS)
 {
     ADAM_LOOPS(double, sqrt, ADAM_SUM2, ADAM_COPY)
@@ -159,12 +152,8 @@ mtt_status mtt_adam_step_sum2(const mtt_adam_config *cfg, double lr, mtt_adam_st
 {
     adam_scalars a;
     MTT_FORWARD_IF_ERROR(adam_begin(cfg, lr, &s->step, &a, err));
-    if (copy)
-        adam_update_sum2_copy(s->n, params, copy, g0, g1, s->m, s->v, a.small_weight, a.w1, a.w2,
-                              a.beta2, a.wd, a.inv_bc2_sqrt, a.eps, a.step_size);
-    else
-        adam_update_sum2(s->n, params, NULL, g0, g1, s->m, s->v, a.small_weight, a.w1, a.w2,
-                         a.beta2, a.wd, a.inv_bc2_sqrt, a.eps, a.step_size);
+    adam_update_sum2_copy(s->n, params, copy, g0, g1, s->m, s->v, a.small_weight, a.w1, a.w2,
+                          a.beta2, a.wd, a.inv_bc2_sqrt, a.eps, a.step_size);
     return MTT_OK;
 }
 

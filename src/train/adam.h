@@ -59,8 +59,8 @@ mtt_status mtt_adam_step(const mtt_adam_config *cfg, double lr, mtt_adam_state *
                          double *params, const double *grad, mtt_error *err);
 
 /* mtt_adam_step with the gradient g0[i] + g1[i] (two ranks' gradients, added
- * in that order: the same doubles as a sum written out first), and, when
- * copy is not NULL, every new parameter also stored in copy[i]. */
+ * in that order: the same doubles as a sum written out first), every new
+ * parameter also stored in copy[i] (not NULL). */
 mtt_status mtt_adam_step_sum2(const mtt_adam_config *cfg, double lr, mtt_adam_state *s,
                               double *params, double *copy, const double *g0, const double *g1,
                               mtt_error *err);
